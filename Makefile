@@ -1,0 +1,60 @@
+# Atelier — the two commands a newcomer needs are `make demo` and `make test`.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The demo lets admin and head office in without an authenticator app (DEBUG
+# only; production refuses it). `make demo DEMO_SKIP_2FA=0` enforces 2FA.
+DEMO_SKIP_2FA ?= 1
+
+.PHONY: demo test venv serve lint format typecheck check-deploy clean-demo
+
+# The virtualenv is rebuilt when requirements.txt changes.
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+## demo: install, migrate, load the demo house, train, draft, and serve on http://127.0.0.1:8000
+demo: venv
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python manage.py train_recommender
+	$(BIN)/python manage.py draft_lookbooks
+	@echo "Atelier is at http://$(HOST):$(PORT)/ — logins are in README.md (password atelier-demo)."
+	ATELIER_DEMO_SKIP_2FA=$(DEMO_SKIP_2FA) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+serve: venv
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## test: the whole suite (unit, integration, browser)
+test: venv
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: venv
+	$(BIN)/mypy catalog clients consent stylists recommendations clienteling
+
+check-deploy: venv
+	DJANGO_SETTINGS_MODULE=clienteling.settings.production \
+	DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	DJANGO_ALLOWED_HOSTS=atelier.example.com \
+	FIELD_ENCRYPTION_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
+	FIELD_LOOKUP_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(32))') \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean-demo:
+	rm -f var/atelier.sqlite3 var/atelier.sqlite3-wal var/atelier.sqlite3-shm
+	rm -rf var/models

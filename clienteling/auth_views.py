@@ -1,0 +1,116 @@
+"""Signing in: the rate-limited login page, the API token endpoint, the lock-out answer.
+
+Failed sign-ins are counted by django-axes (AxesStandaloneBackend, first in
+AUTHENTICATION_BACKENDS) per username and address: five failures lock that
+pair out for thirty minutes. On top, a per-address rate limit slows down
+password spraying across many usernames.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axes.helpers import get_cool_off
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from clienteling.api_errors import error_responses
+from clienteling.ratelimit import RateLimitThrottle, rate_limit
+from clienteling.two_factor import totp_verify_for_api, two_factor_required_for
+
+LOCKOUT_MESSAGE = (
+    "This account is paused for {minutes} minutes after too many unsuccessful sign-ins. "
+    "Nothing is lost: try again later, or ask your boutique manager or head office to "
+    "unlock it now."
+)
+
+
+def _cool_off_minutes(request: HttpRequest) -> int:
+    cool_off = get_cool_off(request) or settings.AXES_COOLOFF_TIME
+    return max(1, int(cool_off.total_seconds() // 60))
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
+    """django-axes' AXES_LOCKOUT_CALLABLE: a calm page for people, JSON for the API."""
+    minutes = _cool_off_minutes(request)
+    message = LOCKOUT_MESSAGE.format(minutes=minutes)
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse({"detail": message}, status=429)
+    else:
+        response = render(
+            request, "accounts/lockout.html", {"message": message, "minutes": minutes}, status=429
+        )
+    response["Retry-After"] = str(minutes * 60)
+    return response
+
+
+# Sign-in page: rate limited per address on POST; axes counts failures per username+IP.
+login_view = rate_limit("login", key_by="ip")(LoginView.as_view(redirect_authenticated_user=True))
+
+
+class TokenRequestSerializer(serializers.Serializer[Any]):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    otp_token = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="The six-digit code from the authenticator, for accounts with two-factor.",
+    )
+
+
+class TokenResponseSerializer(serializers.Serializer[Any]):
+    token = serializers.CharField()
+
+
+class ObtainAuthTokenView(APIView):
+    """Exchange a username and password (and a TOTP code where required) for an API token."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [RateLimitThrottle]
+    throttle_scope = "token"
+    serializer_class = TokenRequestSerializer
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: TokenResponseSerializer, **error_responses(400, 429)},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        # Authenticate against the Django request so django-axes counts the failure
+        # and can flag a lock-out that AxesMiddleware turns into the 429 answer.
+        django_request = request._request
+        user = authenticate(django_request, username=data["username"], password=data["password"])
+        if getattr(django_request, "axes_locked_out", False):
+            return Response(status=status.HTTP_429_TOO_MANY_REQUESTS)  # replaced by axes
+        if user is None:
+            return Response(
+                {"non_field_errors": ["Unable to sign in with the username and password given."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        if two_factor_required_for(user) and not totp_verify_for_api(
+            user, data.get("otp_token", "")
+        ):
+            return Response(
+                {"otp_token": ["This account uses two-factor: add the current six-digit code."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+obtain_auth_token = ObtainAuthTokenView.as_view()

@@ -1,0 +1,33 @@
+"""Model fields shared by the apps: text encrypted at rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from clienteling import crypto
+
+
+class EncryptedTextField(models.TextField):
+    """Text stored as a Fernet token; decrypted when read from the database.
+
+    Encrypted values cannot be searched or ordered in SQL: pair the field with
+    a lookup hash (see clienteling.crypto.lookup_hash) where exact look-ups
+    are needed.
+    """
+
+    description = "Text encrypted at rest"
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if value is None or value == "":
+            return value
+        return crypto.decrypt(value)
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return value
+        if str(value).startswith(crypto.TOKEN_PREFIX):
+            return value
+        return crypto.encrypt(str(value))

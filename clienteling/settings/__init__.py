@@ -1,0 +1,1 @@
+"""Settings modules: base (reads the environment, embedded defaults), production, test."""

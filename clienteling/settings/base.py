@@ -1,0 +1,440 @@
+"""Base settings: the one place that reads the environment.
+
+With no environment at all this is the embedded default a newcomer gets from
+`make demo`: a SQLite file, Celery running tasks eagerly in-process, the
+in-memory channel layer and console messaging. Production only tightens this
+module (see production.py); it reads nothing of its own.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import django_stubs_ext
+import environ
+from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
+
+# Lets typed generics such as admin.ModelAdmin[Product] work at run time.
+django_stubs_ext.monkeypatch()
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env()
+
+# --- Core ---------------------------------------------------------------------
+DEV_SECRET_KEY = "django-insecure-atelier-embedded-default-never-use-in-production"
+SECRET_KEY: str = env.str("DJANGO_SECRET_KEY", default=DEV_SECRET_KEY)
+DEBUG: bool = env.bool("DJANGO_DEBUG", default=True)
+ALLOWED_HOSTS: list[str] = env.list(
+    "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"]
+)
+CSRF_TRUSTED_ORIGINS: list[str] = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "guardian",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
+    "django_htmx",
+    "channels",
+    "clienteling",
+    "catalog",
+    "clients",
+    "consent",
+    "stylists",
+    "recommendations",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "clienteling.two_factor.TwoFactorRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a flagged lock-out into the lock-out page.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "clienteling.urls"
+WSGI_APPLICATION = None
+ASGI_APPLICATION = "clienteling.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "clienteling.context_processors.navigation",
+                "consent.context_processors.privacy",
+            ],
+        },
+    },
+]
+
+# --- Database: SQLite file by default, PostgreSQL (psycopg 3) via DATABASE_URL -
+DATABASE_URL: str = env.str("DATABASE_URL", default="")
+if DATABASE_URL:
+    _db = env.db_url("DATABASE_URL")
+    if _db["ENGINE"] not in (
+        "django.db.backends.postgresql",
+        "django.db.backends.sqlite3",
+    ):
+        raise ImproperlyConfigured(
+            f"DATABASE_URL must be postgres:// or sqlite://, not {_db['ENGINE']!r}"
+        )
+    if _db["ENGINE"] == "django.db.backends.postgresql":
+        _db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+        _db["CONN_HEALTH_CHECKS"] = True
+    DATABASES: dict[str, dict[str, Any]] = {"default": _db}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "atelier.sqlite3",
+            "OPTIONS": {
+                # WAL lets the dev server read while a task writes.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis: Celery broker, channel layer and cache; absent means in-process ---
+REDIS_URL: str = env.str("REDIS_URL", default="")
+
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "UTC"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_TIME_LIMIT = 60 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 55 * 60
+
+# The one beat schedule. Each entry says when it runs and why.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    # 02:30 UTC, after the boutiques of all three time zones have closed the
+    # day's tills: retrain on yesterday's orders, reactions and review choices.
+    "train-recommender-nightly": {
+        "task": "recommendations.tasks.train_recommender",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # 04:00 UTC, once the new model is promoted (or not): draft lookbooks for
+    # clients whose last draft is stale or whose occasion approaches, so they
+    # are waiting in review queues when Tokyo opens.
+    "draft-lookbooks-nightly": {
+        "task": "recommendations.tasks.draft_lookbooks",
+        "schedule": crontab(hour=4, minute=0),
+    },
+    # Every hour at :15: delete privacy exports whose 48-hour link has lapsed,
+    # so no archive of a client's data outlives its promise.
+    "privacy-exports-expire": {
+        "task": "consent.tasks.expire_exports",
+        "schedule": crontab(minute=15),
+    },
+    # 00:30 UTC: a new day has begun in Paris and Milan, and Tokyo (09:30)
+    # has not opened yet: thank-yous, occasion reminders and lapsing-client
+    # calls are waiting on every advisor's Today before their first client.
+    "generate-follow-ups-daily": {
+        "task": "stylists.tasks.generate_follow_ups",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    # Every five minutes: hand any message still queued after a lost
+    # on-commit hand-off (broker down, worker restart) back to delivery.
+    # deliver_message claims each one, so a message never goes out twice.
+    "redeliver-queued-messages": {
+        "task": "stylists.tasks.redeliver_queued_messages",
+        "schedule": crontab(minute="*/5"),
+    },
+}
+
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="atelier"),
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Auth ---------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # First: refuses locked-out username+IP pairs before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+# No guardian anonymous user row: anonymous visitors never hold permissions.
+ANONYMOUS_USER_NAME = None
+GUARDIAN_RAISE_403 = False
+GUARDIAN_RENDER_403 = False
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_COOKIE_AGE = 60 * 60 * 12  # one boutique day
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from a meta tag, not the cookie
+
+# --- Hardening: lock-out, rate limits, two-factor, CSP (see docs/security.md) ---
+# Reverse proxies in front of the app, each adding one X-Forwarded-For entry.
+# 0 means REMOTE_ADDR is the client (the embedded default); lock-out and rate
+# limits key on the address this yields.
+TRUSTED_PROXY_COUNT: int = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # failures only: no log of every sign-in's IP address
+AXES_CLIENT_IP_CALLABLE = "clienteling.ratelimit.client_ip_or_none"
+AXES_LOCKOUT_CALLABLE = "clienteling.auth_views.lockout_response"
+AXES_ENABLE_ADMIN = True
+# Named limits, "<count>/<seconds|Ns|Nm|Nh|Nd>", used by clienteling.ratelimit:
+# @rate_limit("booking") on a view, or RateLimitThrottle with throttle_scope on DRF.
+RATE_LIMITS: dict[str, str] = {
+    "login": "30/5m",  # per IP (a boutique shares one), on top of the per-username lock-out
+    "token": "20/5m",
+    "booking": "10/h",
+    "messaging": "30/10m",
+    "privacy_export": "5/d",
+    "two_factor": "10/5m",
+    "client_export": "10/h",  # per advisor: CSV exports of the client book (GET)
+}
+# Two-factor (TOTP): required for head office, staff and superusers, optional
+# for advisors. ATELIER_DEMO_SKIP_2FA lets `make demo` sign in without an
+# authenticator; it only works with DEBUG and production settings refuse it.
+OTP_TOTP_ISSUER = "Maison Verlaine Atelier"
+ATELIER_DEMO_SKIP_2FA: bool = env.bool("ATELIER_DEMO_SKIP_2FA", default=False)
+# Content-Security-Policy (django-csp 4): no inline script or style anywhere.
+_WS_ORIGIN = SITE_URL.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'", _WS_ORIGIN],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# --- Internationalisation -----------------------------------------------------
+LANGUAGE_CODE = "en"
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+# The twelve languages clients may choose for their correspondence.
+CLIENT_LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("it", "Italiano"),
+    ("ja", "日本語"),
+    ("de", "Deutsch"),
+    ("es", "Español"),
+    ("zh-hans", "简体中文"),
+    ("ko", "한국어"),
+    ("ar", "العربية"),
+    ("pt", "Português"),
+    ("ru", "Русский"),
+    ("nl", "Nederlands"),
+]
+HOUSE_CURRENCY = "EUR"
+
+# --- Static and media ---------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = VAR_DIR / "media"
+PRIVATE_STORAGE_ROOT = VAR_DIR / "private"
+# A privacy export stays downloadable (once) for this long after it is ready.
+PRIVACY_EXPORT_TTL = dt.timedelta(hours=48)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# CSV imports (clients.imports, docs/imports.md). The admin refuses uploads over
+# IMPORT_UPLOAD_MAX_BYTES (and gzip files that inflate past the second limit);
+# uploads up to IMPORT_SYNC_MAX_BYTES run in the request, bigger ones in a Celery
+# task. `manage.py import_clients/import_orders` read files of any size.
+IMPORT_UPLOAD_MAX_BYTES: int = env.int("IMPORT_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
+IMPORT_UPLOAD_MAX_INFLATED_BYTES: int = 10 * IMPORT_UPLOAD_MAX_BYTES
+IMPORT_SYNC_MAX_BYTES: int = 1024 * 1024
+# Rejected rows kept in detail on an ImportRun (counts by reason cover them all).
+IMPORT_REJECTIONS_KEPT: int = 10_000
+
+# --- API ----------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first, so anonymous calls get 401 with a WWW-Authenticate header.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 25,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Atelier API",
+    "DESCRIPTION": "Client books and reviewed lookbooks for client advisors.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI served from our own static files: no CDN at run time.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# --- Messaging (e-mail, SMS, WhatsApp) ----------------------------------------
+EMAIL_BACKEND: str = env.str(
+    "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL: str = env.str(
+    "DEFAULT_FROM_EMAIL", default="Maison Verlaine <concierge@maison-verlaine.example>"
+)
+MESSAGING_BACKEND: str = env.str("MESSAGING_BACKEND", default="console")
+if MESSAGING_BACKEND not in ("console", "twilio"):
+    raise ImproperlyConfigured("MESSAGING_BACKEND must be 'console' or 'twilio'")
+TWILIO_ACCOUNT_SID: str = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN: str = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_SMS_FROM: str = env.str("TWILIO_SMS_FROM", default="")
+TWILIO_WHATSAPP_FROM: str = env.str("TWILIO_WHATSAPP_FROM", default="")
+if MESSAGING_BACKEND == "twilio" and not (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN):
+    raise ImproperlyConfigured("MESSAGING_BACKEND=twilio needs TWILIO_ACCOUNT_SID and TOKEN")
+
+# The frequency guard (stylists.services.messaging): at most one proactive
+# message per client per FREQUENCY_GUARD_DAYS, across channels, and none in the
+# client's quiet hours (their own time zone): QUIET_HOURS="21-9" means from
+# 21:00 until 09:00. Service messages (answers, confirmations) are not held.
+FREQUENCY_GUARD_DAYS: int = env.int("FREQUENCY_GUARD_DAYS", default=7)
+_quiet = env.str("QUIET_HOURS", default="21-9").strip().lower()
+QUIET_HOURS: tuple[int, int] | None = None  # "off" switches quiet hours off
+if _quiet not in ("", "off", "none"):
+    try:
+        _quiet_start, _quiet_end = (int(hour) for hour in _quiet.split("-", 1))
+    except ValueError:
+        raise ImproperlyConfigured(f"QUIET_HOURS must look like 21-9, not {_quiet!r}") from None
+    if not (0 <= _quiet_start <= 23 and 0 <= _quiet_end <= 23):
+        raise ImproperlyConfigured(f"QUIET_HOURS must be two hours 0-23, not {_quiet!r}")
+    QUIET_HOURS = (_quiet_start, _quiet_end)
+if FREQUENCY_GUARD_DAYS < 0:
+    raise ImproperlyConfigured("FREQUENCY_GUARD_DAYS cannot be negative")
+
+# Follow-ups (stylists.services.followups), generated nightly by a beat task.
+FOLLOW_UP_THANK_YOU_DAYS: int = env.int("FOLLOW_UP_THANK_YOU_DAYS", default=3)
+# Days before an occasion that its reminder falls due, by occasion kind
+# ("*" for any kind not listed).
+FOLLOW_UP_OCCASION_LEAD_DAYS: dict[str, int] = {
+    "birthday": 21,
+    "anniversary": 21,
+    "wedding": 30,
+    "gala": 30,
+    "travel": 14,
+    "milestone": 14,
+    "holiday": 30,
+    "*": 21,
+}
+# Lapsing clients worth a call: VIC, or lifetime spend at or above the
+# threshold, with neither a purchase nor a contact in this many days.
+FOLLOW_UP_LAPSING_DAYS: int = env.int("FOLLOW_UP_LAPSING_DAYS", default=90)
+FOLLOW_UP_LAPSING_MIN_SPEND: int = env.int("FOLLOW_UP_LAPSING_MIN_SPEND", default=30000)
+
+# --- Encryption of personal data at rest --------------------------------------
+# FIELD_ENCRYPTION_KEYS: comma-separated Fernet keys, newest first. Encrypting
+# uses the first; decrypting tries each (rotation: see docs/architecture.md).
+# The embedded default derives one from the dev secret key so `make demo`
+# needs no set-up; production refuses it.
+_DEV_FERNET_KEY = base64.urlsafe_b64encode(
+    hashlib.sha256(DEV_SECRET_KEY.encode()).digest()
+).decode()
+FIELD_ENCRYPTION_KEYS: list[str] = env.list("FIELD_ENCRYPTION_KEYS", default=[_DEV_FERNET_KEY])
+# Keyed hash for exact look-ups of encrypted values (e-mail, phone).
+FIELD_LOOKUP_KEY: str = env.str("FIELD_LOOKUP_KEY", default="atelier-dev-lookup-key")
+
+# --- Recommendations ----------------------------------------------------------
+MODEL_ARTIFACT_DIR = Path(env.str("MODEL_ARTIFACT_DIR", default=str(VAR_DIR / "models")))
+LOOKBOOK_DRAFT_SIZE: int = env.int("LOOKBOOK_DRAFT_SIZE", default=12)
+
+# --- Logging ------------------------------------------------------------------
+LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "axes": {"level": "WARNING"},  # not its start-up banner on every command
+    },
+}

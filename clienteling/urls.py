@@ -1,0 +1,53 @@
+"""Every URL of the house, composed from the apps."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import TemplateView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from clienteling import auth_views as atelier_auth
+from clienteling import two_factor, views
+from clients.api import ClientViewSet
+from recommendations.api import LookbookViewSet
+from stylists import webhooks as stylist_webhooks
+
+router = DefaultRouter()
+router.register("clients", ClientViewSet, basename="client")
+router.register("lookbooks", LookbookViewSet, basename="lookbook")
+
+admin.site.site_header = "Maison Verlaine · Atelier administration"
+admin.site.site_title = "Atelier admin"
+admin.site.index_title = "The house"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", atelier_auth.login_view, name="login"),
+    path("accounts/2fa/", two_factor.two_factor_home, name="two_factor"),
+    path("accounts/2fa/setup/", two_factor.two_factor_setup, name="two_factor_setup"),
+    path("accounts/2fa/verify/", two_factor.two_factor_verify, name="two_factor_verify"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("stylist/", include("stylists.urls")),
+    path("concierge/", include("clients.urls")),
+    path("catalog/", include("catalog.urls")),
+    # Twilio calls these (signed; CSRF-exempt): delivery status and inbound SMS/WhatsApp.
+    path("webhooks/twilio/status/", stylist_webhooks.twilio_status, name="twilio_status"),
+    path("webhooks/twilio/inbound/", stylist_webhooks.twilio_inbound, name="twilio_inbound"),
+    path("api/v1/auth/token/", atelier_auth.obtain_auth_token, name="api-token"),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+handler404 = "clienteling.views.page_not_found"
+
+if settings.DEBUG:
+    urlpatterns += [
+        path("styleguide/", TemplateView.as_view(template_name="styleguide.html")),
+    ]

@@ -1,0 +1,109 @@
+"""Project-level views: the role-aware home redirect, the health check, the API's 404."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.views import defaults
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to their side of the house."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("login")
+    if getattr(user, "stylist", None) is not None:
+        return redirect("stylists:today")
+    if getattr(user, "client", None) is not None:
+        return redirect("concierge:home")
+    if user.is_staff:
+        return redirect("admin:index")
+    return redirect("login")
+
+
+def _database_state() -> dict[str, object]:
+    started = time.perf_counter()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # reported, not raised: this is the health check
+        return {"ok": False, "vendor": connection.vendor, "error": exc.__class__.__name__}
+    return {
+        "ok": True,
+        "vendor": connection.vendor,
+        "ms": round((time.perf_counter() - started) * 1000, 2),
+    }
+
+
+def _broker_state() -> dict[str, object]:
+    if settings.CELERY_TASK_ALWAYS_EAGER and not settings.REDIS_URL:
+        return {"ok": True, "mode": "eager", "detail": "Tasks run in-process (no REDIS_URL)."}
+    import redis
+
+    try:
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+        client.ping()
+    except Exception as exc:  # reported, not raised
+        return {"ok": False, "mode": "redis", "error": exc.__class__.__name__}
+    return {"ok": True, "mode": "redis"}
+
+
+def _model_state() -> dict[str, object] | None:
+    from recommendations.selectors import active_model_version, latest_model_version
+
+    try:
+        latest = latest_model_version()
+        active = active_model_version()
+    except Exception as exc:  # the database check reports the cause
+        return {"error": exc.__class__.__name__}
+    if latest is None:
+        return None
+    return {
+        "latest": {
+            "id": latest.pk,
+            "status": latest.status,
+            "created_at": latest.created_at.isoformat(),
+        },
+        "active": (
+            {
+                "id": active.pk,
+                "promoted_at": active.promoted_at.isoformat() if active.promoted_at else None,
+                "metrics": active.metrics,
+            }
+            if active
+            else None
+        ),
+    }
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    database = _database_state()
+    broker = _broker_state()
+    body = {
+        "status": "ok" if database["ok"] and broker["ok"] else "degraded",
+        "database": database,
+        "broker": broker,
+        "model": _model_state() if database["ok"] else None,
+    }
+    return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: JSON under /api/ (as the API documents it), the house's page elsewhere.
+
+    A path no route matches (say /api/v1/clients/a.b/) never reaches DRF, whose
+    own 404s are JSON; without this the API answered those with an HTML page.
+    """
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -1,0 +1,113 @@
+"""The shared body of `import_clients` and `import_orders` (see docs/imports.md)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from clienteling.csvsafe import neutralise_row
+from clients.imports.report import Rejection
+from clients.imports.runs import import_run_create, import_run_execute
+from clients.imports.services import DEFAULT_BATCH_ROWS
+from clients.imports.writing import DEFAULT_BOUTIQUE
+from clients.models import ImportFormat
+
+
+class ImportCommand(BaseCommand):
+    kind = ""
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="A .csv or .csv.gz file (any size).")
+        parser.add_argument(
+            "--format",
+            choices=ImportFormat.values,
+            default=ImportFormat.ATELIER,
+            help="atelier (docs/imports.md) or online-retail (the raw UCI file).",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check everything, save nothing."
+        )
+        parser.add_argument("--limit", type=int, help="Read at most N data rows.")
+        parser.add_argument(
+            "--assign-to", metavar="USERNAME", help="Put new clients in this advisor's book."
+        )
+        parser.add_argument(
+            "--default-boutique",
+            default=DEFAULT_BOUTIQUE,
+            help="online-retail: home boutique of clients whose country has none "
+            f"(default {DEFAULT_BOUTIQUE}).",
+        )
+        parser.add_argument("--batch-rows", type=int, default=DEFAULT_BATCH_ROWS)
+        parser.add_argument(
+            "--rejections", metavar="PATH", help="Also write every rejected row to this CSV."
+        )
+        parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        if options["limit"] is not None and options["limit"] < 1:
+            raise CommandError("--limit must be at least 1.")
+        assignee = self._assignee(options["assign_to"])
+        run = import_run_create(
+            kind=self.kind,
+            fmt=options["format"],
+            filename=path.name,
+            file_size=path.stat().st_size,
+            dry_run=options["dry_run"],
+            origin="command",
+            assign_to=assignee,
+        )
+        sink = None
+        out = None
+        if options["rejections"]:
+            out = open(options["rejections"], "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
+            writer = csv.writer(out, lineterminator="\r\n")
+            writer.writerow(["line", "reason", "value"])
+
+            def sink(rejection: Rejection) -> None:
+                writer.writerow(neutralise_row([rejection.line, rejection.reason, rejection.value]))
+
+        try:
+            with open(path, "rb") as stream:
+                report = import_run_execute(
+                    run=run,
+                    stream=stream,
+                    limit=options["limit"],
+                    batch_rows=options["batch_rows"],
+                    default_boutique=options["default_boutique"],
+                    on_rejection=sink,
+                )
+        finally:
+            if out is not None:
+                out.close()
+        assert report is not None  # the run was created just now, so it is ours
+        if options["json"]:
+            data = report.as_dict()
+            data["run"] = str(run.public_id)
+            data["rejections"] = data["rejections"][:100]
+            self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
+        else:
+            for line in report.summary_lines():
+                self.stdout.write(line)
+            self.stdout.write(f"Report: ImportRun {run.public_id} (admin › Import runs).")
+        if not report.ok:
+            raise CommandError(report.error)
+
+    def _assignee(self, username: str | None) -> Any:
+        if not username:
+            return None
+        from stylists.models import Role, Stylist
+
+        try:
+            stylist = Stylist.objects.select_related("user").get(user__username=username)
+        except Stylist.DoesNotExist:
+            raise CommandError(f"No advisor has the username {username!r}.") from None
+        if not stylist.active or stylist.role == Role.HEAD_OFFICE:
+            raise CommandError(f"{username} has no book to put clients in.")
+        return stylist

@@ -1,0 +1,454 @@
+"""Writes about clients: profiles, identities, occasions, orders, interactions, wishlist."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Count, DecimalField, Max, Min, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from catalog.models import Boutique, Product, Variant
+from clienteling import crypto
+from clients.models import (
+    Client,
+    Identity,
+    IdentityKind,
+    Interaction,
+    InteractionKind,
+    Occasion,
+    Order,
+    OrderChannel,
+    OrderLine,
+    OrderStatus,
+    WishlistItem,
+)
+
+E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+
+
+def normalize_identity(kind: str, value: str) -> str:
+    """The canonical form of an identity value; ValidationError with a clear message if bad."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError("This value is empty.")
+    if kind == IdentityKind.EMAIL:
+        value = value.lower()
+        validate_email(value)
+        return value
+    if kind == IdentityKind.PHONE:
+        compact = re.sub(r"[\s\-().]", "", value)
+        if compact.startswith("00"):
+            compact = "+" + compact[2:]
+        if not E164.match(compact):
+            raise ValidationError(
+                f"{value!r} is not an international phone number: write it as +33 1 23 45 67 89."
+            )
+        return compact
+    if kind in (IdentityKind.LOYALTY, IdentityKind.POS, IdentityKind.DEVICE):
+        compact = re.sub(r"\s", "", value).upper()
+        if len(compact) > 64:
+            raise ValidationError("Identifiers are at most 64 characters.")
+        return compact
+    raise ValidationError(f"Unknown identity kind {kind!r}.")
+
+
+def identity_lookup_hash(kind: str, normalized: str) -> str:
+    return crypto.lookup_hash(f"identity:{kind}", normalized)
+
+
+def identity_build(
+    *, client: Client, kind: str, value: str, source: str = "", is_primary: bool = False
+) -> Identity:
+    """An unsaved Identity with normalised value and lookup hash (for bulk inserts too)."""
+    normalized = normalize_identity(kind, value)
+    return Identity(
+        client=client,
+        kind=kind,
+        value=normalized,
+        lookup_hash=identity_lookup_hash(kind, normalized),
+        is_primary=is_primary,
+        source=source,
+    )
+
+
+def find_client_by_identity(kind: str, value: str) -> Client | None:
+    try:
+        normalized = normalize_identity(kind, value)
+    except ValidationError:
+        return None
+    identity = (
+        Identity.objects.select_related("client")
+        .filter(kind=kind, lookup_hash=identity_lookup_hash(kind, normalized))
+        .first()
+    )
+    return identity.client if identity else None
+
+
+@transaction.atomic
+def identity_add(
+    *, client: Client, kind: str, value: str, source: str = "", is_primary: bool = False
+) -> Identity:
+    identity = identity_build(
+        client=client, kind=kind, value=value, source=source, is_primary=is_primary
+    )
+    if Identity.objects.filter(kind=kind, lookup_hash=identity.lookup_hash).exists():
+        raise ValidationError(
+            {"value": f"This {identity.get_kind_display().lower()} already belongs to a client."}
+        )
+    if is_primary:
+        Identity.objects.filter(client=client, kind=kind, is_primary=True).update(is_primary=False)
+    identity.full_clean(exclude=["lookup_hash"])
+    identity.save()
+    return identity
+
+
+@transaction.atomic
+def client_create(
+    *,
+    first_name: str,
+    last_name: str,
+    home_boutique: Boutique,
+    email: str = "",
+    phone: str = "",
+    preferred_language: str = "en",
+    salutation: str = "",
+    source: str = "boutique",
+    **profile: Any,
+) -> Client:
+    client = Client(
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        home_boutique=home_boutique,
+        preferred_language=preferred_language,
+        salutation=salutation,
+        **profile,
+    )
+    client.full_clean()
+    client.save()
+    if email:
+        identity_add(
+            client=client, kind=IdentityKind.EMAIL, value=email, source=source, is_primary=True
+        )
+    if phone:
+        identity_add(
+            client=client, kind=IdentityKind.PHONE, value=phone, source=source, is_primary=True
+        )
+    return client
+
+
+PROFILE_FIELDS = frozenset(
+    {
+        "salutation",
+        "first_name",
+        "last_name",
+        "preferred_name",
+        "preferred_language",
+        "timezone",
+        "sizes",
+        "preferred_categories",
+        "preferred_colours",
+        "preferred_materials",
+        "avoided",
+        "style_keywords",
+        "price_band_min",
+        "price_band_max",
+        "is_vic",
+    }
+)
+
+
+@transaction.atomic
+def client_update_profile(*, client: Client, **changes: Any) -> Client:
+    """Change profile fields (sizes, preferences, names...). Unknown fields are refused."""
+    unknown = set(changes) - PROFILE_FIELDS
+    if unknown:
+        raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}")
+    for field, value in changes.items():
+        setattr(client, field, value)
+    client.full_clean()
+    client.save(update_fields=[*changes, "updated_at"])
+    return client
+
+
+def occasion_next_date(occasion: Occasion, *, today: dt.date | None = None) -> dt.date | None:
+    return occasion.occurrence_on_or_after(today or timezone.localdate())
+
+
+@transaction.atomic
+def occasion_add(
+    *,
+    client: Client,
+    kind: str,
+    date: dt.date,
+    title: str = "",
+    recurring_yearly: bool = False,
+    notes: str = "",
+    source: str = "stylist",
+    created_by: Any = None,
+) -> Occasion:
+    occasion = Occasion(
+        client=client,
+        kind=kind,
+        date=date,
+        title=title,
+        recurring_yearly=recurring_yearly,
+        notes=notes,
+        source=source,
+        created_by=created_by,
+    )
+    occasion.next_date = occasion_next_date(occasion)
+    occasion.full_clean()
+    occasion.save()
+    return occasion
+
+
+@transaction.atomic
+def occasion_update(*, occasion: Occasion, **changes: Any) -> Occasion:
+    allowed = {"kind", "date", "title", "recurring_yearly", "notes"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError(f"These fields cannot be changed: {', '.join(sorted(unknown))}")
+    for field, value in changes.items():
+        setattr(occasion, field, value)
+    occasion.next_date = occasion_next_date(occasion)
+    occasion.full_clean()
+    occasion.save(update_fields=[*changes, "next_date"])
+    return occasion
+
+
+@transaction.atomic
+def occasion_delete(*, occasion: Occasion) -> None:
+    occasion.delete()
+
+
+def occasions_roll_forward(*, today: dt.date | None = None) -> int:
+    """Move yearly occasions whose date has passed to their next year; clear past one-offs."""
+    today = today or timezone.localdate()
+    changed = 0
+    stale = Occasion.objects.filter(next_date__lt=today) | Occasion.objects.filter(
+        next_date__isnull=True, date__gte=today
+    )
+    for occasion in stale.only("id", "date", "recurring_yearly", "next_date").iterator():
+        new = occasion.occurrence_on_or_after(today)
+        if new != occasion.next_date:
+            Occasion.objects.filter(pk=occasion.pk).update(next_date=new)
+            changed += 1
+    return changed
+
+
+@dataclass(frozen=True)
+class LineInput:
+    product: Product
+    quantity: int
+    unit_price: Decimal
+    variant: Variant | None = None
+
+
+@transaction.atomic
+def order_record(
+    *,
+    client: Client,
+    channel: str,
+    lines: Sequence[LineInput],
+    placed_at: dt.datetime | None = None,
+    boutique: Boutique | None = None,
+    credited_stylist: Any = None,
+    external_ref: str | None = None,
+    currency: str | None = None,
+) -> Order:
+    """Record a completed order from any channel and refresh the client's figures."""
+    if not lines:
+        raise ValidationError("An order needs at least one line.")
+    if channel not in OrderChannel.values:
+        raise ValidationError(f"Unknown channel {channel!r}.")
+    if external_ref and Order.objects.filter(external_ref=external_ref).exists():
+        raise ValidationError(f"Order {external_ref} is already recorded.")
+    order = Order(
+        client=client,
+        channel=channel,
+        boutique=boutique,
+        credited_stylist=credited_stylist,
+        placed_at=placed_at or timezone.now(),
+        external_ref=external_ref,
+        currency=currency or settings.HOUSE_CURRENCY,
+        total=sum((line.unit_price * line.quantity for line in lines), Decimal("0")),
+    )
+    order.full_clean()
+    order.save()
+    order_lines = []
+    for line in lines:
+        if line.quantity < 1:
+            raise ValidationError("Quantities must be at least 1.")
+        if line.variant is not None and line.variant.product_id != line.product.pk:
+            raise ValidationError("The variant does not belong to the product.")
+        order_lines.append(
+            OrderLine(
+                order=order,
+                product=line.product,
+                variant=line.variant,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+            )
+        )
+    OrderLine.objects.bulk_create(order_lines)
+    client_stats_refresh(client_ids=[client.pk])
+    return order
+
+
+def client_stats_refresh(*, client_ids: Iterable[int] | None = None) -> int:
+    """Recompute lifetime spend, order count and purchase dates, set-based (one UPDATE)."""
+    completed = Order.objects.filter(client_id=OuterRef("pk"), status=OrderStatus.COMPLETED)
+    by_client = completed.order_by().values("client_id")
+    zero = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
+    queryset = Client.objects.all()
+    if client_ids is not None:
+        queryset = queryset.filter(pk__in=list(client_ids))
+    return queryset.update(
+        lifetime_spend=Coalesce(
+            Subquery(by_client.annotate(s=Sum("total")).values("s")[:1]),
+            zero,
+            output_field=DecimalField(max_digits=14, decimal_places=2),
+        ),
+        orders_count=Coalesce(
+            Subquery(by_client.annotate(n=Count("pk")).values("n")[:1]), Value(0)
+        ),
+        first_purchase_at=Subquery(by_client.annotate(m=Min("placed_at")).values("m")[:1]),
+        last_purchase_at=Subquery(by_client.annotate(m=Max("placed_at")).values("m")[:1]),
+    )
+
+
+@transaction.atomic
+def interaction_record(
+    *,
+    client: Client,
+    product: Product,
+    kind: str,
+    channel: str = "web",
+    context: dict[str, Any] | None = None,
+    occurred_at: dt.datetime | None = None,
+) -> Interaction:
+    """Store a client's signal. Whether it may be *used* is consent.policy's question."""
+    if kind not in InteractionKind.values:
+        raise ValidationError(f"Unknown interaction {kind!r}.")
+    interaction = Interaction(
+        client=client,
+        product=product,
+        kind=kind,
+        channel=channel,
+        context=context or {},
+        occurred_at=occurred_at or timezone.now(),
+    )
+    interaction.full_clean()
+    interaction.save()
+    return interaction
+
+
+@transaction.atomic
+def wishlist_add(*, client: Client, product: Product, note: str = "") -> WishlistItem:
+    item, created = WishlistItem.objects.get_or_create(
+        client=client, product=product, defaults={"note": note}
+    )
+    if created:
+        interaction_record(client=client, product=product, kind=InteractionKind.SAVE)
+    return item
+
+
+@transaction.atomic
+def wishlist_remove(*, client: Client, product: Product) -> bool:
+    deleted, _ = WishlistItem.objects.filter(client=client, product=product).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def wishlist_save(
+    *, client: Client, product: Product, record_interaction: bool, note: str = ""
+) -> tuple[WishlistItem, bool]:
+    """Save a piece to the client's wishlist; (item, created). Saving twice keeps one.
+
+    record_interaction: whether the save may also be kept as a signal (an
+    Interaction of kind "save"). The caller asks consent.policy (saved items for
+    personalisation: Bespoke only); otherwise only the wishlist row is kept,
+    because it serves the client and nothing else.
+    """
+    item, created = WishlistItem.objects.get_or_create(
+        client=client, product=product, defaults={"note": note[:280]}
+    )
+    if created and record_interaction:
+        interaction_record(client=client, product=product, kind=InteractionKind.SAVE)
+    return item, created
+
+
+VIEW_QUIET_PERIOD = dt.timedelta(minutes=10)
+
+
+@transaction.atomic
+def interaction_record_view(
+    *, client: Client, product: Product, context: dict[str, Any] | None = None
+) -> Interaction | None:
+    """Record that the client looked at a piece; None when they already did moments ago.
+
+    A reload or a return within VIEW_QUIET_PERIOD is the same look, not a new
+    signal. Whether a view may be stored at all is the caller's question for
+    consent.policy (browsing for personalisation: Bespoke only).
+    """
+    if Interaction.objects.filter(
+        client=client,
+        product=product,
+        kind=InteractionKind.VIEW,
+        occurred_at__gte=timezone.now() - VIEW_QUIET_PERIOD,
+    ).exists():
+        return None
+    return interaction_record(
+        client=client, product=product, kind=InteractionKind.VIEW, context=context
+    )
+
+
+LOOKBOOK_REACTIONS = (InteractionKind.LOVE, InteractionKind.NOT_FOR_ME)
+
+
+@transaction.atomic
+def lookbook_reaction_set(
+    *,
+    client: Client,
+    product: Product,
+    lookbook_public_id: Any,
+    item_id: int,
+    reaction: str | None,
+) -> Interaction | None:
+    """Set the client's reaction to one piece of a lookbook, or clear it (reaction=None).
+
+    One reaction per piece: "love" replaces "not_for_me" and the other way round.
+    Each is an Interaction with context {"lookbook": uuid, "item": id}, the
+    signal the next model learns from; a cleared reaction leaves no row behind.
+    """
+    if reaction is not None and reaction not in LOOKBOOK_REACTIONS:
+        raise ValidationError(f"Unknown reaction {reaction!r}.")
+    lookbook_key = str(lookbook_public_id)
+    Interaction.objects.filter(
+        client=client,
+        kind__in=LOOKBOOK_REACTIONS,
+        context__lookbook=lookbook_key,
+        context__item=item_id,
+    ).delete()
+    if reaction is None:
+        return None
+    return interaction_record(
+        client=client,
+        product=product,
+        kind=reaction,
+        context={"lookbook": lookbook_key, "item": item_id},
+    )
+
+
+def client_touch_contact(*, client: Client, at: dt.datetime | None = None) -> None:
+    Client.objects.filter(pk=client.pk).update(last_contact_at=at or timezone.now())

@@ -1,0 +1,149 @@
+"""Root test fixtures: the fixed personas every view and endpoint is tested for.
+
+The cast (one house, two boutiques):
+- owner: a Paris advisor with `client` in her book
+- colleague: another Paris advisor (the client is not in her book)
+- stylist_elsewhere: a Milan advisor
+- manager: the Paris boutique manager; manager_elsewhere: Milan's
+- head_office: sees every client, edits none
+- client_user: the client herself (Personal tier), with a concierge login
+- other_client_user: another client of the owner, also with a login
+- anonymous: nobody signed in
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.test import Client as HttpClient
+
+from catalog.models import Boutique
+from clienteling.two_factor import two_factor_required_for
+from clients.models import Client
+from consent.models import ConsentTier, PolicyVersion
+from stylists.models import Role, Stylist
+from tests.factories.catalog import BoutiqueFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.consent import ConsentRecordFactory, PolicyVersionFactory
+from tests.factories.security import otp_verify
+from tests.factories.stylists import make_stylist, put_in_book
+
+PASSWORD = "atelier-test-pass"
+
+PERSONA_NAMES = (
+    "owner",
+    "colleague",
+    "stylist_elsewhere",
+    "manager",
+    "manager_elsewhere",
+    "head_office",
+    "client_user",
+    "other_client_user",
+    "anonymous",
+)
+
+
+@dataclass
+class Cast:
+    paris: Boutique
+    milan: Boutique
+    policy: PolicyVersion
+    owner: Stylist
+    colleague: Stylist
+    stylist_elsewhere: Stylist
+    manager: Stylist
+    manager_elsewhere: Stylist
+    head_office: Stylist
+    client: Client
+    other_client: Client
+    milan_client: Client
+
+    def user(self, persona: str) -> Any:
+        if persona == "anonymous":
+            return None
+        if persona == "client_user":
+            return self.client.user
+        if persona == "other_client_user":
+            return self.other_client.user
+        return getattr(self, persona).user
+
+    def http(self, persona: str) -> HttpClient:
+        """A Django test client signed in as the persona."""
+        http = HttpClient()
+        user = self.user(persona)
+        if user is not None:
+            http.force_login(user)
+            if two_factor_required_for(user):  # head office: a verified session, as after TOTP
+                otp_verify(http, user)
+        return http
+
+
+def _client_with_login(username: str, boutique: Boutique, **kwargs: Any) -> Client:
+    user = get_user_model().objects.create_user(
+        username=username, password=PASSWORD, first_name=kwargs.get("first_name", "")
+    )
+    return ClientFactory(user=user, home_boutique=boutique, **kwargs)
+
+
+@pytest.fixture
+def cast(db: Any) -> Cast:
+    paris = BoutiqueFactory(code="paris", city="Paris", country="FR", timezone="Europe/Paris")
+    milan = BoutiqueFactory(code="milan", city="Milan", country="IT", timezone="Europe/Rome")
+    policy = PolicyVersionFactory()
+    owner = make_stylist(boutique=paris, username="owner", first_name="Élise")
+    colleague = make_stylist(boutique=paris, username="colleague", first_name="Hugo")
+    elsewhere = make_stylist(boutique=milan, username="elsewhere", first_name="Giulia")
+    manager = make_stylist(boutique=paris, role=Role.MANAGER, username="manager")
+    manager_elsewhere = make_stylist(boutique=milan, role=Role.MANAGER, username="manager_milan")
+    head_office = make_stylist(boutique=None, role=Role.HEAD_OFFICE, username="head_office")
+    client = _client_with_login(
+        "client", paris, first_name="Camille", last_name="Laurent",
+        email="camille.laurent@example.com", phone="+33612345678",
+    )
+    other = _client_with_login("other_client", paris, first_name="Inès", last_name="Moreau")
+    milan_client = ClientFactory(home_boutique=milan, first_name="Chiara", last_name="Rossi")
+    for c in (client, other, milan_client):
+        ConsentRecordFactory(client=c, tier=ConsentTier.PERSONAL, policy_version=policy)
+    put_in_book(owner, client, other)
+    put_in_book(elsewhere, milan_client)
+    return Cast(
+        paris=paris,
+        milan=milan,
+        policy=policy,
+        owner=owner,
+        colleague=colleague,
+        stylist_elsewhere=elsewhere,
+        manager=manager,
+        manager_elsewhere=manager_elsewhere,
+        head_office=head_office,
+        client=client,
+        other_client=other,
+        milan_client=milan_client,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Iterator[None]:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A test that prints fails: stray output hides real problems (as in Zulip)."""
+    outcome = yield
+    report = outcome.get_result()
+    if (
+        call.when == "call"
+        and report.passed
+        and report.capstdout.strip()
+        and item.get_closest_marker("allow_output") is None
+    ):
+        report.outcome = "failed"
+        report.longrepr = f"Test printed to stdout:\n{report.capstdout[:2000]}"

@@ -1,0 +1,333 @@
+"""The one consent policy: may this data serve this purpose, may this channel carry this message.
+
+Every app asks here; none reads consent records itself. The rules are a table
+(TIER_RULES); a client's current consent is derived from their newest
+ConsentRecord. Clients with no record at all are treated as Essential with
+no channels: the house assumes nothing it was not told.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import BooleanField, CharField, Exists, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from consent.models import TIER_RANK, ConsentRecord, ConsentTier, PolicyVersion
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from clients.models import Client
+
+
+class DataKind(StrEnum):
+    PURCHASES = "purchases"
+    PREFERENCES = "preferences"  # stated tastes, and reactions to lookbooks
+    SIZES = "sizes"
+    OCCASIONS = "occasions"
+    BROWSING = "browsing"  # views, bag additions, shares
+    SAVED_ITEMS = "saved_items"
+    CROSS_DEVICE = "cross_device"  # identity resolution across devices
+
+
+class Purpose(StrEnum):
+    SERVICE = "service"  # answering what the client asked for
+    PERSONALISATION = "personalisation"  # pages and lookbooks shaped for them
+    MODEL_TRAINING = "model_training"
+    PROACTIVE_OUTREACH = "proactive_outreach"
+    ANALYTICS = "analytics"
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+    WHATSAPP = "whatsapp"
+    PHONE = "phone"
+
+
+class MessageKind(StrEnum):
+    SERVICE = "service"  # replies, confirmations, what the client asked for
+    PROACTIVE = "proactive"  # the house reaching out first
+
+
+CHANNELS: tuple[Channel, ...] = tuple(Channel)
+ALL_PURPOSES = frozenset(Purpose)
+_PERSONAL_KINDS = (
+    DataKind.PURCHASES,
+    DataKind.PREFERENCES,
+    DataKind.SIZES,
+    DataKind.OCCASIONS,
+)
+_BESPOKE_KINDS = (DataKind.BROWSING, DataKind.SAVED_ITEMS, DataKind.CROSS_DEVICE)
+
+# tier -> data kind -> purposes allowed. Anything absent is refused.
+TIER_RULES: dict[str, dict[DataKind, frozenset[Purpose]]] = {
+    # Only what serves the client's own requests: their orders, sizes and
+    # stated wishes may be used to answer them, nothing more.
+    ConsentTier.ESSENTIAL: {kind: frozenset({Purpose.SERVICE}) for kind in _PERSONAL_KINDS},
+    ConsentTier.PERSONAL: {
+        **{kind: ALL_PURPOSES for kind in _PERSONAL_KINDS},
+        # A Personal client's own wishlist still serves them (they see it),
+        # but it does not shape recommendations or models.
+        DataKind.SAVED_ITEMS: frozenset({Purpose.SERVICE}),
+    },
+    ConsentTier.BESPOKE: {kind: ALL_PURPOSES for kind in (*_PERSONAL_KINDS, *_BESPOKE_KINDS)},
+}
+
+# Lowest tier at which the house may reach out first (on an allowed channel).
+PROACTIVE_MIN_TIER = ConsentTier.PERSONAL
+
+TIER_DESCRIPTIONS: dict[str, str] = {
+    ConsentTier.ESSENTIAL: (
+        "We use only what you share with us to serve your own requests: your orders, "
+        "appointments and questions. Your advisor curates by hand; we never reach out first."
+    ),
+    ConsentTier.PERSONAL: (
+        "We also use your purchases, sizes, stated preferences and occasions so your advisor "
+        "can prepare lookbooks for you, drafted with our recommendation model and always "
+        "reviewed by them, and reach out on the channels you choose."
+    ),
+    ConsentTier.BESPOKE: (
+        "We also use what you browse and save across your devices, for the most personal "
+        "Style Story and an advisor who sees what caught your eye."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ConsentState:
+    """A client's consent now, as derived from their newest record."""
+
+    client_id: int
+    tier: str = ConsentTier.ESSENTIAL
+    channels: frozenset[str] = frozenset()
+    policy_version: str | None = None
+    recorded_at: dt.datetime | None = None
+    has_record: bool = False
+    # A newer policy version asks for re-confirmation and this consent predates it:
+    # consent keeps serving the client, but proactive outreach pauses (may_contact).
+    reconfirmation_due: bool = False
+
+    @property
+    def tier_label(self) -> str:
+        return ConsentTier(self.tier).label
+
+    @property
+    def rank(self) -> int:
+        return TIER_RANK[ConsentTier(self.tier)]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A yes or no with the reason in plain words, for screens and logs."""
+
+    allowed: bool
+    reason: str
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+def tier_allows(tier: str, kind: DataKind, purpose: Purpose) -> bool:
+    return purpose in TIER_RULES[ConsentTier(tier)].get(kind, frozenset())
+
+
+def tiers_allowing(kind: DataKind, purpose: Purpose) -> list[str]:
+    return [str(tier) for tier in ConsentTier if tier_allows(tier, kind, purpose)]
+
+
+def kinds_allowed(tier: str, purpose: Purpose) -> list[DataKind]:
+    return [kind for kind in DataKind if tier_allows(tier, kind, purpose)]
+
+
+def _newer_policy_asks_reconfirmation(published_at: Any) -> Exists:
+    """True when a policy version published after `published_at` asks clients to confirm."""
+    return Exists(
+        PolicyVersion.objects.filter(requires_reconfirmation=True, published_at__gt=published_at)
+    )
+
+
+def _records_with_reconfirmation(queryset: QuerySet[ConsentRecord]) -> QuerySet[ConsentRecord]:
+    return queryset.select_related("policy_version").annotate(
+        reconfirmation_due_=_newer_policy_asks_reconfirmation(
+            OuterRef("policy_version__published_at")
+        )
+    )
+
+
+def _state_from_record(client_id: int, record: ConsentRecord | None) -> ConsentState:
+    if record is None:
+        return ConsentState(client_id=client_id)
+    channels = frozenset(c for c in CHANNELS if getattr(record, c.value))
+    return ConsentState(
+        client_id=client_id,
+        tier=record.tier,
+        channels=channels,
+        policy_version=record.policy_version.version,
+        recorded_at=record.recorded_at,
+        has_record=True,
+        reconfirmation_due=bool(getattr(record, "reconfirmation_due_", False)),
+    )
+
+
+def current_consent(client: Client | int) -> ConsentState:
+    """The client's consent now (one query)."""
+    client_id = client if isinstance(client, int) else client.pk
+    record = (
+        _records_with_reconfirmation(ConsentRecord.objects.filter(client_id=client_id))
+        .order_by("-recorded_at", "-id")
+        .first()
+    )
+    return _state_from_record(client_id, record)
+
+
+def current_consents(client_ids: Iterable[int]) -> dict[int, ConsentState]:
+    """Consent now for many clients at once (one query, whatever their number)."""
+    ids = list(client_ids)
+    states = {client_id: ConsentState(client_id=client_id) for client_id in ids}
+    if not ids:
+        return states
+    newest = (
+        ConsentRecord.objects.filter(client_id=OuterRef("client_id"))
+        .order_by("-recorded_at", "-id")
+        .values("pk")[:1]
+    )
+    records = _records_with_reconfirmation(
+        ConsentRecord.objects.filter(client_id__in=ids, pk=Subquery(newest))
+    )
+    for record in records:
+        states[record.client_id] = _state_from_record(record.client_id, record)
+    return states
+
+
+def _newest_record(field: str) -> Subquery:
+    return Subquery(
+        ConsentRecord.objects.filter(client_id=OuterRef("pk"))
+        .order_by("-recorded_at", "-id")
+        .values(field)[:1]
+    )
+
+
+def annotate_consent(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Add consent_tier and consent_<channel> columns to a Client queryset.
+
+    For lists and filters: one subquery per column, no query per row.
+    """
+    annotations: dict[str, Any] = {
+        "consent_tier": Coalesce(
+            _newest_record("tier"), Value(ConsentTier.ESSENTIAL.value), output_field=CharField()
+        )
+    }
+    for channel in CHANNELS:
+        annotations[f"consent_{channel}"] = Coalesce(
+            _newest_record(channel.value), Value(False), output_field=BooleanField()
+        )
+    return queryset.annotate(**annotations)
+
+
+def filter_clients_allowing(
+    queryset: QuerySet[Any], kind: DataKind, purpose: Purpose
+) -> QuerySet[Any]:
+    """Narrow a Client queryset to those whose current tier allows kind for purpose."""
+    tiers = tiers_allowing(kind, purpose)
+    if ConsentTier.ESSENTIAL in tiers:
+        return queryset
+    return annotate_consent(queryset).filter(consent_tier__in=tiers)
+
+
+def filter_clients_reachable(
+    queryset: QuerySet[Any], channel: Channel, message_kind: MessageKind
+) -> QuerySet[Any]:
+    """Narrow a Client queryset to those who may get this kind of message on this channel."""
+    queryset = annotate_consent(queryset).filter(**{f"consent_{channel}": True})
+    if message_kind == MessageKind.PROACTIVE:
+        allowed = [t for t in ConsentTier if TIER_RANK[t] >= TIER_RANK[PROACTIVE_MIN_TIER]]
+        queryset = (
+            queryset.filter(consent_tier__in=allowed)
+            .annotate(consent_policy_published_at=_newest_record("policy_version__published_at"))
+            .exclude(_newer_policy_asks_reconfirmation(OuterRef("consent_policy_published_at")))
+        )
+    return queryset
+
+
+def client_ids_allowing(kind: DataKind, purpose: Purpose) -> QuerySet[Any]:
+    """Ids of every client whose current tier allows kind for purpose (a lazy subquery)."""
+    from clients.models import Client  # consent refers to clients lazily
+
+    return filter_clients_allowing(Client.objects.all(), kind, purpose).values("pk")
+
+
+def _as_state(subject: Client | ConsentState | int) -> ConsentState:
+    if isinstance(subject, ConsentState):
+        return subject
+    return current_consent(subject)
+
+
+def may_use(subject: Client | ConsentState | int, kind: DataKind, purpose: Purpose) -> Decision:
+    """May the house use this kind of the client's data for this purpose, now?"""
+    state = _as_state(subject)
+    if tier_allows(state.tier, kind, purpose):
+        return Decision(True, f"{state.tier_label} consent covers {kind} for {purpose}.")
+    return Decision(
+        False,
+        f"{state.tier_label} consent does not cover using {kind.replace('_', ' ')} "
+        f"for {purpose.replace('_', ' ')}.",
+    )
+
+
+def may_contact(
+    subject: Client | ConsentState | int, channel: Channel, message_kind: MessageKind
+) -> Decision:
+    """May this channel carry this kind of message to the client, now?"""
+    state = _as_state(subject)
+    if channel not in state.channels:
+        return Decision(False, f"The client has not allowed {channel_label(channel)}.")
+    if message_kind == MessageKind.PROACTIVE and state.rank < TIER_RANK[PROACTIVE_MIN_TIER]:
+        return Decision(
+            False,
+            f"{state.tier_label} consent allows service messages only; the house may not "
+            "reach out first.",
+        )
+    if message_kind == MessageKind.PROACTIVE and state.reconfirmation_due:
+        return Decision(
+            False,
+            "The client has not yet confirmed their choices under the new privacy policy; "
+            "the house does not reach out first until they do.",
+        )
+    return Decision(True, f"{channel_label(channel)} is allowed for {message_kind} messages.")
+
+
+def may_draft_with_model(subject: Client | ConsentState | int) -> Decision:
+    """May the recommendation model draft lookbooks for this client?"""
+    state = _as_state(subject)
+    decision = may_use(state, DataKind.PURCHASES, Purpose.PERSONALISATION)
+    if decision:
+        return Decision(True, "Machine drafts are allowed; a stylist reviews each one.")
+    return Decision(False, f"{decision.reason} Only hand-made lookbooks.")
+
+
+def channel_label(channel: str) -> str:
+    return {"email": "e-mail", "sms": "SMS", "whatsapp": "WhatsApp", "phone": "phone calls"}[
+        str(channel)
+    ]
+
+
+def current_policy_version() -> PolicyVersion | None:
+    return PolicyVersion.objects.order_by("-published_at", "-id").first()
+
+
+def needs_reconfirmation(state: ConsentState, current: PolicyVersion | None = None) -> bool:
+    """True when a newer policy asks clients who consented under an older one to confirm.
+
+    Meanwhile their consent keeps serving them (their tier, their service messages)
+    but proactive outreach pauses: may_contact and filter_clients_reachable refuse it.
+    """
+    if state.reconfirmation_due:
+        return True
+    if current is None or not current.requires_reconfirmation:
+        return False
+    return state.policy_version != current.version

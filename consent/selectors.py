@@ -1,0 +1,173 @@
+"""Reads for the privacy centre and the head-office access review.
+
+Query counts do not grow with rows: the access summary is one grouped query,
+the held-data summary one count per registered section, the review page one
+count and one page query.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+
+from consent import privacy
+from consent.models import (
+    AccessAction,
+    PrivacyRequest,
+    PrivacyRequestKind,
+    StaffAccessLog,
+)
+
+if TYPE_CHECKING:
+    from clients.models import Client
+
+# What each action means, said to the client.
+ACTION_PHRASES: dict[str, str] = {
+    AccessAction.VIEWED_STORY: "viewed your profile",
+    AccessAction.VIEWED_NOTES: "read the notes kept for you",
+    AccessAction.VIEWED_CONTACT: "looked at your contact details",
+    AccessAction.VIEWED_ORDERS: "looked at your orders",
+    AccessAction.VIEWED_MESSAGES: "read your conversation",
+    AccessAction.EXPORTED: "prepared an export of your data",
+    AccessAction.ERASED: "erased your data",
+}
+
+
+@dataclass(frozen=True)
+class AccessSummaryRow:
+    who: str
+    action: str
+    action_label: str
+    times: int
+    last: dt.datetime
+
+    @property
+    def sentence(self) -> str:
+        when = timezone.localtime(self.last).strftime("%-d %B %Y")
+        times = f" ({self.times} times)" if self.times > 1 else ""
+        return f"{self.who} {self.action_label} on {when}{times}."
+
+
+def _who(first_name: str | None, role: str | None, actor_id: int | None, advisor_id: Any) -> str:
+    name = first_name or "a colleague"
+    if actor_id is None:
+        return "A former member of staff"
+    if actor_id == advisor_id:
+        return f"Your advisor {name}"
+    if role == "stylist":
+        return f"Advisor {name}"
+    if role == "manager":
+        return f"{name}, boutique manager"
+    if role == "head_office":
+        return f"Head office ({name})"
+    return "An administrator of the house"
+
+
+def access_summary_for_client(
+    client: Client,
+    *,
+    advisor_user_id: int | None = None,
+    days: int = 365,
+    limit: int | None = 8,
+) -> list[AccessSummaryRow]:
+    """Who at the house looked at the client's data, newest first (one query)."""
+    since = timezone.now() - dt.timedelta(days=days)
+    rows = (
+        StaffAccessLog.objects.filter(client_id=client.pk, at__gte=since)
+        .values("actor_id", "actor__first_name", "actor__stylist__role", "action")
+        .annotate(last=Max("at"), times=Count("pk"))
+        .order_by("-last")
+    )
+    if limit is not None:
+        rows = rows[:limit]
+    return [
+        AccessSummaryRow(
+            who=_who(
+                row["actor__first_name"],
+                row["actor__stylist__role"],
+                row["actor_id"],
+                advisor_user_id,
+            ),
+            action=row["action"],
+            action_label=ACTION_PHRASES.get(row["action"], "looked at your data"),
+            times=row["times"],
+            last=row["last"],
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class HeldData:
+    name: str
+    label: str
+    description: str
+    count: int | None
+
+
+def held_data_summary(client: Client) -> list[HeldData]:
+    """What the house holds, section by section: one count query per counted section."""
+    return [
+        HeldData(
+            name=section.name,
+            label=section.label,
+            description=section.description,
+            count=section.count(client) if section.count is not None else None,
+        )
+        for section in privacy.export_sections()
+    ]
+
+
+def latest_export_request(client: Client) -> PrivacyRequest | None:
+    return (
+        PrivacyRequest.objects.filter(client_id=client.pk, kind=PrivacyRequestKind.EXPORT)
+        .order_by("-requested_at", "-pk")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class AccessLogFilters:
+    actor_id: int | None = None
+    client: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def access_log_entries(filters: AccessLogFilters) -> QuerySet[StaffAccessLog]:
+    """The staff access log for head office, filtered, newest first."""
+    entries = StaffAccessLog.objects.select_related(
+        "actor", "actor__stylist", "client", "client__home_boutique"
+    ).order_by("-at", "-pk")
+    if filters.actor_id:
+        entries = entries.filter(actor_id=filters.actor_id)
+    if filters.client:
+        query = filters.client.strip()
+        condition = Q(client__last_name__icontains=query) | Q(client__first_name__icontains=query)
+        with contextlib.suppress(ValueError):
+            condition |= Q(client__public_id=uuid.UUID(query))
+        entries = entries.filter(condition)
+    tz = timezone.get_current_timezone()
+    if filters.date_from:
+        start = dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=tz)
+        entries = entries.filter(at__gte=start)
+    if filters.date_to:
+        end = dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        entries = entries.filter(at__lt=end)
+    return entries
+
+
+def access_log_actors() -> QuerySet[Any]:
+    """Everyone who appears in the log, for the filter (one query)."""
+    return (
+        get_user_model()
+        .objects.filter(pk__in=StaffAccessLog.objects.values("actor_id"))
+        .order_by("first_name", "last_name", "pk")
+    )

@@ -1,0 +1,250 @@
+"""Who needs a machine draft tonight, and why: one set-based read of the books.
+
+A client needs a draft when all of these hold:
+
+- she is active and in a stylist's book (an open BookAssignment: its stylist will be
+  the draft's author and reviewer);
+- her consent lets the model draft for her (``policy.may_draft_with_model``, asked once
+  per tier: Essential clients get hand-made lookbooks only);
+- no lookbook of hers is already waiting for review (draft or in review);
+- and one of, in this order of priority:
+  1. she has an open styling request with no lookbook answering it yet;
+  2. an occasion of hers falls within ``OCCASION_WITHIN`` and has no lookbook yet;
+  3. her last machine draft is older than ``STALE_AFTER`` (or she never had one);
+  4. a stylist asked for her by name (``draft_lookbooks --client``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Subquery
+from django.utils import timezone
+
+from clients.models import Client, ClientStatus, Occasion, OccasionKind
+from consent import policy
+from consent.models import ConsentTier
+from recommendations.models import Lookbook, LookbookOrigin, LookbookStatus
+from stylists.models import BookAssignment, StylingRequest, StylingRequestStatus
+
+STALE_AFTER = dt.timedelta(days=28)
+OCCASION_WITHIN = dt.timedelta(days=60)
+REVIEWABLE = (LookbookStatus.DRAFT, LookbookStatus.IN_REVIEW)
+# How an occasion is named in a sentence when the stylist gave it no title.
+OCCASION_NOUNS: dict[str, str] = {
+    OccasionKind.BIRTHDAY: "birthday",
+    OccasionKind.ANNIVERSARY: "anniversary",
+    OccasionKind.WEDDING: "wedding",
+    OccasionKind.GALA: "gala",
+    OccasionKind.TRAVEL: "trip",
+    OccasionKind.MILESTONE: "milestone",
+    OccasionKind.HOLIDAY: "holidays",
+    OccasionKind.OTHER: "occasion",
+}
+
+
+class Reason(StrEnum):
+    STYLING_REQUEST = "styling_request"
+    OCCASION = "occasion"
+    STALE = "stale"
+    MANUAL = "manual"
+
+
+@dataclass(frozen=True)
+class OccasionInfo:
+    pk: int
+    kind: str
+    label: str
+    date: dt.date
+
+
+@dataclass
+class Audience:
+    """The clients to draft for, as parallel columns (row i is one client)."""
+
+    client_ids: np.ndarray
+    author_ids: np.ndarray
+    tiers: list[str]
+    reasons: list[str]
+    home_boutiques: np.ndarray
+    sizes: list[dict[str, Any]]
+    avoided: list[list[str]]
+    price_min: np.ndarray  # nan when not stated
+    price_max: np.ndarray
+    preferences: list[dict[str, Any]]
+    salutations: list[str]
+    occasions: list[OccasionInfo | None]
+    request_ids: np.ndarray  # -1 when none
+    budgets: np.ndarray  # nan when none
+    booked: int = 0
+    not_allowed: int = 0
+    already_open: int = 0
+    up_to_date: int = 0
+    by_reason: dict[str, int] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.client_ids)
+
+
+def draftable_tiers() -> list[str]:
+    """The tiers for which the consent policy lets the model draft (asked, not copied)."""
+    return [
+        tier
+        for tier in ConsentTier.values
+        if policy.may_draft_with_model(policy.ConsentState(client_id=0, tier=tier))
+    ]
+
+
+def _label(kind: str, title: str) -> str:
+    noun = OCCASION_NOUNS.get(kind, "occasion")
+    title = title.strip()
+    # "Birthday" as a title says no more than the kind: "her birthday", not "her Birthday".
+    return title if title and title.lower() not in (kind, noun) else noun
+
+
+def _float(value: Decimal | None) -> float:
+    return float(value) if value is not None else float("nan")
+
+
+def find_audience(*, now: dt.datetime, client_ids: list[int] | None = None) -> Audience:
+    """Everyone who needs a draft now; ``client_ids`` asks for those clients by hand."""
+    today = timezone.localdate(now)
+    booked = Client.objects.filter(status=ClientStatus.ACTIVE)
+    if client_ids is not None:
+        booked = booked.filter(pk__in=client_ids)
+    open_book = BookAssignment.objects.filter(client=OuterRef("pk"), ended_at__isnull=True)
+    booked = booked.annotate(author=Subquery(open_book.values("stylist_id")[:1])).filter(
+        author__isnull=False
+    )
+    open_lookbook = Lookbook.objects.filter(client=OuterRef("pk"), status__in=REVIEWABLE)
+    last_draft = (
+        Lookbook.objects.filter(client=OuterRef("pk"), origin=LookbookOrigin.MODEL)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    # One read of the books: consent, open lookbooks and the last draft come along as
+    # columns and are counted here, rather than re-running the query for each count.
+    booked = (
+        policy.annotate_consent(booked)
+        .annotate(has_open=Exists(open_lookbook), last_draft=Subquery(last_draft))
+        .order_by("pk")
+    )
+    columns = (
+        "pk",
+        "author",
+        "consent_tier",
+        "last_draft",
+        "home_boutique_id",
+        "sizes",
+        "avoided",
+        "price_band_min",
+        "price_band_max",
+        "preferred_categories",
+        "preferred_colours",
+        "preferred_materials",
+        "style_keywords",
+        "salutation",
+        "has_open",
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL jit = off")  # a one-off read: compiling costs more
+        every = list(booked.values_list(*columns))
+    tiers = set(draftable_tiers())
+    allowed = [r for r in every if r[2] in tiers]
+    rows = [r for r in allowed if not r[14]]
+    n_booked, n_allowed = len(every), len(allowed)
+
+    # Occasions within the window that no lookbook has answered yet (withdrawn ones
+    # do not count: consent took them away, not a stylist).
+    answered = Lookbook.objects.exclude(status=LookbookStatus.WITHDRAWN)
+    occasions = Occasion.objects.filter(
+        next_date__gte=today, next_date__lte=today + OCCASION_WITHIN
+    ).exclude(Exists(answered.filter(occasion=OuterRef("pk"))))
+    requests = StylingRequest.objects.filter(status=StylingRequestStatus.OPEN).exclude(
+        Exists(answered.filter(styling_request=OuterRef("pk")))
+    )
+    if client_ids is not None:
+        occasions = occasions.filter(client_id__in=client_ids)
+        requests = requests.filter(client_id__in=client_ids)
+    next_occasion: dict[int, OccasionInfo] = {}
+    for pk, client_id, kind, title, day in occasions.order_by(
+        "client_id", "next_date", "pk"
+    ).values_list("pk", "client_id", "kind", "title", "next_date"):
+        if day is not None:  # the window filter guarantees it; this tells the type checker
+            next_occasion.setdefault(client_id, OccasionInfo(pk, kind, _label(kind, title), day))
+    open_request: dict[int, tuple[int, float, int | None]] = {}
+    for pk, client_id, budget, occasion_id in requests.order_by(
+        "client_id", "due_at", "pk"
+    ).values_list("pk", "client_id", "budget_max", "occasion_id"):
+        open_request.setdefault(client_id, (pk, _float(budget), occasion_id))
+    request_occasions = {
+        pk: OccasionInfo(pk, kind, _label(kind, title), day or date)
+        for pk, kind, title, day, date in Occasion.objects.filter(
+            pk__in=[o for _, _, o in open_request.values() if o is not None]
+        ).values_list("pk", "kind", "title", "next_date", "date")
+    }
+
+    stale_before = now - STALE_AFTER
+    picked: list[tuple[Any, ...]] = []
+    reasons: list[str] = []
+    chosen_occasions: list[OccasionInfo | None] = []
+    requests_out: list[int] = []
+    budgets: list[float] = []
+    up_to_date = 0
+    for row in rows:
+        client_id, last = row[0], row[3]
+        reason: str
+        request = open_request.get(client_id)
+        occasion = next_occasion.get(client_id)
+        if request is not None:
+            reason = Reason.STYLING_REQUEST
+            occasion = request_occasions.get(request[2]) if request[2] is not None else None
+        elif occasion is not None:
+            reason = Reason.OCCASION
+        elif last is None or last < stale_before:
+            reason = Reason.STALE
+        elif client_ids is not None:
+            reason = Reason.MANUAL
+        else:
+            up_to_date += 1
+            continue
+        picked.append(row)
+        reasons.append(str(reason))
+        chosen_occasions.append(occasion)
+        requests_out.append(request[0] if request else -1)
+        budgets.append(request[1] if request else float("nan"))
+
+    by_reason: dict[str, int] = {}
+    for reason in reasons:
+        by_reason[str(reason)] = by_reason.get(str(reason), 0) + 1
+    return Audience(
+        client_ids=np.array([r[0] for r in picked], dtype=np.int64),
+        author_ids=np.array([r[1] for r in picked], dtype=np.int64),
+        tiers=[str(r[2]) for r in picked],
+        reasons=reasons,
+        home_boutiques=np.array([r[4] for r in picked], dtype=np.int64),
+        sizes=[r[5] if isinstance(r[5], dict) else {} for r in picked],
+        avoided=[list(r[6] or []) for r in picked],
+        price_min=np.array([_float(r[7]) for r in picked], dtype=np.float64),
+        price_max=np.array([_float(r[8]) for r in picked], dtype=np.float64),
+        preferences=[
+            {"categories": r[9], "colours": r[10], "materials": r[11], "keywords": r[12]}
+            for r in picked
+        ],
+        salutations=[r[13] or "" for r in picked],
+        occasions=chosen_occasions,
+        request_ids=np.array(requests_out, dtype=np.int64),
+        budgets=np.array(budgets, dtype=np.float64),
+        booked=n_booked,
+        not_allowed=n_booked - n_allowed,
+        already_open=n_allowed - len(rows),
+        up_to_date=up_to_date,
+        by_reason=by_reason,
+    )

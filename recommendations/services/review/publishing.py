@@ -1,0 +1,238 @@
+"""Publishing a reviewed lookbook, and telling the client on the channels they allow."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from clients.models import Client
+from consent import policy
+from recommendations.models import (
+    ItemState,
+    Lookbook,
+    LookbookItem,
+    LookbookOrigin,
+    LookbookStatus,
+    ReviewAction,
+)
+from recommendations.selectors import (
+    CONCIERGE,
+    PUBLISH_CHANNELS,
+    channel_decisions,
+    message_kind_for,
+)
+from recommendations.services.consent import data_basis_allowed
+from recommendations.services.review.base import (
+    EDITABLE,
+    active_items,
+    lock,
+    record_event,
+    renumber,
+    save,
+)
+from stylists.models import StylingRequest, Stylist
+
+logger = logging.getLogger(__name__)
+
+
+def _normalise_channels(channels: Iterable[str]) -> list[str]:
+    chosen = {str(c).strip() for c in channels if str(c).strip()}
+    unknown = chosen - set(PUBLISH_CHANNELS)
+    if unknown:
+        raise ValidationError(
+            f"Unknown channel: {', '.join(sorted(unknown))}.", code="unknown_channel"
+        )
+    return [c for c in PUBLISH_CHANNELS if c in chosen]
+
+
+@transaction.atomic
+def lookbook_publish(
+    *, lookbook: Lookbook, by: Any, channels: Iterable[str], expected_version: int
+) -> Lookbook:
+    """Send the lookbook to the client on the channels chosen (and allowed), once.
+
+    - at least one piece must remain; pieces still 'proposed' become 'kept';
+    - a machine draft needs consent that still allows machine drafts and the data it used;
+    - every channel must be allowed by consent.policy now (kind 'service' when the
+      lookbook answers a styling request, else 'proactive'; the concierge always);
+    - idempotent: publishing an already-published lookbook at its current version
+      with the same channels changes nothing; a stale version (a second tab) is refused;
+    - a linked styling request is marked answered; on commit the client is
+      notified through stylists.services.message_send, once per channel.
+    """
+    chosen = _normalise_channels(channels)
+    locked = lock(
+        lookbook,
+        expected_version=expected_version,
+        allowed=(*EDITABLE, LookbookStatus.PUBLISHED),
+    )
+    if locked.status == LookbookStatus.PUBLISHED:
+        if sorted(chosen) == sorted(locked.published_channels or []):
+            return locked
+        raise ValidationError(
+            "This lookbook is already published; it cannot be sent again on other channels.",
+            code="already_published",
+        )
+    if not chosen:
+        raise ValidationError("Choose at least one way to tell the client.", code="no_channel")
+    client = locked.client
+    state = policy.current_consent(client)
+    if locked.origin == LookbookOrigin.MODEL:
+        machine = policy.may_draft_with_model(state)
+        if not machine:
+            raise ValidationError(machine.reason, code="consent")
+        if not data_basis_allowed(locked.data_basis or {}, state):
+            raise ValidationError(
+                "The client's consent no longer covers the data this draft was built from.",
+                code="consent",
+            )
+    decisions = channel_decisions(locked, state)
+    refused = [c for c in chosen if not decisions[c]]
+    if refused:
+        raise ValidationError(
+            " ".join(f"Not on {policy.channel_label(c)}: {decisions[c].reason}" for c in refused),
+            code="channel_refused",
+        )
+    items = list(locked.items.order_by("position", "pk"))
+    active = active_items(items)
+    if not active:
+        raise ValidationError("Keep at least one piece before publishing.", code="empty")
+    unreviewed = [i.pk for i in active if i.state == ItemState.PROPOSED]
+    if unreviewed:
+        LookbookItem.objects.filter(pk__in=unreviewed).update(state=ItemState.KEPT)
+    renumber(locked)
+    now = timezone.now()
+    locked.status = LookbookStatus.PUBLISHED
+    locked.published_at = now
+    locked.published_by = by if getattr(by, "is_authenticated", False) else None
+    locked.published_channels = chosen
+    save(locked, "status", "published_at", "published_by", "published_channels")
+    kind = message_kind_for(locked)
+    record_event(
+        locked,
+        by=by,
+        action=ReviewAction.PUBLISH,
+        payload={
+            "channels": chosen,
+            "kind": kind,
+            "from_version": int(expected_version),
+            "pieces": [i.product_id for i in active],
+            "kept_unreviewed": len(unreviewed),
+        },
+    )
+    if locked.styling_request_id:
+        _mark_request_answered(locked)
+    lookbook_id, user_id = locked.pk, getattr(by, "pk", None)
+    transaction.on_commit(lambda: notify_client_of_lookbook(lookbook_id, chosen, user_id))
+    return locked
+
+
+def _mark_request_answered(lookbook: Lookbook) -> None:
+    from stylists.services import styling_request_mark_answered  # C3, same layer
+
+    assert lookbook.styling_request_id is not None
+    request = StylingRequest.objects.get(pk=lookbook.styling_request_id)
+    styling_request_mark_answered(styling_request=request, lookbook=lookbook)
+
+
+def lookbook_link(lookbook: Lookbook) -> str:
+    """Where the client reads the lookbook: its concierge page, or the concierge home."""
+    try:
+        path = reverse("concierge:lookbook_detail", args=[lookbook.public_id])
+    except NoReverseMatch:
+        path = reverse("concierge:home")
+    return f"{settings.SITE_URL}{path}"
+
+
+_NOTICE = {
+    "en": (
+        "A new chapter of your Style Story",
+        "{greeting}, I have prepared a selection for you{title}. "
+        "You will find it in your Style Story: {link}{signature}",
+    ),
+    "fr": (
+        "Un nouveau chapitre de votre Style Story",
+        "{greeting}, j'ai préparé une sélection pour vous{title}. "
+        "Elle vous attend dans votre Style Story : {link}{signature}",
+    ),
+}
+_FRENCH_GREETINGS = {"Mme": "Chère Madame", "M.": "Cher Monsieur"}
+
+
+def _greeting(client: Client, language: str) -> str:
+    if language == "fr":
+        formal = _FRENCH_GREETINGS.get(client.salutation)
+        if formal and not client.preferred_name:
+            return f"{formal} {client.last_name}"
+        return f"Bonjour {client.display_name}"
+    return f"Dear {client.display_name}"
+
+
+def lookbook_notice(lookbook: Lookbook, stylist: Stylist | None) -> tuple[str, str]:
+    """(subject, body): a short, warm notice with the link, never the pieces themselves."""
+    client = lookbook.client
+    language = client.preferred_language if client.preferred_language in _NOTICE else "en"
+    subject, body = _NOTICE[language]
+    if not lookbook.title:
+        title = ""
+    elif language == "fr":
+        title = f", « {lookbook.title} »"
+    else:
+        title = f", “{lookbook.title}”"
+    text = body.format(
+        greeting=_greeting(client, language),
+        title=title,
+        link=lookbook_link(lookbook),
+        signature=f" — {stylist.first_name}" if stylist else "",
+    )
+    return subject, text
+
+
+def notify_client_of_lookbook(
+    lookbook_id: int, channels: Sequence[str], user_id: int | None
+) -> None:
+    """After commit: one message per channel through C1; a refusal is logged, not raised."""
+    from stylists.services import MessageBlocked, message_send  # C1, same layer
+
+    lookbook = Lookbook.objects.select_related("client", "author__user").get(pk=lookbook_id)
+    if lookbook.status != LookbookStatus.PUBLISHED:
+        return
+    sender = (
+        Stylist.objects.select_related("user").filter(user_id=user_id).first()
+        if user_id is not None
+        else None
+    )
+    stylist = sender or lookbook.author
+    subject, body = lookbook_notice(lookbook, stylist)
+    kind = message_kind_for(lookbook)
+    # The house sends one proactive message a week (C1's frequency guard); the
+    # notices of one lookbook count as one contact, whatever the channels. The
+    # message that reaches the client outside the app goes first.
+    ordered = sorted(channels, key=lambda channel: channel == CONCIERGE)
+    for channel in ordered:
+        try:
+            message_send(
+                client=lookbook.client,
+                stylist=stylist,
+                channel=channel,
+                kind=kind,
+                body=body,
+                subject=subject,
+                sent_by=stylist.user if stylist else None,
+                context={"lookbook": str(lookbook.public_id)},
+            )
+        except MessageBlocked as blocked:
+            logger.warning(
+                "Lookbook %s: no %s notice to client %s: %s",
+                lookbook.pk,
+                channel,
+                lookbook.client_id,
+                blocked.reason,
+            )

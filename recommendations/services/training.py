@@ -1,0 +1,196 @@
+"""Training a model version and promoting it: the services behind the nightly task and the admin.
+
+``model_train`` claims the training lock (a ModelVersion row in status "training" whose
+unique ``run_lock`` no second run can take), reads the consented signals, fits and
+judges the model (recommendations.pipeline.train), writes the artifact with its sha256,
+and promotes it when it beats the active model on the same hold-out window (or when no
+model is active). A run that fails marks its row FAILED and releases the lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from consent.policy import Purpose
+from recommendations.ml.als import ALSParams
+from recommendations.models import ModelStatus, ModelVersion
+from recommendations.pipeline.extract import extract_signals
+from recommendations.pipeline.train import (
+    ArtifactError,
+    LoadedModel,
+    load_artifact,
+    run_training,
+    save_artifact,
+)
+
+logger = logging.getLogger(__name__)
+
+LOCK = "train"
+# A training run holding the lock longer than this died with its worker (the Celery
+# hard time limit is one hour): its lock is released and its row marked failed.
+LOCK_TIMEOUT = dt.timedelta(hours=2)
+
+
+class TrainingInProgress(Exception):
+    """Another training run holds the lock."""
+
+
+def load_model_version(version: ModelVersion) -> LoadedModel:
+    """The model behind a version, checksum verified (raises ArtifactError)."""
+    return load_artifact(
+        version_id=version.pk,
+        artifact_path=version.artifact_path,
+        sha256=version.artifact_sha256,
+    )
+
+
+def _claim(*, now: dt.datetime, triggered_by: Any) -> ModelVersion:
+    ModelVersion.objects.filter(run_lock=LOCK, created_at__lt=now - LOCK_TIMEOUT).update(
+        run_lock=None,
+        status=ModelStatus.FAILED,
+        finished_at=now,
+        notes="Abandoned: the training run stopped without finishing.",
+    )
+    try:
+        with transaction.atomic():
+            version = ModelVersion(
+                status=ModelStatus.TRAINING,
+                run_lock=LOCK,
+                triggered_by=triggered_by,
+                algorithm="implicit.als",
+            )
+            version.full_clean(exclude=["run_lock"])
+            version.save()
+            return version
+    except IntegrityError as exc:
+        raise TrainingInProgress("Another training run is in progress.") from exc
+
+
+@transaction.atomic
+def model_promote(*, model_version: ModelVersion, reason: str = "") -> ModelVersion:
+    """Make this version the active model (the previous one retires)."""
+    now = timezone.now()
+    # Row locks in primary-key order: the current active model and this one.
+    list(
+        ModelVersion.objects.select_for_update()
+        .filter(
+            pk__in=[
+                model_version.pk,
+                *ModelVersion.objects.filter(is_active=True).values_list("pk", flat=True),
+            ]
+        )
+        .order_by("pk")
+    )
+    ModelVersion.objects.filter(is_active=True).exclude(pk=model_version.pk).update(
+        is_active=False, status=ModelStatus.RETIRED
+    )
+    model_version.is_active = True
+    model_version.status = ModelStatus.ACTIVE
+    model_version.promoted_at = now
+    if reason:
+        model_version.notes = (model_version.notes + "\n" if model_version.notes else "") + (
+            f"Promoted: {reason}."
+        )
+    model_version.save(update_fields=["is_active", "status", "promoted_at", "notes"])
+    return model_version
+
+
+def _active() -> tuple[ModelVersion | None, LoadedModel | None]:
+    version = ModelVersion.objects.filter(is_active=True).first()
+    if version is None:
+        return None, None
+    try:
+        return version, load_model_version(version)
+    except ArtifactError:
+        logger.exception("the active model %s cannot be loaded", version.pk)
+        return version, None
+
+
+def model_train(
+    *,
+    triggered_by: Any = None,
+    tune: bool | None = None,
+    params: ALSParams | None = None,
+    now: dt.datetime | None = None,
+) -> ModelVersion:
+    """Train, judge and maybe promote a new model version; raises TrainingInProgress.
+
+    ``tune``: None lets the schedule decide (see pipeline.train.tuning_due), True forces
+    a search, False reuses the active model's parameters. ``params`` fixes them outright.
+    """
+    now = now or timezone.now()
+    version = _claim(now=now, triggered_by=triggered_by)
+    started = time.perf_counter()
+    try:
+        active_version, active = _active()
+        signals = extract_signals(purpose=Purpose.MODEL_TRAINING)
+        outcome = run_training(
+            signals,
+            now=now,
+            k=settings.LOOKBOOK_DRAFT_SIZE,
+            active=active,
+            has_active=active_version is not None,
+            params=params,
+            tune_params=tune,
+        )
+        artifact_path, checksum = save_artifact(outcome, version_id=version.pk)
+        outcome.stages["extract"] = signals.read_seconds
+        metrics: dict[str, Any] = {
+            "k": settings.LOOKBOOK_DRAFT_SIZE,
+            "holdout": outcome.metrics or {},
+            "compared_with": {
+                "model": active_version.pk if active_version else None,
+                "holdout": outcome.active_metrics,
+            },
+            "promotion": outcome.promote_reason,
+            "tuning": outcome.tuning,
+            "stages": {name: round(s, 3) for name, s in outcome.stages.items()},
+        }
+        with transaction.atomic():
+            version.status = ModelStatus.READY
+            version.finished_at = timezone.now()
+            version.params = {**outcome.params.to_dict(), "random_state": 42}
+            version.data_counts = outcome.counts
+            version.metrics = metrics
+            version.baseline_metrics = {"popularity": outcome.baseline or {}}
+            version.training_seconds = round(time.perf_counter() - started, 3)
+            version.artifact_path = artifact_path
+            version.artifact_sha256 = checksum
+            version.run_lock = None
+            version.notes = (
+                f"Not promoted: {outcome.promote_reason}." if not outcome.promote else ""
+            )
+            version.save(
+                update_fields=[
+                    "status",
+                    "finished_at",
+                    "params",
+                    "data_counts",
+                    "metrics",
+                    "baseline_metrics",
+                    "training_seconds",
+                    "artifact_path",
+                    "artifact_sha256",
+                    "run_lock",
+                    "notes",
+                ]
+            )
+            if outcome.promote:
+                model_promote(model_version=version, reason=outcome.promote_reason)
+        return version
+    except BaseException as exc:
+        ModelVersion.objects.filter(pk=version.pk).update(
+            status=ModelStatus.FAILED,
+            run_lock=None,
+            finished_at=timezone.now(),
+            training_seconds=round(time.perf_counter() - started, 3),
+            notes=f"Failed: {type(exc).__name__}: {exc}"[:2000],
+        )
+        raise

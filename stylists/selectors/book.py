@@ -1,0 +1,253 @@
+"""Reads for the client book (/stylist/clients/): scopes, search, filters, sort, one page of rows.
+
+Filters and sorts run on columns and subqueries (the denormalised lifetime
+spend and purchase dates, consent.policy.annotate_consent, the next
+occasion), so a page costs the same few queries for a book of 60 or 6,000.
+E-mail and phone searches are exact, through the identities' lookup hash:
+encrypted values are never scanned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from clients.models import Client, ClientStatus, Identity, IdentityKind, Occasion
+from clients.selectors import clients_visible_to, sees_all_clients, segment_filter, segment_of
+from clients.services import identity_lookup_hash, normalize_identity
+from consent import policy
+from stylists.models import Role, Stylist
+from stylists.selectors import book_of, current_assignments
+from stylists.selectors.today import occasions_by_id
+
+PAGE_SIZE = 50
+
+SCOPES = {"mine": "My book", "boutique": "My boutique", "all": "All clients"}
+SEGMENTS = {
+    "prospect": "Prospect",
+    "new": "New",
+    "active": "Active",
+    "dormant": "Dormant",
+    "lapsed": "Lapsed",
+}
+LAST_PURCHASE = {
+    "30": "In the last 30 days",
+    "90": "In the last 90 days",
+    "365": "In the last year",
+    "over_365": "More than a year ago",
+    "never": "Never",
+}
+SPEND_BANDS: dict[str, tuple[str, Decimal | None, Decimal | None]] = {
+    "lt5k": ("Under €5,000", None, Decimal(5000)),
+    "5k-20k": ("€5,000 – €20,000", Decimal(5000), Decimal(20000)),
+    "20k-50k": ("€20,000 – €50,000", Decimal(20000), Decimal(50000)),
+    "50k+": ("€50,000 and more", Decimal(50000), None),
+}
+OCCASION_WITHIN = {"7": "Within 7 days", "30": "Within 30 days", "90": "Within 90 days"}
+SORTS = {
+    "name": "Name",
+    "last_purchase": "Last purchase",
+    "spend": "Lifetime spend",
+    "occasion": "Next occasion",
+}
+# Calling codes for numbers typed the local way ("06 12 34 56 78" in Paris).
+CALLING_CODES = {
+    "FR": "33",
+    "IT": "39",
+    "JP": "81",
+    "GB": "44",
+    "DE": "49",
+    "ES": "34",
+    "CH": "41",
+    "US": "1",
+    "MC": "377",
+    "BE": "32",
+    "NL": "31",
+    "AE": "971",
+}
+_PHONEISH = re.compile(r"^[\d\s+().\-]{6,}$")
+
+
+@dataclass
+class BookFilters:
+    scope: str = "mine"
+    q: str = ""
+    tier: str = ""
+    segment: str = ""
+    last_purchase: str = ""
+    spend: str = ""
+    occasion: str = ""
+    vic: bool = False
+    channel: str = ""
+    sort: str = "name"
+    descending: bool = False
+
+    @property
+    def filtering(self) -> bool:
+        """True when a filter other than the search narrows the list (the panel opens)."""
+        return self.active and any(
+            getattr(self, f.name)
+            for f in fields(self)
+            if f.name not in ("scope", "sort", "descending", "q")
+        )
+
+    @property
+    def active(self) -> bool:
+        """True when anything narrows the list (for the empty state's wording)."""
+        return any(
+            getattr(self, f.name)
+            for f in fields(self)
+            if f.name not in ("scope", "sort", "descending")
+        )
+
+
+def scopes_for(user: Any, stylist: Stylist) -> list[str]:
+    """The tabs this person may use: mine for advisors, boutique for managers, all for HQ."""
+    if sees_all_clients(user):
+        return ["all"] if stylist.role == Role.HEAD_OFFICE else ["mine", "all"]
+    if stylist.role == Role.MANAGER:
+        return ["mine", "boutique"]
+    return ["mine"]
+
+
+def default_scope(user: Any, stylist: Stylist) -> str:
+    scopes = scopes_for(user, stylist)
+    if stylist.role == Role.MANAGER:
+        return "boutique"
+    return scopes[0]
+
+
+def _scope_queryset(user: Any, stylist: Stylist, scope: str) -> QuerySet[Client]:
+    if scope == "boutique":
+        return clients_visible_to(user).filter(home_boutique_id=stylist.boutique_id)
+    if scope == "all":
+        return clients_visible_to(user)
+    return Client.objects.filter(pk__in=book_of(stylist).values("pk"))
+
+
+def _identity_match(kind: str, value: str) -> Q | None:
+    try:
+        normalized = normalize_identity(kind, value)
+    except ValidationError:
+        return None
+    hashed = identity_lookup_hash(kind, normalized)
+    return Q(pk__in=Identity.objects.filter(kind=kind, lookup_hash=hashed).values("client_id"))
+
+
+def search_filter(q: str, *, country: str = "") -> Q:
+    """Name (contains, every word), or exact e-mail / phone through the lookup hash."""
+    q = q.strip()[:120]
+    if not q:
+        return Q()
+    if "@" in q:
+        return _identity_match(IdentityKind.EMAIL, q) or Q(pk__in=[])
+    if _PHONEISH.match(q):
+        match = _identity_match(IdentityKind.PHONE, q)
+        compact = re.sub(r"[\s\-().]", "", q)
+        if match is None and compact.startswith("0") and country in CALLING_CODES:
+            match = _identity_match(IdentityKind.PHONE, f"+{CALLING_CODES[country]}{compact[1:]}")
+        return match or Q(pk__in=[])
+    query = Q()
+    for word in q.split()[:5]:
+        query &= (
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(preferred_name__icontains=word)
+        )
+    return query
+
+
+def _last_purchase_filter(key: str, today: dt.date) -> Q:
+    end_of_today = timezone.make_aware(dt.datetime.combine(today, dt.time.max))
+    if key == "never":
+        return Q(last_purchase_at__isnull=True)
+    if key == "over_365":
+        return Q(last_purchase_at__lt=end_of_today - dt.timedelta(days=365))
+    if key in LAST_PURCHASE:
+        return Q(last_purchase_at__gte=end_of_today - dt.timedelta(days=int(key)))
+    return Q()
+
+
+def _spend_filter(key: str) -> Q:
+    if key not in SPEND_BANDS:
+        return Q()
+    _, low, high = SPEND_BANDS[key]
+    query = Q()
+    if low is not None:
+        query &= Q(lifetime_spend__gte=low)
+    if high is not None:
+        query &= Q(lifetime_spend__lt=high)
+    return query
+
+
+def client_book(user: Any, stylist: Stylist, filters: BookFilters) -> QuerySet[Client]:
+    """The filtered, annotated, sorted book (lazy: the view paginates it)."""
+    today = timezone.localdate()
+    queryset = _scope_queryset(user, stylist, filters.scope).filter(status=ClientStatus.ACTIVE)
+    country = stylist.boutique.country if stylist.boutique_id else ""  # type: ignore[union-attr]
+    queryset = queryset.filter(search_filter(filters.q, country=country))
+    if filters.segment in SEGMENTS:
+        queryset = queryset.filter(segment_filter(filters.segment, today=today))
+    queryset = queryset.filter(_last_purchase_filter(filters.last_purchase, today))
+    queryset = queryset.filter(_spend_filter(filters.spend))
+    if filters.vic:
+        queryset = queryset.filter(is_vic=True)
+    if filters.occasion in OCCASION_WITHIN:
+        soon = Occasion.objects.filter(
+            client_id=OuterRef("pk"),
+            next_date__gte=today,
+            next_date__lte=today + dt.timedelta(days=int(filters.occasion)),
+        )
+        queryset = queryset.filter(Exists(soon))
+    queryset = policy.annotate_consent(queryset)
+    if filters.tier in policy.TIER_DESCRIPTIONS:
+        queryset = queryset.filter(**{"consent_tier": filters.tier})  # an annotation
+    if filters.channel in policy.CHANNELS:
+        queryset = queryset.filter(**{f"consent_{filters.channel}": True})
+    next_occasion = Occasion.objects.filter(client_id=OuterRef("pk"), next_date__gte=today)
+    queryset = queryset.annotate(
+        next_occasion_date=Subquery(
+            next_occasion.order_by("next_date", "pk").values("next_date")[:1]
+        ),
+        next_occasion_id=Subquery(next_occasion.order_by("next_date", "pk").values("pk")[:1]),
+    ).select_related("home_boutique")
+    return queryset.order_by(*_ordering(filters))
+
+
+def _ordering(filters: BookFilters) -> list[Any]:
+    desc = filters.descending
+    if filters.sort == "last_purchase":
+        column = F("last_purchase_at")
+        # Most recent first by default; "never" always last.
+        first = column.asc(nulls_last=True) if desc else column.desc(nulls_last=True)
+        return [first, "last_name", "first_name", "pk"]
+    if filters.sort == "spend":
+        return ["lifetime_spend" if desc else "-lifetime_spend", "last_name", "pk"]
+    if filters.sort == "occasion":
+        column = F("next_occasion_date")
+        first = column.desc(nulls_last=True) if desc else column.asc(nulls_last=True)
+        return [first, "last_name", "pk"]
+    name = ["-last_name", "-first_name", "-pk"] if desc else ["last_name", "first_name", "pk"]
+    return name
+
+
+def decorate_rows(rows: list[Client], *, with_advisor: bool) -> list[Client]:
+    """Add segment, next occasion, allowed channels and (optionally) advisor: ≤ 2 queries."""
+    today = timezone.localdate()
+    occasions = occasions_by_id([row.next_occasion_id for row in rows])  # type: ignore[attr-defined]
+    advisors = current_assignments([row.pk for row in rows]) if with_advisor else {}
+    for row in rows:
+        row.segment = segment_of(row, today=today)  # type: ignore[attr-defined]
+        row.next_occasion = occasions.get(row.next_occasion_id)  # type: ignore[attr-defined]
+        row.advisor = advisors.get(row.pk)  # type: ignore[attr-defined]
+        row.channels = [  # type: ignore[attr-defined]
+            policy.channel_label(c) for c in policy.CHANNELS if getattr(row, f"consent_{c}")
+        ]
+    return rows

@@ -1,0 +1,349 @@
+"""Appointments with an advisor, in boutique or by video (contract C4).
+
+Slots come from the advisor's weekly Availability windows, read in the local
+time of the advisor's boutique, cut into steps of the appointment's length
+(60 minutes in boutique, 45 by video), without the times already taken, from
+BOOKING_MIN_NOTICE from now up to BOOKING_HORIZON_DAYS ahead. Times are aware
+datetimes; pages show them in the client's own time zone.
+
+Booking locks the advisor's Stylist row (select_for_update, primary-key order)
+so that two clients reaching for the same slot cannot both have it: the second
+gets a clear ValidationError. How the advisor hears of it: a FollowUp
+("appointment:<public_id>", due on the day, "Prepare for ...") written in the
+same transaction; a cancellation dismisses it. Video appointments get an
+unguessable room name; the video provider (Twilio Video in production) is
+only ever called by the page that opens the room, never here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from catalog.models import Boutique
+from clients.models import Client, Occasion
+from clients.selectors import can_change_client
+from stylists.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    Availability,
+    FollowUp,
+    FollowUpKind,
+    FollowUpStatus,
+    Stylist,
+)
+
+DURATIONS: dict[str, dt.timedelta] = {
+    AppointmentKind.BOUTIQUE: dt.timedelta(minutes=60),
+    AppointmentKind.VIDEO: dt.timedelta(minutes=45),
+}
+# The house needs a little time to prepare pieces and a fitting room.
+BOOKING_MIN_NOTICE = dt.timedelta(hours=2)
+BOOKING_HORIZON_DAYS = 28
+# A client may cancel online until a day before; after that, a call to the boutique.
+CLIENT_CANCEL_NOTICE = dt.timedelta(hours=24)
+# The video room opens this long before the start.
+VIDEO_ROOM_OPENS = dt.timedelta(minutes=10)
+ACTIVE_STATUSES = (AppointmentStatus.REQUESTED, AppointmentStatus.CONFIRMED)
+FINAL_STATUSES = (
+    AppointmentStatus.COMPLETED,
+    AppointmentStatus.NO_SHOW,
+    AppointmentStatus.CANCELLED,
+)
+
+
+def duration_of(kind: str) -> dt.timedelta:
+    try:
+        return DURATIONS[AppointmentKind(kind)]
+    except ValueError:
+        raise ValidationError({"kind": "Choose a visit to the boutique or a video call."}) from None
+
+
+def stylist_zone(stylist: Stylist) -> ZoneInfo | None:
+    """The time zone the advisor's availability is written in (their boutique's)."""
+    boutique = stylist.boutique
+    return ZoneInfo(boutique.timezone) if boutique is not None else None
+
+
+def _windows_by_weekday(stylist: Stylist) -> dict[int, list[tuple[dt.time, dt.time]]]:
+    windows: dict[int, list[tuple[dt.time, dt.time]]] = {}
+    for row in Availability.objects.filter(stylist=stylist).order_by("weekday", "starts"):
+        windows.setdefault(row.weekday, []).append((row.starts, row.ends))
+    return windows
+
+
+def _busy(
+    stylist: Stylist, start: dt.datetime, end: dt.datetime
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    return list(
+        Appointment.objects.filter(
+            stylist=stylist, status__in=ACTIVE_STATUSES, starts_at__lt=end, ends_at__gt=start
+        ).values_list("starts_at", "ends_at")
+    )
+
+
+def appointment_slots_between(
+    *, stylist: Stylist, first_day: dt.date, days: int, kind: str, now: dt.datetime | None = None
+) -> dict[dt.date, list[dt.datetime]]:
+    """Free start times for `days` days from `first_day` (the boutique's days), two queries.
+
+    Keys are the boutique's local dates, in order, each with at least one slot.
+    """
+    length = duration_of(kind)
+    zone = stylist_zone(stylist)
+    if zone is None or not stylist.active or days < 1:
+        return {}
+    now = now or timezone.now()
+    earliest = now + BOOKING_MIN_NOTICE
+    local_today = now.astimezone(zone).date()
+    last_day = min(
+        first_day + dt.timedelta(days=days - 1),
+        local_today + dt.timedelta(days=BOOKING_HORIZON_DAYS),
+    )
+    if last_day < first_day:
+        return {}
+    windows = _windows_by_weekday(stylist)
+    if not windows:
+        return {}
+    range_start = dt.datetime.combine(first_day, dt.time.min, zone)
+    range_end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min, zone)
+    busy = _busy(stylist, range_start, range_end)
+    slots: dict[dt.date, list[dt.datetime]] = {}
+    day = first_day
+    while day <= last_day:
+        for opens, closes in windows.get(day.weekday(), []):
+            start = dt.datetime.combine(day, opens, zone)
+            end = dt.datetime.combine(day, closes, zone)
+            while start + length <= end:
+                finish = start + length
+                if start >= earliest and not any(b0 < finish and b1 > start for b0, b1 in busy):
+                    slots.setdefault(day, []).append(start)
+                start = finish
+        day += dt.timedelta(days=1)
+    return slots
+
+
+def appointment_slots(*, stylist: Stylist, day: dt.date, kind: str) -> list[dt.datetime]:
+    """Free start times on `day` (a date in the advisor's boutique's time zone)."""
+    return appointment_slots_between(stylist=stylist, first_day=day, days=1, kind=kind).get(day, [])
+
+
+def _advisor_follow_up_key(appointment: Appointment) -> str:
+    return f"appointment:{appointment.public_id}"
+
+
+def _lock_stylists(stylists: Iterable[Stylist]) -> None:
+    ids = sorted({s.pk for s in stylists})
+    list(Stylist.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+
+
+@transaction.atomic
+def appointment_book(
+    *,
+    client: Client,
+    stylist: Stylist,
+    kind: str,
+    starts_at: dt.datetime,
+    boutique: Boutique | None = None,
+    purpose: str = "",
+    occasion: Occasion | None = None,
+) -> Appointment:
+    """Book a free slot with the advisor; ValidationError (nothing stored) when it is not free.
+
+    In-boutique appointments take place at the advisor's boutique (required);
+    video appointments are hosted by it and receive a private room name.
+    """
+    length = duration_of(kind)
+    if timezone.is_naive(starts_at):
+        raise ValidationError({"starts_at": "Choose one of the times offered."})
+    if kind == AppointmentKind.BOUTIQUE:
+        if boutique is None:
+            raise ValidationError({"boutique": "Choose the boutique where you would like to meet."})
+        if boutique.pk != stylist.boutique_id:
+            raise ValidationError(
+                {"boutique": f"{stylist.first_name} receives clients at {stylist.boutique}."}
+            )
+    if occasion is not None and occasion.client_id != client.pk:
+        raise ValidationError({"occasion": "This occasion is not one of yours."})
+    purpose = " ".join((purpose or "").split())
+
+    _lock_stylists([stylist])
+    ends_at = starts_at + length
+    if Appointment.objects.filter(
+        stylist=stylist, status__in=ACTIVE_STATUSES, starts_at__lt=ends_at, ends_at__gt=starts_at
+    ).exists():
+        raise ValidationError(
+            {"starts_at": "This time has just been reserved. Please choose another moment."}
+        )
+    if Appointment.objects.filter(
+        client=client, status__in=ACTIVE_STATUSES, starts_at__lt=ends_at, ends_at__gt=starts_at
+    ).exists():
+        raise ValidationError({"starts_at": "You already have an appointment at that time."})
+    zone = stylist_zone(stylist)
+    if zone is None:
+        raise ValidationError(f"{stylist.first_name} does not take appointments.")
+    now = timezone.now()
+    if starts_at < now + BOOKING_MIN_NOTICE:
+        raise ValidationError(
+            {"starts_at": "This time is too soon for us to prepare. Please choose a later one."}
+        )
+    local_day = starts_at.astimezone(zone).date()
+    if starts_at not in appointment_slots(stylist=stylist, day=local_day, kind=kind):
+        raise ValidationError(
+            {
+                "starts_at": f"{stylist.first_name} is not available at that time. "
+                "Please choose one of the times offered."
+            }
+        )
+
+    appointment = Appointment(
+        client=client,
+        stylist=stylist,
+        boutique=stylist.boutique,
+        kind=kind,
+        status=AppointmentStatus.CONFIRMED,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        purpose=purpose[:200],
+        occasion=occasion,
+        video_room=f"verlaine-{secrets.token_hex(8)}" if kind == AppointmentKind.VIDEO else "",
+    )
+    appointment.full_clean()
+    appointment.save()
+    what = "video consultation" if kind == AppointmentKind.VIDEO else "visit to the boutique"
+    local_start = starts_at.astimezone(zone)
+    reason = f"Prepare for {client.full_name}'s {what} at {local_start:%H:%M}"
+    if purpose:
+        reason += f": {purpose}"
+    follow_up = FollowUp(
+        stylist=stylist,
+        client=client,
+        kind=FollowUpKind.CUSTOM,
+        due_on=local_day,
+        reason=reason[:280],
+        occasion=occasion,
+        dedupe_key=_advisor_follow_up_key(appointment),
+    )
+    follow_up.full_clean()
+    follow_up.save()
+    return appointment
+
+
+def client_may_cancel(appointment: Appointment, *, now: dt.datetime | None = None) -> bool:
+    """Whether the client can still cancel online (otherwise: a call to the boutique)."""
+    now = now or timezone.now()
+    return (
+        appointment.status in ACTIVE_STATUSES
+        and appointment.starts_at - now >= CLIENT_CANCEL_NOTICE
+    )
+
+
+def video_room_open(appointment: Appointment, *, now: dt.datetime | None = None) -> bool:
+    """The room is shown from ten minutes before the start until the end."""
+    now = now or timezone.now()
+    return (
+        appointment.kind == AppointmentKind.VIDEO
+        and appointment.status in ACTIVE_STATUSES
+        and appointment.starts_at - VIDEO_ROOM_OPENS <= now < appointment.ends_at
+    )
+
+
+def _close_follow_up(appointment: Appointment, status: str) -> None:
+    FollowUp.objects.filter(
+        dedupe_key=_advisor_follow_up_key(appointment),
+        status__in=[FollowUpStatus.OPEN, FollowUpStatus.SNOOZED],
+    ).update(status=status, completed_at=timezone.now())
+
+
+@transaction.atomic
+def appointment_cancel(*, appointment: Appointment, by_client: bool) -> Appointment:
+    """Cancel; clients may do so online until 24 hours before (then: call the boutique).
+
+    Cancelling twice changes nothing. A past appointment cannot be cancelled.
+    """
+    locked = (
+        Appointment.objects.select_for_update().select_related("boutique").get(pk=appointment.pk)
+    )
+    if locked.status == AppointmentStatus.CANCELLED:
+        appointment.status = locked.status
+        return appointment
+    if locked.status not in ACTIVE_STATUSES:
+        raise ValidationError("This appointment has already taken place.")
+    if by_client and not client_may_cancel(locked):
+        phone = f" on {locked.boutique.phone}" if locked.boutique and locked.boutique.phone else ""
+        raise ValidationError(
+            "Your appointment is less than a day away: please call the boutique"
+            f"{phone}, and we will gladly find another moment."
+        )
+    locked.status = AppointmentStatus.CANCELLED
+    locked.save(update_fields=["status"])
+    _close_follow_up(locked, FollowUpStatus.DISMISSED)
+    appointment.status = locked.status
+    return appointment
+
+
+_TRANSITIONS: dict[str, frozenset[str]] = {
+    AppointmentStatus.REQUESTED: frozenset(
+        {AppointmentStatus.CONFIRMED, AppointmentStatus.CANCELLED}
+    ),
+    AppointmentStatus.CONFIRMED: frozenset(
+        {AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW, AppointmentStatus.CANCELLED}
+    ),
+    # Corrections after the fact: she did come after all, or she did not.
+    AppointmentStatus.COMPLETED: frozenset({AppointmentStatus.NO_SHOW}),
+    AppointmentStatus.NO_SHOW: frozenset({AppointmentStatus.COMPLETED}),
+    AppointmentStatus.CANCELLED: frozenset(),
+}
+
+
+def _may_manage(user: Any, appointment: Appointment) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    stylist = getattr(user, "stylist", None)
+    if stylist is not None and stylist.pk == appointment.stylist_id:
+        return True
+    return can_change_client(user, appointment.client)
+
+
+@transaction.atomic
+def appointment_set_status(*, appointment: Appointment, status: str, by: Any) -> Appointment:
+    """Staff move an appointment on: confirm, complete, no-show, cancel (same status: no-op).
+
+    `by` must be the appointment's advisor, hold the client in their book, or be a
+    superuser (PermissionDenied otherwise). Completed and no-show only once it began.
+    """
+    if status not in AppointmentStatus.values:
+        raise ValidationError(f"Unknown appointment status {status!r}.")
+    if not _may_manage(by, appointment):
+        raise PermissionDenied("You may not change this appointment.")
+    locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if locked.status == status:
+        appointment.status = status
+        return appointment
+    if status not in _TRANSITIONS[AppointmentStatus(locked.status)]:
+        raise ValidationError(
+            f"An appointment that is {locked.get_status_display().lower()} cannot become "
+            f"{AppointmentStatus(status).label.lower()}."
+        )
+    if status in (AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW) and (
+        locked.starts_at > timezone.now()
+    ):
+        raise ValidationError("An appointment can be marked as held only once it has begun.")
+    locked.status = status
+    locked.save(update_fields=["status"])
+    if status == AppointmentStatus.CANCELLED:
+        _close_follow_up(locked, FollowUpStatus.DISMISSED)
+    elif status in (AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW):
+        _close_follow_up(locked, FollowUpStatus.DONE)
+    appointment.status = status
+    return appointment

@@ -1,0 +1,108 @@
+"""Live signals to an advisor's Today over Channels: a Bespoke client browsing or saving a piece.
+
+Only clients whose consent allows browsing (views, bag, shares) or saved
+items to be used for personalisation produce a signal: today that is the
+Bespoke tier, and the rule lives in consent.policy, not here. Signals go to
+the client's current advisor's group after the transaction commits, so an
+advisor never hears of something that was rolled back; a channel layer
+that is down costs a log line, never the client's request.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from catalog.models import Product
+from clients.models import Client, ClientStatus
+from consent import policy
+from stylists.models import Message, Stylist
+from stylists.services.books import current_stylist_of
+
+logger = logging.getLogger(__name__)
+
+# Interaction kind → (the data kind consent must allow, the words on Today).
+LIVE_KINDS: dict[str, tuple[policy.DataKind, str]] = {
+    "view": (policy.DataKind.BROWSING, "is looking at"),
+    "cart": (policy.DataKind.BROWSING, "added to the bag"),
+    "share": (policy.DataKind.BROWSING, "shared"),
+    "save": (policy.DataKind.SAVED_ITEMS, "saved"),
+}
+
+
+def stylist_group(stylist_id: int) -> str:
+    """The channel-layer group of one advisor's open pages (also stylists.consumers')."""
+    return f"stylist-{stylist_id}"
+
+
+def live_signal_allowed(client: Client, kind: str) -> bool:
+    spec = LIVE_KINDS.get(kind)
+    if spec is None or client.status == ClientStatus.ERASED:
+        return False
+    return bool(policy.may_use(client.pk, spec[0], policy.Purpose.PERSONALISATION))
+
+
+def live_signal_text(client_name: str, kind: str, product_name: str) -> str:
+    verb = LIVE_KINDS[kind][1] if kind in LIVE_KINDS else "is looking at"
+    return f"{client_name} {verb} the {product_name}"
+
+
+def _send(stylist_id: int, event: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(stylist_group(stylist_id), event)
+    except Exception:  # the layer (Redis) is down: the page still works
+        logger.warning("Could not push a live event to advisor %s", stylist_id, exc_info=True)
+
+
+def live_signal_publish(*, client: Client, product: Product, kind: str) -> bool:
+    """Tell the client's advisor, on commit, that the client is browsing or saved a piece.
+
+    Returns whether a signal will be sent (False when consent does not allow
+    it, the kind is not a browsing signal, or the client has no advisor).
+    """
+    if not live_signal_allowed(client, kind):
+        return False
+    stylist = current_stylist_of(client)
+    if stylist is None or not stylist.active:
+        return False
+    now = timezone.now()
+    payload = {
+        "client": {
+            "id": str(client.public_id),
+            "name": client.full_name,
+            "url": reverse("stylists:client_detail", args=[client.public_id]),
+        },
+        "product": {"id": str(product.public_id), "name": product.name},
+        "kind": kind,
+        "at": now.isoformat(),
+        "text": live_signal_text(client.full_name, kind, product.name),
+    }
+    stylist_id = stylist.pk
+    transaction.on_commit(lambda: _send(stylist_id, {"type": "live.signal", "payload": payload}))
+    return True
+
+
+def live_message_publish(*, message: Message, stylist: Stylist) -> None:
+    """Tell the advisor, on commit, that a client wrote (the page shows a quiet toast)."""
+    client = message.client
+    payload = {
+        "client": {
+            "id": str(client.public_id),
+            "name": client.full_name,
+            "url": reverse("stylists:conversation", args=[client.public_id]),
+        },
+        "channel": message.channel,
+        "at": message.created_at.isoformat(),
+        "text": f"New message from {client.full_name}",
+    }
+    stylist_id = stylist.pk
+    transaction.on_commit(lambda: _send(stylist_id, {"type": "live.message", "payload": payload}))

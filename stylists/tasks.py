@@ -1,0 +1,53 @@
+"""Celery tasks of the stylist side: deliver a message, generate follow-ups, redeliver stragglers.
+
+Thin by design: each loads by id and calls one service. deliver_message is
+safe to run twice (the service claims the message with a conditional
+UPDATE); generate_follow_ups is idempotent (dedupe keys).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from celery import shared_task
+
+from stylists.messaging_backends import TransientDeliveryError
+from stylists.services.followups import follow_ups_generate
+from stylists.services.messaging import message_deliver, messages_redeliver
+
+logger = logging.getLogger(__name__)
+
+MAX_DELIVERY_RETRIES = 5
+
+
+@shared_task(bind=True, max_retries=MAX_DELIVERY_RETRIES, acks_late=True)
+def deliver_message(self: Any, message_id: int) -> str | None:
+    """Hand one queued message to its channel; retried with back-off on transient faults."""
+    try:
+        message = message_deliver(message_id=message_id)
+    except TransientDeliveryError as exc:
+        if self.request.is_eager:
+            # In-process (no broker): the message is queued again, and the beat
+            # entry "redeliver-queued-messages" tries it later. Never fail the
+            # request that sent it.
+            logger.warning("Message %s not delivered yet: %s", message_id, exc)
+            return None
+        raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
+    return message.status if message is not None else None
+
+
+@shared_task
+def generate_follow_ups(today: str | None = None) -> dict[str, int]:
+    """The nightly follow-ups (beat: generate-follow-ups-daily). `today` as ISO date for tests."""
+    return follow_ups_generate(today=dt.date.fromisoformat(today) if today else None)
+
+
+@shared_task
+def redeliver_queued_messages() -> int:
+    """Messages still queued after their on-commit hand-off go to delivery again."""
+    ids = messages_redeliver()
+    for message_id in ids:
+        deliver_message.delay(message_id)
+    return len(ids)

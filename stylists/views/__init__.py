@@ -1,0 +1,61 @@
+"""The stylist dashboard's pages, one module per area; the names urls.py uses are re-exported.
+
+- today: Today and the follow-ups' one-click actions
+- book: the client book and the client story with its inline edits
+- conversations: messages, one thread, sending, templates
+- appointments: the advisor's appointments and their status
+- team: the manager's team board and book reassignment
+- export: the client book as CSV (consent-aware, logged, rate-limited)
+"""
+
+from stylists.views.appointments import appointment_status, appointments
+from stylists.views.book import (
+    client_detail,
+    client_list,
+    note_add_view,
+    note_pin_view,
+    occasion_add_view,
+    occasion_delete_view,
+    occasion_edit_view,
+    preferences_edit_view,
+    sizes_edit_view,
+)
+from stylists.views.conversations import (
+    compose_template,
+    conversation,
+    message_send_view,
+    messages_list,
+)
+from stylists.views.export import client_export
+from stylists.views.team import team, team_reassign
+from stylists.views.today import (
+    follow_up_dismiss_view,
+    follow_up_done,
+    follow_up_snooze_view,
+    today,
+)
+
+__all__ = [
+    "appointment_status",
+    "appointments",
+    "client_detail",
+    "client_export",
+    "client_list",
+    "compose_template",
+    "conversation",
+    "follow_up_dismiss_view",
+    "follow_up_done",
+    "follow_up_snooze_view",
+    "message_send_view",
+    "messages_list",
+    "note_add_view",
+    "note_pin_view",
+    "occasion_add_view",
+    "occasion_delete_view",
+    "occasion_edit_view",
+    "preferences_edit_view",
+    "sizes_edit_view",
+    "team",
+    "team_reassign",
+    "today",
+]

@@ -1,0 +1,99 @@
+"""Appointments (/stylist/appointments/): the advisor's upcoming and recent appointments.
+
+Status changes go through stylists.services.appointment_set_status (C4),
+which checks who may make them and which moves are possible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from stylists.access import stylist_required
+from stylists.forms import AppointmentStatusForm
+from stylists.models import Appointment, AppointmentStatus, Stylist
+from stylists.services import appointment_set_status
+from stylists.views._common import is_htmx, partial
+
+PAST_DAYS = 30
+SHOWN = 60
+
+
+def _appointments(stylist: Stylist) -> QuerySet[Appointment]:
+    return Appointment.objects.filter(stylist=stylist).select_related(
+        "client", "boutique", "occasion"
+    )
+
+
+@require_GET
+@stylist_required
+def appointments(request: HttpRequest) -> HttpResponse:
+    stylist = request.stylist  # type: ignore[attr-defined]
+    now = timezone.now()
+    start_of_today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    upcoming = list(
+        _appointments(stylist)
+        .filter(starts_at__gte=start_of_today)
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .order_by("starts_at", "pk")[:SHOWN]
+    )
+    past = list(
+        _appointments(stylist)
+        .filter(
+            starts_at__lt=start_of_today,
+            starts_at__gte=start_of_today - dt.timedelta(days=PAST_DAYS),
+        )
+        .order_by("-starts_at", "-pk")[:SHOWN]
+    )
+    cancelled = list(
+        _appointments(stylist)
+        .filter(starts_at__gte=start_of_today, status=AppointmentStatus.CANCELLED)
+        .order_by("starts_at", "pk")[:SHOWN]
+    )
+    return render(
+        request,
+        "stylists/appointments.html",
+        {"upcoming": upcoming, "past": past, "cancelled": cancelled, "now": now},
+    )
+
+
+@require_POST
+@stylist_required
+def appointment_status(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    stylist = request.stylist  # type: ignore[attr-defined]
+    try:
+        appointment = _appointments(stylist).get(public_id=public_id)
+    except Appointment.DoesNotExist:
+        raise Http404("No such appointment") from None
+    form = AppointmentStatusForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("Choose confirm, held, did not attend or cancel.", status=400)
+    status = form.cleaned_data["status"]
+    error = ""
+    try:
+        appointment_set_status(appointment=appointment, status=status, by=request.user)
+    except PermissionDenied:
+        raise
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    appointment.refresh_from_db()
+    text = error or f"{appointment.client.full_name}: {appointment.get_status_display().lower()}."
+    if is_htmx(request):
+        return partial(
+            request,
+            "stylists/_appointment_row.html",
+            {"appointment": appointment, "now": timezone.now()},
+            toast_text=text,
+            level="error" if error else "success",
+            status=200,
+        )
+    (messages.error if error else messages.success)(request, text)
+    return redirect("stylists:appointments")

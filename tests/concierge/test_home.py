@@ -1,0 +1,89 @@
+"""The home, "Your Style Story": the advisor, the chapter, what is ahead, a story of the house.
+
+Heritage follows demonstrated interests only where consent allows using them
+for personalisation; Essential clients get the house's editorial pick, and a
+full, warm page all the same.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import time_machine
+
+from catalog.models import Category
+from tests.concierge.conftest import Story
+from tests.factories.catalog import HeritageStoryFactory, ProductFactory
+from tests.factories.clients import OrderLineFactory
+
+
+def _stories(cast: Any) -> tuple[Any, Any]:
+    """A jewellery story, and a leather one that comes first in the house's order."""
+    leather = HeritageStoryFactory(title="The saddler's stitch", era="1867")
+    leather.products.add(ProductFactory(category=Category.LEATHER_GOODS))
+    jewel = HeritageStoryFactory(title="Étrier, a stirrup in gold", era="1956")
+    ring = ProductFactory(category=Category.JEWELLERY, name="Perle de Rosée ring")
+    jewel.products.add(ring)
+    OrderLineFactory(order__client=cast.client, product=ring)
+    return leather, jewel
+
+
+@time_machine.travel("2026-11-23 11:00:00+00:00", tick=False)
+def test_the_home_greets_her_and_introduces_her_advisor(cast: Any) -> None:
+    cast.owner.languages = ["fr", "en", "ja"]
+    cast.owner.save(update_fields=["languages"])
+    html = cast.http("client_user").get("/concierge/").content.decode()
+    assert "Good afternoon, Mme Laurent" in html  # 12:00 in Paris
+    assert "Your story continues." in html
+    assert "Élise" in html
+    assert "Français, English, 日本語" in html
+    assert "Write to Élise" in html
+    assert "Book a moment" in html
+    assert "Privacy and your data" in html
+
+
+def test_a_personal_clients_heritage_follows_what_she_bought(cast: Any) -> None:
+    _, jewel = _stories(cast)
+    html = cast.http("client_user").get("/concierge/").content.decode()
+    assert jewel.title in html
+    assert "Chosen for your love of jewellery" in html
+
+
+def test_an_essential_client_gets_the_houses_editorial_pick(cast: Any, essential: Any) -> None:
+    _stories(cast)
+    html = cast.http("client_user").get("/concierge/").content.decode()
+    assert "The house’s story of the week" in html
+    assert "Chosen for your love" not in html
+
+
+def test_an_essential_client_has_a_full_and_warm_home(story: Story, essential: Any) -> None:
+    html = story.cast.http("client_user").get("/concierge/").content.decode()
+    for words in (
+        "Your story continues.",
+        "The current chapter",
+        "Ahead of you",
+        "From the house",
+        "Saved for later",
+        "Write to Élise",
+        "Ask for styling",
+    ):
+        assert words in html, words
+
+
+def test_upcoming_occasions_come_with_a_gentle_prompt(story: Story) -> None:
+    html = story.cast.http("client_user").get("/concierge/").content.decode()
+    assert "Opera gala" in html
+    assert f"/concierge/requests/?occasion={story.occasion.pk}" in html
+    assert "in 3 weeks" in html or "in 20 days" in html
+
+
+def test_without_occasions_she_is_invited_not_pressed(cast: Any) -> None:
+    html = cast.http("client_user").get("/concierge/").content.decode()
+    assert "Share it if you wish" in html
+    assert "Your next chapter is being written" in html
+
+
+def test_the_next_appointment_is_in_hand(story: Story) -> None:
+    html = story.cast.http("client_user").get("/concierge/").content.decode()
+    assert "Your video consultation" in html
+    assert f"/concierge/appointments/{story.appointment.public_id}/" in html

@@ -1,0 +1,186 @@
+"""The consent policy: tiers, channels, derivation from the newest record, append-only history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from clients.models import Client
+from consent import policy
+from consent.models import AppendOnlyError, ConsentRecord, ConsentTier
+from consent.policy import Channel, DataKind, MessageKind, Purpose
+from consent.services import ConsentError, consent_record, consent_revoke_channel
+from tests.factories.clients import ClientFactory
+from tests.factories.consent import ConsentRecordFactory, PolicyVersionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("tier", "kind", "purpose", "allowed"),
+    [
+        ("essential", DataKind.PURCHASES, Purpose.SERVICE, True),
+        ("essential", DataKind.PURCHASES, Purpose.MODEL_TRAINING, False),
+        ("essential", DataKind.PURCHASES, Purpose.PERSONALISATION, False),
+        ("essential", DataKind.BROWSING, Purpose.SERVICE, False),
+        ("personal", DataKind.PURCHASES, Purpose.MODEL_TRAINING, True),
+        ("personal", DataKind.OCCASIONS, Purpose.PROACTIVE_OUTREACH, True),
+        ("personal", DataKind.BROWSING, Purpose.MODEL_TRAINING, False),
+        ("personal", DataKind.SAVED_ITEMS, Purpose.SERVICE, True),
+        ("personal", DataKind.SAVED_ITEMS, Purpose.MODEL_TRAINING, False),
+        ("bespoke", DataKind.BROWSING, Purpose.MODEL_TRAINING, True),
+        ("bespoke", DataKind.CROSS_DEVICE, Purpose.PERSONALISATION, True),
+    ],
+)
+def test_tier_table(tier, kind, purpose, allowed):
+    assert policy.tier_allows(tier, kind, purpose) is allowed
+
+
+def test_no_record_means_essential_and_no_channels():
+    client = ClientFactory()
+    state = policy.current_consent(client)
+    assert state.tier == ConsentTier.ESSENTIAL
+    assert state.channels == frozenset()
+    assert not state.has_record
+    assert not policy.may_contact(client, Channel.EMAIL, MessageKind.SERVICE)
+
+
+def test_current_consent_is_the_newest_record():
+    client = ClientFactory()
+    now = timezone.now()
+    ConsentRecordFactory(client=client, tier="bespoke", sms=True, recorded_at=now - dt.timedelta(days=3))
+    ConsentRecordFactory(client=client, tier="essential", email=True, recorded_at=now)
+    state = policy.current_consent(client)
+    assert state.tier == "essential"
+    assert state.channels == frozenset({"email"})
+    assert policy.current_consents([client.pk])[client.pk] == state
+
+
+def test_bulk_consents_take_one_query(django_assert_num_queries):
+    clients = ClientFactory.create_batch(5)
+    for c in clients:
+        ConsentRecordFactory(client=c, tier="personal")
+    with django_assert_num_queries(1):
+        states = policy.current_consents([c.pk for c in clients])
+    assert {s.tier for s in states.values()} == {"personal"}
+
+
+def test_annotate_and_filter_clients_by_consent():
+    essential, personal, bespoke = ClientFactory.create_batch(3)
+    ConsentRecordFactory(client=essential, tier="essential")
+    ConsentRecordFactory(client=personal, tier="personal", sms=True)
+    ConsentRecordFactory(client=bespoke, tier="bespoke")
+    training = policy.filter_clients_allowing(
+        Client.objects.all(), DataKind.BROWSING, Purpose.MODEL_TRAINING
+    )
+    assert list(training) == [bespoke]
+    purchases = set(Client.objects.filter(
+        pk__in=policy.client_ids_allowing(DataKind.PURCHASES, Purpose.MODEL_TRAINING)))
+    assert purchases == {personal, bespoke}
+    reachable = policy.filter_clients_reachable(
+        Client.objects.all(), Channel.SMS, MessageKind.PROACTIVE
+    )
+    assert list(reachable) == [personal]
+
+
+def test_proactive_needs_personal_tier_even_on_an_allowed_channel():
+    client = ClientFactory()
+    ConsentRecordFactory(client=client, tier="essential", email=True)
+    assert policy.may_contact(client, Channel.EMAIL, MessageKind.SERVICE)
+    decision = policy.may_contact(client, Channel.EMAIL, MessageKind.PROACTIVE)
+    assert not decision
+    assert "service messages only" in decision.reason
+
+
+def test_records_are_append_only():
+    record = ConsentRecordFactory()
+    record.tier = "bespoke"
+    with pytest.raises(AppendOnlyError):
+        record.save()
+    with pytest.raises(AppendOnlyError):
+        record.delete()
+    with pytest.raises(AppendOnlyError):
+        ConsentRecord.objects.filter(pk=record.pk).update(tier="bespoke")
+    with pytest.raises(AppendOnlyError):
+        ConsentRecord.objects.all().delete()
+
+
+def test_consent_record_service_appends_and_reports_narrowing():
+    PolicyVersionFactory()
+    client = ClientFactory()
+    first = consent_record(client=client, tier="bespoke", channels=["email", "sms"],
+                           source="concierge", proof_text="Bespoke, as shown.")
+    assert not first.narrowed
+    second = consent_revoke_channel(client=client, channel="sms", source="sms_stop",
+                                    proof_text="STOP")
+    assert second.revoked_channels == {"sms"}
+    assert not second.tier_lowered
+    third = consent_record(client=client, tier="personal", channels=["email"],
+                           source="concierge", proof_text="Personal, as shown.")
+    assert third.tier_lowered
+    assert ConsentRecord.objects.filter(client=client).count() == 3
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"tier": "platinum"}, "Unknown consent tier"),
+        ({"channels": ["carrier-pigeon"]}, "Unknown channel"),
+        ({"source": "rumour"}, "Unknown consent source"),
+        ({"proof_text": "  "}, "proof text"),
+    ],
+)
+def test_consent_record_refuses_bad_input_and_stores_nothing(kwargs, message):
+    PolicyVersionFactory()
+    client = ClientFactory()
+    arguments = {"client": client, "tier": "personal", "channels": ["email"],
+                 "source": "boutique", "proof_text": "Shown."} | kwargs
+    with pytest.raises(ConsentError, match=message):
+        consent_record(**arguments)
+    assert not ConsentRecord.objects.filter(client=client).exists()
+
+
+def test_lowering_the_tier_withdraws_drafts_in_the_same_transaction(cast):
+    from recommendations.models import LookbookStatus, ReviewEvent
+    from tests.factories.recommendations import LookbookFactory
+
+    # Given a Bespoke client with a machine draft built on browsing, and a hand-made draft
+    consent_record(client=cast.client, tier="bespoke", channels=["email"], source="concierge",
+                   proof_text="Bespoke.")
+    machine = LookbookFactory(client=cast.client, data_basis={"kinds": ["purchases", "browsing"]})
+    by_hand = LookbookFactory(client=cast.client, origin="stylist", data_basis={"kinds": []})
+    published = LookbookFactory(client=cast.client, status=LookbookStatus.PUBLISHED,
+                                data_basis={"kinds": ["browsing"]})
+    # When she steps down to Personal
+    change = consent_record(client=cast.client, tier="personal", channels=["email"],
+                            source="concierge", proof_text="Personal.")
+    # Then the draft built on browsing is withdrawn with a reason; the others stay
+    assert change.tier_lowered
+    machine.refresh_from_db()
+    by_hand.refresh_from_db()
+    published.refresh_from_db()
+    assert machine.status == LookbookStatus.WITHDRAWN
+    assert "Consent lowered" in machine.closed_reason
+    assert by_hand.status == LookbookStatus.DRAFT
+    assert published.status == LookbookStatus.PUBLISHED
+    assert ReviewEvent.objects.filter(lookbook=machine, action="withdraw").count() == 1
+
+
+def test_essential_withdraws_every_machine_draft(cast):
+    from recommendations.models import LookbookStatus
+    from tests.factories.recommendations import LookbookFactory
+
+    machine = LookbookFactory(client=cast.client, data_basis={"kinds": ["purchases"]})
+    consent_record(client=cast.client, tier="essential", channels=[], source="concierge",
+                   proof_text="Essential.")
+    machine.refresh_from_db()
+    assert machine.status == LookbookStatus.WITHDRAWN
+
+
+def test_the_withdrawal_handler_is_registered():
+    from consent.services import consent_change_handlers
+    from recommendations.services import lookbooks_withdraw_on_consent_change
+
+    assert lookbooks_withdraw_on_consent_change in consent_change_handlers()

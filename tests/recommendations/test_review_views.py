@@ -1,0 +1,630 @@
+"""The review pages and their actions, per persona and method, with and without htmx."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from consent.models import StaffAccessLog
+from recommendations.models import ItemState, LookbookStatus, ReviewAction
+from recommendations.services import lookbook_item_keep, lookbook_publish
+from tests.factories.clients import ClientFactory
+from tests.factories.consent import ConsentRecordFactory
+from tests.factories.stylists import put_in_book
+from tests.recommendations.test_review_services import Draft, make_draft, stocked_product
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+OUTSIDERS = (
+    "colleague",
+    "stylist_elsewhere",
+    "manager_elsewhere",
+    "client_user",
+    "other_client_user",
+)
+READERS = ("manager", "head_office")
+
+
+@pytest.fixture
+def draft(cast: Any) -> Draft:
+    return make_draft(cast)
+
+
+def review_url(draft: Draft) -> str:
+    return reverse("stylists:lookbook_review", args=[draft.lookbook.public_id])
+
+
+def action_url(draft: Draft, name: str, item: Any = None) -> str:
+    args: list[Any] = [draft.lookbook.public_id]
+    if item is not None:
+        args.append(item.pk)
+    return reverse(f"stylists:{name}", args=args)
+
+
+def fresh(draft: Draft) -> Any:
+    return draft.refresh()
+
+
+# The actions (POST only), each with a valid payload for a fresh draft at version 1.
+def _actions(cast: Any, draft: Draft) -> dict[str, tuple[str, dict[str, Any]]]:
+    first, second = draft.items[0], draft.items[1]
+    return {
+        "keep": (action_url(draft, "lookbook_item_keep", first), {"version": 1}),
+        "remove": (
+            action_url(draft, "lookbook_item_remove", first),
+            {"version": 1, "reason": "price", "note": ""},
+        ),
+        "restore": (action_url(draft, "lookbook_item_restore", first), {"version": 1}),
+        "swap": (
+            action_url(draft, "lookbook_item_swap", first),
+            {"version": 1, "pick": f"alternate:{draft.alternates[0].public_id}"},
+        ),
+        "move": (
+            action_url(draft, "lookbook_item_move", second),
+            {"version": 1, "direction": "up"},
+        ),
+        "add": (
+            action_url(draft, "lookbook_add"),
+            {"version": 1, "product": str(draft.alternates[1].public_id), "q": "alt"},
+        ),
+        "reorder": (
+            action_url(draft, "lookbook_reorder") + "?version=1",
+            {"order": [second.pk, first.pk, *[i.pk for i in draft.items[2:]]]},
+        ),
+        "details": (
+            action_url(draft, "lookbook_details"),
+            {"version": 1, "title": "For the gala", "note": "With love"},
+        ),
+        "publish": (
+            action_url(draft, "lookbook_publish"),
+            {"version": 1, "title": "", "note": "", "channels": ["concierge"]},
+        ),
+        "discard": (
+            action_url(draft, "lookbook_discard"),
+            {"version": 1, "reason": "not_now", "note": ""},
+        ),
+        "withdraw": (action_url(draft, "lookbook_withdraw"), {"version": 1, "reason": "Oops"}),
+    }
+
+
+ACTIONS = [
+    "keep",
+    "remove",
+    "restore",
+    "swap",
+    "move",
+    "add",
+    "reorder",
+    "details",
+    "publish",
+    "discard",
+    "withdraw",
+]
+
+
+# --- Who may do what ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("owner", 200),
+        ("colleague", 200),
+        ("stylist_elsewhere", 200),
+        ("manager", 200),
+        ("manager_elsewhere", 200),
+        ("head_office", 200),
+        ("client_user", 404),
+        ("other_client_user", 404),
+    ],
+)
+def test_review_queue_per_persona(cast, draft, persona, status):
+    response = cast.http(persona).get(reverse("stylists:review_queue"))
+    assert response.status_code == status
+    if status == 200:
+        sees = draft.lookbook.title in response.content.decode()
+        assert sees == (persona in ("owner", "manager", "head_office"))
+
+
+def test_review_queue_sends_anonymous_to_login_and_refuses_post(cast):
+    url = reverse("stylists:review_queue")
+    response = cast.http("anonymous").get(url)
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+    assert cast.http("owner").post(url).status_code == 405
+
+
+def test_review_queue_oldest_first_with_next_occasion_and_manager_filter(cast):
+    from tests.factories.clients import OccasionFactory
+
+    newer = make_draft(cast, title="Newer", client=cast.other_client)
+    older = make_draft(cast, title="Older")
+    type(older.lookbook).objects.filter(pk=older.lookbook.pk).update(
+        created_at=newer.lookbook.created_at.replace(year=2025)
+    )
+    OccasionFactory(client=cast.client, title="Opera gala")
+    body = cast.http("owner").get(reverse("stylists:review_queue")).content.decode()
+    assert body.index("Older") < body.index("Newer")
+    assert "Opera gala" in body
+    # The manager sees the boutique's drafts, and none in her own (empty) book
+    manager = cast.http("manager")
+    assert "Older" in manager.get(reverse("stylists:review_queue")).content.decode()
+    mine = manager.get(reverse("stylists:review_queue") + "?scope=mine").content.decode()
+    assert "Older" not in mine
+    assert "Nothing waiting" in mine
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("owner", 200), ("manager", 200), ("head_office", 200), *[(p, 404) for p in OUTSIDERS]],
+)
+def test_review_page_per_persona(cast, draft, persona, status):
+    response = cast.http(persona).get(review_url(draft))
+    assert response.status_code == status
+    if status == 200:
+        body = response.content.decode()
+        assert "Piece 1" in body
+        can_act = persona == "owner"
+        assert ("Publish</button>" in body) == can_act
+        assert ('data-dialog-open="remove-' in body) == can_act
+        # Only the owner's visit opens the draft for review
+        assert fresh(draft).status == (
+            LookbookStatus.IN_REVIEW if can_act else LookbookStatus.DRAFT
+        )
+        assert StaffAccessLog.objects.filter(actor=cast.user(persona), client=cast.client).exists()
+
+
+def test_review_page_anonymous_and_wrong_method(cast, draft):
+    response = cast.http("anonymous").get(review_url(draft))
+    assert response.status_code == 302
+    assert cast.http("owner").post(review_url(draft)).status_code == 405
+
+
+def test_guessed_and_garbage_ids_are_404(cast, draft):
+    owner = cast.http("owner")
+    assert owner.get(reverse("stylists:lookbook_review", args=[uuid.uuid4()])).status_code == 404
+    assert (
+        owner.post(
+            reverse("stylists:lookbook_item_keep", args=[draft.lookbook.public_id, 999999]),
+            {"version": 1},
+        ).status_code
+        == 404
+    )
+    assert owner.get("/stylist/lookbooks/not-a-uuid/").status_code == 404
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [*[(p, 404) for p in OUTSIDERS], *[(p, 403) for p in READERS]],
+)
+def test_actions_refuse_outsiders_with_404_and_readers_with_403(
+    cast, draft, action, persona, status
+):
+    url, data = _actions(cast, draft)[action]
+    response = cast.http(persona).post(url, data)
+    assert response.status_code == status
+    assert fresh(draft).version == 1
+    assert not draft.lookbook.events.exists()
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_actions_are_post_only_and_anonymous_goes_to_login(cast, draft, action):
+    url, data = _actions(cast, draft)[action]
+    assert cast.http("owner").get(url).status_code == 405
+    response = cast.http("anonymous").post(url, data)
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("action", [a for a in ACTIONS if a not in ("restore", "withdraw")])
+def test_each_action_works_for_the_owner_without_javascript(cast, draft, action):
+    url, data = _actions(cast, draft)[action]
+    response = cast.http("owner").post(url, data)
+    assert response.status_code == 303
+    expected = reverse("stylists:review_queue") if action == "discard" else review_url(draft)
+    assert response["Location"] == expected
+    assert fresh(draft).version > 1
+    event = draft.lookbook.events.order_by("-pk").first()
+    assert event.actor == cast.owner.user
+
+
+def test_restore_and_withdraw_work_for_the_owner(cast, draft):
+    owner = cast.http("owner")
+    first = draft.items[0]
+    owner.post(action_url(draft, "lookbook_item_remove", first), {"version": 1, "reason": "price"})
+    response = owner.post(action_url(draft, "lookbook_item_restore", first), {"version": 2})
+    assert response.status_code == 303
+    first.refresh_from_db()
+    assert first.state == ItemState.PROPOSED
+    published = lookbook_publish(
+        lookbook=draft.lookbook, by=cast.owner.user, channels=["concierge"], expected_version=3
+    )
+    response = owner.post(
+        action_url(draft, "lookbook_withdraw"),
+        {"version": published.version, "reason": "Wrong season"},
+    )
+    assert response.status_code == 303
+    assert fresh(draft).status == LookbookStatus.WITHDRAWN
+
+
+# --- htmx ----------------------------------------------------------------------------------
+
+
+def test_htmx_keep_returns_the_pieces_the_new_version_and_a_toast(cast, draft):
+    url, data = _actions(cast, draft)["keep"]
+    response = cast.http("owner").post(url, data, **HTMX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="review-pieces"' in body
+    assert (
+        'value="2" data-lookbook-version hx-swap-oob="outerHTML:input[data-lookbook-version]"'
+        in body
+    )
+    assert 'hx-swap-oob="beforeend:#toasts"' in body
+    assert "Kept Piece 1." in body
+    assert 'id="publish-summary"' in body
+    assert 'id="review-history"' in body
+
+
+def test_htmx_add_re_renders_the_search_results_without_the_added_piece(cast, draft):
+    url, data = _actions(cast, draft)["add"]
+    body = cast.http("owner").post(url, data, **HTMX).content.decode()
+    results = body[body.index('id="add-results"') :]
+    assert "Alternate 1" in results
+    assert "Alternate 3" in results
+    assert 'aria-label="Add Alternate 2"' not in results
+
+
+def test_htmx_stale_version_only_toasts_and_nothing_changes(cast, draft):
+    lookbook_item_keep(item=draft.items[5], by=cast.owner.user, expected_version=1)
+    url, data = _actions(cast, draft)["remove"]
+    response = cast.http("owner").post(url, data, **HTMX)
+    assert response.status_code == 200
+    assert response["HX-Reswap"] == "none"
+    body = response.content.decode()
+    assert "This lookbook changed in another tab — reload to see the latest." in body
+    assert "data-lookbook-version" not in body  # the stale page cannot act until reloaded
+    assert fresh(draft).version == 2
+    assert draft.lookbook.events.count() == 1
+
+
+def test_htmx_bad_input_re_renders_the_dialog_form_with_what_was_typed(cast, draft):
+    url = action_url(draft, "lookbook_item_remove", draft.items[0])
+    response = cast.http("owner").post(url, {"version": 1, "reason": "other", "note": ""}, **HTMX)
+    assert response["HX-Retarget"] == f"#remove-{draft.items[0].pk}-form"
+    body = response.content.decode()
+    assert "Say in a few words why" in body
+    pk = draft.items[0].pk
+    assert f'value="other" id="id_remove{pk}_reason_4" required checked' in body
+    assert fresh(draft).version == 1
+    assert not draft.lookbook.events.exists()
+
+
+def test_bad_input_without_javascript_keeps_the_dialog_open_and_the_words(cast, draft):
+    url = action_url(draft, "lookbook_item_remove", draft.items[0])
+    response = cast.http("owner").post(url, {"version": 1, "reason": "", "note": "Too bold"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert f'id="remove-{draft.items[0].pk}"' in body
+    assert "Choose why this piece does not belong." in body
+    assert ">Too bold</textarea>" in body
+    dialog = body[body.index(f'<dialog id="remove-{draft.items[0].pk}"') :]
+    assert dialog[: dialog.index(">")].endswith(" open")
+
+
+def test_a_stale_tab_without_javascript_gets_409_and_keeps_her_words(cast, draft):
+    lookbook_item_keep(item=draft.items[5], by=cast.owner.user, expected_version=1)
+    response = cast.http("owner").post(
+        action_url(draft, "lookbook_details"),
+        {"version": 1, "title": "Mine", "note": "Words I typed"},
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "changed in another tab" in body
+    assert "Words I typed</textarea>" in body
+    assert fresh(draft).note == ""
+
+
+def test_drag_and_drop_reorder_with_the_version_in_the_url(cast, draft):
+    url, data = _actions(cast, draft)["reorder"]
+    response = cast.http("owner").post(url, data, **HTMX)
+    assert response.status_code == 200
+    order = list(draft.lookbook.items.order_by("position").values_list("pk", flat=True))
+    assert order == data["order"]
+    # A stale drag: 409, so atelier.js puts the old order back
+    stale = cast.http("owner").post(url, data, **HTMX)
+    assert stale.status_code == 409
+    missing = cast.http("owner").post(action_url(draft, "lookbook_reorder"), data, **HTMX)
+    assert missing.status_code == 400
+
+
+def test_moving_past_the_top_is_refused_with_a_reason(cast, draft):
+    response = cast.http("owner").post(
+        action_url(draft, "lookbook_item_move", draft.items[0]),
+        {"version": 1, "direction": "up"},
+        **HTMX,
+    )
+    assert "Piece 1 is already first." in response.content.decode()
+    assert fresh(draft).version == 1
+
+
+def test_htmx_publish_redirects_and_the_page_becomes_read_only(cast, draft):
+    url, data = _actions(cast, draft)["publish"]
+    response = cast.http("owner").post(url, {**data, "note": "For you"}, **HTMX)
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == review_url(draft)
+    lookbook = fresh(draft)
+    assert lookbook.status == LookbookStatus.PUBLISHED
+    assert lookbook.note == "For you"
+    page = cast.http("owner").get(review_url(draft)).content.decode()
+    assert "Published pieces" in page
+    assert "Withdraw…" in page
+    assert "Publish</button>" not in page
+
+
+def test_publishing_on_a_channel_she_refused_changes_nothing(cast, draft):
+    response = cast.http("owner").post(
+        action_url(draft, "lookbook_publish"),
+        {"version": 1, "title": "", "note": "", "channels": ["sms"]},
+    )
+    assert response.status_code == 400
+    assert "Not on SMS" in response.content.decode()
+    assert fresh(draft).status == LookbookStatus.DRAFT
+
+
+def test_the_publish_form_disables_channels_with_the_reason(cast, draft):
+    body = cast.http("owner").get(review_url(draft)).content.decode()
+    assert 'id="channel-sms" disabled' in body
+    assert "The client has not allowed SMS." in body
+    assert 'id="channel-concierge" checked' in body
+
+
+# --- Search and the hand-made lookbook -------------------------------------------------------
+
+
+def test_search_fragment_for_adding_and_for_swapping(cast, draft):
+    stocked_product(cast, name="Silk carré")
+    owner = cast.http("owner")
+    url = action_url(draft, "lookbook_search")
+    added = owner.get(url, {"q": "silk"}).content.decode()
+    assert "Silk carré" in added
+    assert 'aria-label="Add Silk carré"' in added
+    swap = owner.get(url, {"q": "silk", "for": draft.items[0].pk}).content.decode()
+    assert 'name="pick" value="search:' in swap
+    assert owner.get(url, {"q": "silk", "for": 0}).status_code == 404
+    assert cast.http("colleague").get(url, {"q": "silk"}).status_code == 404
+    assert cast.http("client_user").get(url, {"q": "silk"}).status_code == 404
+    assert cast.http("anonymous").get(url).status_code == 302
+    assert owner.post(url).status_code == 405
+    # A reader sees results but no buttons
+    read = cast.http("manager").get(url, {"q": "silk"}).content.decode()
+    assert "Silk carré" in read
+    assert "Add Silk carré" not in read
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("owner", 200), ("manager", 403), ("head_office", 403), *[(p, 404) for p in OUTSIDERS]],
+)
+def test_new_lookbook_by_hand_per_persona(cast, persona, status):
+    url = reverse("stylists:lookbook_new", args=[cast.client.public_id])
+    assert cast.http(persona).get(url).status_code == status
+
+
+def test_new_lookbook_by_hand_for_an_essential_client(cast):
+    essential = ClientFactory(home_boutique=cast.paris, first_name="Bérénice", last_name="Aumont")
+    ConsentRecordFactory(client=essential, tier="essential", policy_version=cast.policy)
+    put_in_book(cast.owner, essential)
+    url = reverse("stylists:lookbook_new", args=[essential.public_id])
+    owner = cast.http("owner")
+    page = owner.get(url).content.decode()
+    assert "Only hand-made lookbooks" in page
+    response = owner.post(url, {"title": "Pour dimanche"})
+    lookbook = essential.lookbooks.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("stylists:lookbook_review", args=[lookbook.public_id])
+    assert (lookbook.origin, lookbook.status, lookbook.title) == (
+        "stylist",
+        "in_review",
+        "Pour dimanche",
+    )
+    assert cast.http("anonymous").get(url).status_code == 302
+    assert owner.put(url).status_code == 405
+
+
+# --- Query counts --------------------------------------------------------------------------
+
+
+# The review page, whatever the number of pieces (18):
+#  1 session, 2 user, 3 stylist (stylist_required), 4-5 the user's and groups' permissions
+#  (head office sees all?), 6 the lookbook with client, boutique, author, occasion, model and
+#  request (one join), 7 may she change the client?, 8 the access-log INSERT, 9 items with
+#  products and variants, 10 the alternates' products, 11 stock for pieces and alternates,
+#  12 consent, 13 her addresses (channels), 14 history, 15 next occasion, 16 recent purchases,
+#  17 the messaging guard's last proactive message, 18 the sidebar's boutique,
+#  19-20 the sidebar's badges (drafts waiting, unread messages)
+QUERIES_REVIEW_PAGE = 20
+# The queue, whatever the number of drafts (10): 1-3 session, user, stylist, 4-5 permissions,
+# 6 count, 7 the page of lookbooks with client, author, request and piece count, 8 next
+# occasions, 9 consents, 10 the sidebar's boutique, 11-12 the sidebar's badges (drafts
+# waiting, unread messages)
+QUERIES_QUEUE = 12
+
+
+@pytest.mark.parametrize("pieces", [12, 36])
+def test_review_page_queries_do_not_grow_with_pieces(cast, pieces, django_assert_num_queries):
+    draft = make_draft(cast, pieces=pieces, alternates=8)
+    owner = cast.http("owner")
+    owner.get(review_url(draft))  # the first visit opens the draft (its own writes)
+    with django_assert_num_queries(QUERIES_REVIEW_PAGE):
+        body = owner.get(review_url(draft)).content.decode()
+    assert body.count('role="listitem" data-id=') == pieces
+
+
+@pytest.mark.parametrize("drafts", [5, 15])
+def test_review_queue_queries_do_not_grow_with_rows(cast, drafts, django_assert_num_queries):
+    for n in range(drafts):
+        make_draft(cast, pieces=2, alternates=0, title=f"Draft {n}")
+    owner = cast.http("owner")
+    with django_assert_num_queries(QUERIES_QUEUE):
+        body = owner.get(reverse("stylists:review_queue")).content.decode()
+    assert body.count('aria-label="Review the lookbook for') == drafts
+
+
+# --- A client never sees a draft, by any route ---------------------------------------------
+
+
+def test_a_client_never_reaches_a_draft_by_any_route(cast, draft):
+    published = make_draft(cast, title="Published one")
+    lookbook_publish(
+        lookbook=published.lookbook, by=cast.owner.user, channels=["concierge"], expected_version=1
+    )
+    discarded = make_draft(cast, status=LookbookStatus.DISCARDED, title="Discarded one")
+    in_review = make_draft(cast, status=LookbookStatus.IN_REVIEW, title="In review one")
+    withdrawn = make_draft(cast, status=LookbookStatus.WITHDRAWN, title="Withdrawn one")
+    hidden = [draft, discarded, in_review, withdrawn]
+    http = cast.http("client_user")
+    # The stylist side: 404 everywhere
+    assert http.get("/stylist/").status_code == 404
+    assert http.get(reverse("stylists:review_queue")).status_code == 404
+    for other in [*hidden, published]:
+        assert http.get(review_url(other)).status_code == 404
+    # The concierge: only the published lookbook
+    for other in hidden:
+        url = reverse("concierge:lookbook_detail", args=[other.lookbook.public_id])
+        assert http.get(url).status_code == 404
+    listing = http.get(reverse("concierge:lookbooks")).content.decode()
+    assert "Published one" in listing
+    for other in hidden:
+        assert other.lookbook.title not in listing
+    assert http.get(reverse("concierge:lookbook_detail", args=[uuid.uuid4()])).status_code == 404
+    # The API, with every status filter
+    api = APIClient()
+    api.force_authenticate(cast.client.user)
+    for status in [None, *LookbookStatus.values]:
+        body = api.get("/api/v1/lookbooks/", {"status": status} if status else {}).json()
+        ids = {row["id"] for row in body["results"]}
+        expected = {str(published.lookbook.public_id)} if status in (None, "published") else set()
+        assert ids == expected
+    for other in hidden:
+        assert api.get(f"/api/v1/lookbooks/{other.lookbook.public_id}/").status_code == 404
+    assert api.get(f"/api/v1/lookbooks/{uuid.uuid4()}/").status_code == 404
+    # No message about a draft was ever sent to her
+    from stylists.models import Message
+
+    contexts = [m.context.get("lookbook") for m in Message.objects.filter(client=cast.client)]
+    assert all(c == str(published.lookbook.public_id) for c in contexts)
+
+
+def test_the_client_is_refused_on_the_stylist_websocket(cast):
+    from asgiref.sync import async_to_sync
+    from channels.testing import WebsocketCommunicator
+
+    from stylists.consumers import LiveSignalsConsumer
+
+    async def connect() -> bool:
+        communicator = WebsocketCommunicator(LiveSignalsConsumer.as_asgi(), "/ws/stylist/signals/")
+        communicator.scope["user"] = cast.client.user
+        connected, _ = await communicator.connect()
+        await communicator.disconnect()
+        return connected
+
+    assert async_to_sync(connect)() is False
+
+
+def test_the_api_never_shows_removed_pieces_of_a_published_lookbook(cast, draft):
+    from recommendations.services import lookbook_item_remove
+
+    lookbook_item_remove(
+        item=draft.items[0], by=cast.owner.user, reason="price", expected_version=1
+    )
+    lookbook_publish(
+        lookbook=draft.lookbook, by=cast.owner.user, channels=["concierge"], expected_version=2
+    )
+    for persona in ("client_user",):
+        api = APIClient()
+        api.force_authenticate(cast.user(persona))
+        body = api.get(f"/api/v1/lookbooks/{draft.lookbook.public_id}/").json()
+        names = [item["product_name"] for item in body["items"]]
+        assert names == ["Piece 2", "Piece 3", "Piece 4", "Piece 5", "Piece 6"]
+        assert [item["position"] for item in body["items"]] == [1, 2, 3, 4, 5]
+        listed = api.get("/api/v1/lookbooks/").json()["results"][0]
+        assert [item["product_name"] for item in listed["items"]] == names
+    # Staff see the removed piece, marked removed
+    staff = APIClient()
+    staff.force_authenticate(cast.owner.user)
+    items = staff.get(f"/api/v1/lookbooks/{draft.lookbook.public_id}/").json()["items"]
+    assert [i["state"] for i in items].count("removed") == 1
+    assert ReviewAction.PUBLISH in draft.lookbook.events.values_list("action", flat=True)
+
+
+@pytest.mark.parametrize("count", [3, 9])
+def test_the_api_list_costs_the_same_for_3_or_9_lookbooks(cast, count, django_assert_num_queries):
+    for n in range(count):
+        make_draft(cast, pieces=3, alternates=0, status=LookbookStatus.PUBLISHED, title=f"L{n}")
+    api = APIClient()
+    api.force_authenticate(cast.client.user)
+    # is she staff? (user.stylist); count; the page of lookbooks with their clients; the
+    # visible pieces with their products, for the whole page at once
+    with django_assert_num_queries(4):
+        body = api.get("/api/v1/lookbooks/").json()
+    assert body["count"] == count
+    assert all(len(row["items"]) == 3 for row in body["results"])
+
+
+def test_answer_a_request_preselects_it_and_its_occasion(cast):
+    from django.utils import timezone
+
+    from stylists.models import StylingRequest
+    from tests.factories.clients import OccasionFactory
+
+    occasion = OccasionFactory(client=cast.client, title="Opera gala")
+    request = StylingRequest.objects.create(
+        client=cast.client,
+        stylist=cast.owner,
+        occasion=occasion,
+        message="Something for the gala",
+        created_at=timezone.now(),
+        due_at=timezone.now(),
+    )
+    url = reverse("stylists:lookbook_new", args=[cast.client.public_id])
+    body = cast.http("owner").get(url, {"request": str(request.public_id)}).content.decode()
+    assert f'<option value="{request.public_id}" selected>' in body
+    assert f'<option value="{occasion.pk}" selected>' in body
+    response = cast.http("owner").post(
+        url, {"title": "", "occasion": occasion.pk, "styling_request": str(request.public_id)}
+    )
+    lookbook = cast.client.lookbooks.get()
+    assert response.status_code == 302
+    assert (lookbook.styling_request, lookbook.occasion) == (request, occasion)
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("owner", 200), ("manager", 200), ("head_office", 200), *[(p, 404) for p in OUTSIDERS]],
+)
+def test_search_per_persona(cast, draft, persona, status):
+    url = action_url(draft, "lookbook_search")
+    response = cast.http(persona).get(url, {"q": "alternate"})
+    assert response.status_code == status
+    if status == 200:
+        body = response.content.decode()
+        assert "Alternate 1" in body
+        assert ('aria-label="Add Alternate 1"' in body) == (persona == "owner")
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("owner", 302), ("manager", 403), ("head_office", 403), *[(p, 404) for p in OUTSIDERS]],
+)
+def test_new_lookbook_by_hand_post_per_persona(cast, persona, status):
+    url = reverse("stylists:lookbook_new", args=[cast.client.public_id])
+    response = cast.http(persona).post(url, {"title": "By hand"})
+    assert response.status_code == status
+    assert cast.client.lookbooks.exists() == (status == 302)
