@@ -158,7 +158,7 @@ def book_reassign(
     now = timezone.now()
     client_ids = sorted({c.pk for c in clients})
     open_assignments = list(
-        BookAssignment.objects.select_for_update()
+        BookAssignment.objects.select_for_update(of=("self",))
         .filter(client_id__in=client_ids, ended_at__isnull=True)
         .select_related("stylist")
         .order_by("client_id")
