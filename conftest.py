@@ -13,11 +13,14 @@ The cast (one house, two boutiques):
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client as HttpClient
@@ -125,6 +128,30 @@ def cast(db: Any) -> Cast:
         other_client=other,
         milan_client=milan_client,
     )
+
+
+# The house clock: every test starts on Monday 23 November 2026 at 13:00 UTC
+# (14:00 in Paris, boutiques open) and the clock then ticks. Tests that travel
+# (`@time_machine.travel(...)`) move from there. Without it, a test written for
+# "this afternoon" fails on another day. Browser and worker tests keep the real
+# clock: Chromium and the worker live outside this process's patched time.
+HOUSE_NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.UTC)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = str(item.fspath).replace(os.sep, "/")
+        if "/tests/browser/" in path or "/tests/integration/" in path:
+            item.add_marker(pytest.mark.real_clock)
+
+
+@pytest.fixture(autouse=True)
+def _house_clock(request: pytest.FixtureRequest) -> Iterator[None]:
+    if request.node.get_closest_marker("real_clock"):
+        yield
+        return
+    with time_machine.travel(HOUSE_NOW, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -87,7 +87,8 @@ def house(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
         transaction.set_rollback(True)
 
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("house")]
+# The house is seeded once per module on the real clock; its tests read it on the same clock.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("house"), pytest.mark.real_clock]
 
 
 def user(username: str) -> Any:
