@@ -105,8 +105,12 @@ def cast(db: Any) -> Cast:
     manager_elsewhere = make_stylist(boutique=milan, role=Role.MANAGER, username="manager_milan")
     head_office = make_stylist(boutique=None, role=Role.HEAD_OFFICE, username="head_office")
     client = _client_with_login(
-        "client", paris, first_name="Camille", last_name="Laurent",
-        email="camille.laurent@example.com", phone="+33612345678",
+        "client",
+        paris,
+        first_name="Camille",
+        last_name="Laurent",
+        email="camille.laurent@example.com",
+        phone="+33612345678",
     )
     other = _client_with_login("other_client", paris, first_name="Inès", last_name="Moreau")
     milan_client = ClientFactory(home_boutique=milan, first_name="Chiara", last_name="Rossi")

@@ -26,8 +26,17 @@ class VariantInline(admin.TabularInline[Variant, Product]):
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin[Product]):
-    list_display = ["thumbnail", "name", "style_code", "category", "price", "currency", "season",
-                    "active", "units_in_stock"]
+    list_display = [
+        "thumbnail",
+        "name",
+        "style_code",
+        "category",
+        "price",
+        "currency",
+        "season",
+        "active",
+        "units_in_stock",
+    ]
     list_display_links = ["thumbnail", "name"]
     list_filter = ["category", "active", "season", "collection"]
     search_fields = ["name", "style_code", "subcategory", "description"]
@@ -36,16 +45,18 @@ class ProductAdmin(admin.ModelAdmin[Product]):
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["name", "style_code", "public_id", "preview", "active"]}),
-        ("Description", {"fields": ["category", "subcategory", "description", "collection",
-                                    "season"]}),
+        (
+            "Description",
+            {"fields": ["category", "subcategory", "description", "collection", "season"]},
+        ),
         ("Attributes", {"fields": ["colours", "materials", "occasion_tags"]}),
         ("Price", {"fields": ["price", "currency"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Product]:
-        return super().get_queryset(request).annotate(
-            _units=Sum("variants__stock_levels__quantity")
+        return (
+            super().get_queryset(request).annotate(_units=Sum("variants__stock_levels__quantity"))
         )
 
     @admin.display(description="Units in stock", ordering="_units")
@@ -60,8 +71,9 @@ class ProductAdmin(admin.ModelAdmin[Product]):
     def preview(self, obj: Product) -> str:
         if not obj.pk:
             return "—"
-        return format_html('<img src="{}" alt="{}" width="160" height="200">', obj.image_url,
-                           obj.name)
+        return format_html(
+            '<img src="{}" alt="{}" width="160" height="200">', obj.image_url, obj.name
+        )
 
 
 @admin.register(Variant)

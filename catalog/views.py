@@ -24,9 +24,11 @@ def _svg_response(svg: str) -> HttpResponse:
 
 
 def _product(public_id: uuid.UUID) -> Product:
-    product = Product.objects.filter(public_id=public_id).only(
-        "public_id", "name", "category", "subcategory", "colours", "materials", "updated_at"
-    ).first()
+    product = (
+        Product.objects.filter(public_id=public_id)
+        .only("public_id", "name", "category", "subcategory", "colours", "materials", "updated_at")
+        .first()
+    )
     if product is None:
         raise Http404("No such product")
     return product

@@ -16,7 +16,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-TOKEN_PREFIX = "fernet:"
+TOKEN_PREFIX = "fernet:"  # noqa: S105 (a marker on stored values, not a secret)
 
 
 @lru_cache(maxsize=4)

@@ -115,7 +115,8 @@ def _session_policy(request: HttpRequest) -> str:
 
 def _safe_next(request: HttpRequest, fallback: str = "/") -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
+    # A path only: redirect() would take any other word for a URL name and fail (a 500).
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate

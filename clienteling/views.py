@@ -49,7 +49,9 @@ def _broker_state() -> dict[str, object]:
     import redis
 
     try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+        )
         client.ping()
     except Exception as exc:  # reported, not raised
         return {"ok": False, "mode": "redis", "error": exc.__class__.__name__}

@@ -7,9 +7,8 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
-from django.db.models import Value
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -83,7 +82,8 @@ class OrderInline(admin.TabularInline[Order, Client]):
 
 class ReassignForm(forms.Form):
     stylist = forms.ModelChoiceField(
-        queryset=Stylist.objects.filter(active=True).exclude(role="head_office")
+        queryset=Stylist.objects.filter(active=True)
+        .exclude(role="head_office")
         .select_related("user", "boutique"),
         label="Move to the book of",
     )
@@ -93,35 +93,88 @@ class ReassignForm(forms.Form):
 @admin.register(Client)
 class ClientAdmin(ImportUploadMixin, admin.ModelAdmin[Client]):
     import_kind = ImportKind.CLIENTS  # "Import CSV" on the changelist (head office)
-    list_display = ["full_name", "home_boutique", "advisor", "is_vic", "lifetime_spend",
-                    "orders_count", "last_purchase_at", "status"]
+    list_display = [
+        "full_name",
+        "home_boutique",
+        "advisor",
+        "is_vic",
+        "lifetime_spend",
+        "orders_count",
+        "last_purchase_at",
+        "status",
+    ]
     list_filter = ["home_boutique", "is_vic", "status", "preferred_language"]
     search_fields = ["first_name", "last_name", "public_id"]
     list_select_related = ["home_boutique"]
-    readonly_fields = ["public_id", "lifetime_spend", "orders_count", "first_purchase_at",
-                       "last_purchase_at", "last_contact_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "public_id",
+        "lifetime_spend",
+        "orders_count",
+        "first_purchase_at",
+        "last_purchase_at",
+        "last_contact_at",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [IdentityInline, OccasionInline, ConsentRecordInline, OrderInline]
     actions = ["reassign_to_stylist"]
     list_per_page = 50
     fieldsets = [
-        (None, {"fields": ["public_id", "salutation", "first_name", "last_name",
-                           "preferred_name", "user", "status"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "public_id",
+                    "salutation",
+                    "first_name",
+                    "last_name",
+                    "preferred_name",
+                    "user",
+                    "status",
+                ]
+            },
+        ),
         ("House", {"fields": ["home_boutique", "preferred_language", "timezone", "is_vic"]}),
-        ("Style", {"fields": ["sizes", "preferred_categories", "preferred_colours",
-                              "preferred_materials", "avoided", "style_keywords",
-                              "price_band_min", "price_band_max"]}),
-        ("Figures", {"fields": ["lifetime_spend", "orders_count", "first_purchase_at",
-                                "last_purchase_at", "last_contact_at", "created_at",
-                                "updated_at"]}),
+        (
+            "Style",
+            {
+                "fields": [
+                    "sizes",
+                    "preferred_categories",
+                    "preferred_colours",
+                    "preferred_materials",
+                    "avoided",
+                    "style_keywords",
+                    "price_band_min",
+                    "price_band_max",
+                ]
+            },
+        ),
+        (
+            "Figures",
+            {
+                "fields": [
+                    "lifetime_spend",
+                    "orders_count",
+                    "first_purchase_at",
+                    "last_purchase_at",
+                    "last_contact_at",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
     ]
     raw_id_fields = ["user"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Client]:
-        advisor = BookAssignment.objects.filter(
-            client=OuterRef("pk"), ended_at__isnull=True
-        ).annotate(
-            label=Concat("stylist__user__first_name", Value(" "), "stylist__user__last_name")
-        ).values("label")[:1]
+        advisor = (
+            BookAssignment.objects.filter(client=OuterRef("pk"), ended_at__isnull=True)
+            .annotate(
+                label=Concat("stylist__user__first_name", Value(" "), "stylist__user__last_name")
+            )
+            .values("label")[:1]
+        )
         return super().get_queryset(request).annotate(_advisor=Subquery(advisor))
 
     @admin.display(description="Advisor", ordering="_advisor")
@@ -177,8 +230,17 @@ class OrderLineInline(admin.TabularInline[OrderLine, Order]):
 @admin.register(Order)
 class OrderAdmin(ImportUploadMixin, admin.ModelAdmin[Order]):
     import_kind = ImportKind.ORDERS
-    list_display = ["__str__", "client", "channel", "boutique", "credited_stylist", "placed_at",
-                    "total", "currency", "status"]
+    list_display = [
+        "__str__",
+        "client",
+        "channel",
+        "boutique",
+        "credited_stylist",
+        "placed_at",
+        "total",
+        "currency",
+        "status",
+    ]
     list_filter = ["channel", "status", "boutique"]
     search_fields = ["external_ref", "public_id", "client__last_name"]
     list_select_related = ["client", "boutique", "credited_stylist__user"]

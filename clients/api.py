@@ -90,9 +90,11 @@ class ClientViewSet(viewsets.ReadOnlyModelViewSet[Client]):
 
     def get_object(self) -> Client:
         client = client_for_user(self.request.user, self.kwargs["id"])
-        return policy.annotate_consent(type(client).objects.filter(pk=client.pk)).select_related(
-            "home_boutique"
-        ).get()
+        return (
+            policy.annotate_consent(type(client).objects.filter(pk=client.pk))
+            .select_related("home_boutique")
+            .get()
+        )
 
     def get_serializer_context(self) -> dict[str, Any]:
         return super().get_serializer_context()

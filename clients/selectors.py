@@ -71,7 +71,9 @@ def client_for_user(user: Any, public_id: Any, *, for_change: bool = False) -> C
     """The client, if the user may see it; 404 otherwise. 403 if read-only and for_change."""
     try:
         client = (
-            clients_visible_to(user).select_related("home_boutique", "user").get(public_id=public_id)
+            clients_visible_to(user)
+            .select_related("home_boutique", "user")
+            .get(public_id=public_id)
         )
     except (Client.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404("No such client") from None

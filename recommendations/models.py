@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from catalog.models import Product, Variant
 from clients.models import Client, Occasion
-from stylists.models import Stylist, StylingRequest
+from stylists.models import StylingRequest, Stylist
 
 
 class ModelStatus(models.TextChoices):

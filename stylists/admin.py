@@ -16,8 +16,8 @@ from stylists.models import (
     FollowUp,
     Message,
     OutreachTemplate,
-    Stylist,
     StylingRequest,
+    Stylist,
 )
 from stylists.services import stylist_grant_role_permissions
 
@@ -65,8 +65,14 @@ class BookAssignmentAdmin(ReadOnlyMixin, admin.ModelAdmin[BookAssignment]):
 
 @admin.register(BookReassignment)
 class BookReassignmentAdmin(ReadOnlyMixin, admin.ModelAdmin[BookReassignment]):
-    list_display = ["performed_at", "client", "from_stylist", "to_stylist", "performed_by",
-                    "reason"]
+    list_display = [
+        "performed_at",
+        "client",
+        "from_stylist",
+        "to_stylist",
+        "performed_by",
+        "reason",
+    ]
     list_filter = ["to_stylist__boutique"]
     search_fields = ["client__last_name", "reason"]
     list_select_related = ["client", "from_stylist__user", "to_stylist__user", "performed_by"]

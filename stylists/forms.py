@@ -115,7 +115,7 @@ class OccasionForm(forms.Form):
 
 
 class SizesForm(forms.Form):
-    """One field per known size kind; blank removes it. Other kinds already on file are kept."""
+    """One field per known size kind; blank removes it. Kinds not sent are kept as on file."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -123,8 +123,9 @@ class SizesForm(forms.Form):
             self.fields[key] = forms.CharField(required=False, max_length=16, label=label)
 
     def sizes(self, current: dict[str, Any]) -> dict[str, str]:
-        merged = {k: v for k, v in (current or {}).items() if k not in SIZE_LABELS}
-        for key in SIZE_LABELS:
+        sent = [key for key in SIZE_LABELS if key in self.data]
+        merged = {k: v for k, v in (current or {}).items() if k not in sent}
+        for key in sent:
             value = (self.cleaned_data.get(key) or "").strip()
             if value:
                 merged[key] = value
@@ -162,17 +163,22 @@ class PreferencesForm(forms.Form):
         return data
 
     def changes(self) -> dict[str, Any]:
+        """The fields the request sent (a blank one clears); a field not sent keeps its value."""
         changes: dict[str, Any] = {
-            n: _split(self.cleaned_data.get(n) or "") for n, _ in PREFERENCE_FIELDS
+            n: _split(self.cleaned_data.get(n) or "")
+            for n, _ in PREFERENCE_FIELDS
+            if n in self.data
         }
         # Categories are shown in words and stored as the catalogue's codes.
         codes = {label.lower(): code for code, label in CATEGORY_LABELS.items()}
         codes.update({code: code for code in CATEGORY_LABELS})
-        changes["preferred_categories"] = [
-            codes.get(value.lower(), value) for value in changes["preferred_categories"]
-        ]
-        changes["price_band_min"] = self.cleaned_data.get("price_band_min")
-        changes["price_band_max"] = self.cleaned_data.get("price_band_max")
+        if "preferred_categories" in changes:
+            changes["preferred_categories"] = [
+                codes.get(value.lower(), value) for value in changes["preferred_categories"]
+            ]
+        for name in ("price_band_min", "price_band_max"):
+            if name in self.data:
+                changes[name] = self.cleaned_data.get(name)
         return changes
 
 

@@ -28,7 +28,7 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 
 # --- Core ---------------------------------------------------------------------
-DEV_SECRET_KEY = "django-insecure-atelier-embedded-default-never-use-in-production"
+DEV_SECRET_KEY = "django-insecure-atelier-embedded-default-never-use-in-production"  # noqa: S105
 SECRET_KEY: str = env.str("DJANGO_SECRET_KEY", default=DEV_SECRET_KEY)
 DEBUG: bool = env.bool("DJANGO_DEBUG", default=True)
 ALLOWED_HOSTS: list[str] = env.list(

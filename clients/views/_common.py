@@ -62,7 +62,8 @@ def page(
 def safe_next(request: HttpRequest, fallback: str) -> str:
     """The `next` the form carried, if it is a path on this site; else the fallback."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    # A path only: redirect() would take any other word for a URL name and fail (a 500).
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

@@ -36,7 +36,9 @@ def privacy_erase(*, client: Client, requested_by: User | None, reason: str = ""
     """
     from clients.models import Client as ClientModel  # consent refers to clients lazily
 
-    locked = ClientModel.objects.select_for_update(of=("self",)).select_related("user").get(pk=client.pk)
+    locked = (
+        ClientModel.objects.select_for_update(of=("self",)).select_related("user").get(pk=client.pk)
+    )
     already_erased = locked.status == "erased"
     counts = {step.name: int(step.erase(locked)) for step in privacy.erasure_steps()}
     if already_erased and not any(counts.values()):

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -105,7 +106,10 @@ def act(
     if not form.is_valid():
         return invalid(request, lookbook, form, key=key)
     try:
-        outcome = perform(form.cleaned_data)
+        # One transaction: a refusal after a first step (publish saves the words first)
+        # leaves the lookbook, its version and its history as they were.
+        with transaction.atomic():
+            outcome = perform(form.cleaned_data)
     except ValidationError as error:
         return refused(request, lookbook, form, key=key, error=error)
     message = outcome if isinstance(outcome, str) else success
@@ -176,7 +180,7 @@ def refused(
     fresh = lookbook_for_review(request.user, lookbook.public_id)
     if request.htmx:  # type: ignore[attr-defined]
         # A stale page keeps its old version, so it cannot act until reloaded; any
-        # other refusal may follow a partial save (publish saves the words first).
+        # other refusal changed nothing, so the version sent back is the page's own.
         return toast(request, text, level="error", version=None if stale else fresh.version)
     # Without JavaScript: the page as it is now, the form as she filled it, the reason.
     context = review_context(request, fresh, can_change=True, bound={key: form}, open_dialog=key)

@@ -270,7 +270,9 @@ def appointment_cancel(*, appointment: Appointment, by_client: bool) -> Appointm
     Cancelling twice changes nothing. A past appointment cannot be cancelled.
     """
     locked = (
-        Appointment.objects.select_for_update(of=("self",)).select_related("boutique").get(pk=appointment.pk)
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("boutique")
+        .get(pk=appointment.pk)
     )
     if locked.status == AppointmentStatus.CANCELLED:
         appointment.status = locked.status

@@ -16,7 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import assign_perm
 
 from catalog.models import Boutique
 from clients.models import Client, ClientUserObjectPermission
@@ -164,8 +164,11 @@ def book_reassign(
         .order_by("client_id")
     )
     previous = {a.client_id: a for a in open_assignments}
-    moving = [cid for cid in client_ids if previous.get(cid) is None or
-              previous[cid].stylist_id != to_stylist.pk]
+    moving = [
+        cid
+        for cid in client_ids
+        if previous.get(cid) is None or previous[cid].stylist_id != to_stylist.pk
+    ]
     if not moving:
         return 0
     BookAssignment.objects.filter(
@@ -222,8 +225,12 @@ def _grant_book_bulk(pairs: Sequence[tuple[int, int]]) -> None:
 
 @transaction.atomic
 def note_add(
-    *, client: Client, author: Stylist | None, body: str, category: str = "style",
-    pinned: bool = False
+    *,
+    client: Client,
+    author: Stylist | None,
+    body: str,
+    category: str = "style",
+    pinned: bool = False,
 ) -> ClientNote:
     body = body.strip()
     if not body:

@@ -239,7 +239,11 @@ def message_send(
     if not body:
         raise ValidationError({"body": "Write the message before sending it."})
     # One sender at a time per client, so two advisors cannot both pass the guard.
-    locked = Client.objects.select_for_update(of=("self",)).select_related("home_boutique").get(pk=client.pk)
+    locked = (
+        Client.objects.select_for_update(of=("self",))
+        .select_related("home_boutique")
+        .get(pk=client.pk)
+    )
     now = timezone.now()
     try:
         if locked.status == ClientStatus.ERASED:

@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_stylist_logs_in_and_sees_today(page):
     # Given an advisor in Paris
     paris = BoutiqueFactory(code="paris", city="Paris")
-    make_stylist(boutique=paris, username="stylist", first_name="Élise",
-                 password="atelier-demo-pass")
+    make_stylist(
+        boutique=paris, username="stylist", first_name="Élise", password="atelier-demo-pass"
+    )
     # When she signs in through the login page
     log_in(page, "stylist", "atelier-demo-pass")
     # Then she lands on Today, greeted by name, with the navigation

@@ -7,7 +7,15 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
-from catalog.models import Boutique, Category, Collection, HeritageStory, Product, StockLevel, Variant
+from catalog.models import (
+    Boutique,
+    Category,
+    Collection,
+    HeritageStory,
+    Product,
+    StockLevel,
+    Variant,
+)
 
 
 class BoutiqueFactory(DjangoModelFactory[Boutique]):

@@ -14,8 +14,12 @@ _seq = itertools.count(1)
 
 
 def make_stylist(
-    *, boutique: Boutique | None, role: str = Role.STYLIST, username: str | None = None,
-    password: str = "atelier-test-pass", **extra: Any
+    *,
+    boutique: Boutique | None,
+    role: str = Role.STYLIST,
+    username: str | None = None,
+    password: str = "atelier-test-pass",
+    **extra: Any,
 ) -> Stylist:
     n = next(_seq)
     return stylist_create(

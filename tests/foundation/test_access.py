@@ -40,8 +40,10 @@ def test_anonymous_sees_nobody(cast):
     assert not clients_visible_to(AnonymousUser()).exists()
 
 
-@pytest.mark.parametrize("persona", ["colleague", "stylist_elsewhere", "manager_elsewhere",
-                                     "client_user", "other_client_user"])
+@pytest.mark.parametrize(
+    "persona",
+    ["colleague", "stylist_elsewhere", "manager_elsewhere", "client_user", "other_client_user"],
+)
 def test_outsiders_get_404_not_403(cast, persona):
     with pytest.raises(Http404):
         client_for_user(cast.user(persona), cast.client.public_id)
@@ -65,7 +67,9 @@ def test_owner_may_change_manager_and_head_office_only_read(cast):
 def test_reassign_moves_permissions_in_one_step_and_leaves_an_audit_row(cast):
     # Given the client in the owner's book, when the Paris manager moves her to the colleague
     moved = book_reassign(
-        clients=[cast.client], to_stylist=cast.colleague, performed_by=cast.manager.user,
+        clients=[cast.client],
+        to_stylist=cast.colleague,
+        performed_by=cast.manager.user,
         reason="Owner on leave",
     )
     # Then the colleague sees and edits her, the owner no longer sees her
@@ -84,23 +88,27 @@ def test_reassign_moves_permissions_in_one_step_and_leaves_an_audit_row(cast):
 
 
 def test_reassign_twice_to_same_stylist_is_a_no_op(cast):
-    assert book_reassign(clients=[cast.client], to_stylist=cast.owner,
-                         performed_by=cast.manager.user) == 0
+    assert (
+        book_reassign(clients=[cast.client], to_stylist=cast.owner, performed_by=cast.manager.user)
+        == 0
+    )
 
 
 @pytest.mark.parametrize("persona", ["owner", "colleague", "manager_elsewhere"])
 def test_only_managers_of_the_boutique_reassign(cast, persona):
     with pytest.raises(PermissionDenied):
-        book_reassign(clients=[cast.client], to_stylist=cast.colleague,
-                      performed_by=cast.user(persona))
+        book_reassign(
+            clients=[cast.client], to_stylist=cast.colleague, performed_by=cast.user(persona)
+        )
     # Nothing moved
     assert cast.client in clients_visible_to(cast.owner.user)
 
 
 def test_manager_cannot_move_a_client_to_another_boutique(cast):
     with pytest.raises(PermissionDenied):
-        book_reassign(clients=[cast.client], to_stylist=cast.stylist_elsewhere,
-                      performed_by=cast.manager.user)
+        book_reassign(
+            clients=[cast.client], to_stylist=cast.stylist_elsewhere, performed_by=cast.manager.user
+        )
 
 
 def test_reassign_failure_rolls_back_everything(cast):
@@ -114,6 +122,7 @@ def test_reassign_failure_rolls_back_everything(cast):
 
 
 def test_head_office_moves_across_boutiques(cast):
-    book_reassign(clients=[cast.client], to_stylist=cast.stylist_elsewhere,
-                  performed_by=cast.head_office.user)
+    book_reassign(
+        clients=[cast.client], to_stylist=cast.stylist_elsewhere, performed_by=cast.head_office.user
+    )
     assert cast.client in clients_visible_to(cast.stylist_elsewhere.user)

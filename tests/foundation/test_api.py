@@ -78,13 +78,19 @@ def test_clients_list_is_read_only(cast):
 @pytest.fixture
 def lookbooks(cast):
     draft = LookbookFactory(client=cast.client, author=cast.owner, status=LookbookStatus.DRAFT)
-    published = LookbookFactory(client=cast.client, author=cast.owner,
-                                status=LookbookStatus.PUBLISHED, origin="stylist")
+    published = LookbookFactory(
+        client=cast.client, author=cast.owner, status=LookbookStatus.PUBLISHED, origin="stylist"
+    )
     kept = LookbookItemFactory(lookbook=published, position=1, state=ItemState.KEPT)
     removed = LookbookItemFactory(lookbook=published, position=2, state=ItemState.REMOVED)
     other = LookbookFactory(client=cast.other_client, status=LookbookStatus.PUBLISHED)
-    return {"draft": draft, "published": published, "kept": kept, "removed": removed,
-            "other": other}
+    return {
+        "draft": draft,
+        "published": published,
+        "kept": kept,
+        "removed": removed,
+        "other": other,
+    }
 
 
 def test_lookbooks_status_filter_for_the_owner(cast, lookbooks):
@@ -113,17 +119,25 @@ def test_a_client_never_sees_a_draft_through_the_api(cast, lookbooks):
 
 
 def test_a_client_sees_published_pieces_without_removed_ones_or_explanations(cast, lookbooks):
-    body = api_as(cast, "client_user").get(
-        f"/api/v1/lookbooks/{lookbooks['published'].public_id}/"
-    ).json()
+    body = (
+        api_as(cast, "client_user")
+        .get(f"/api/v1/lookbooks/{lookbooks['published'].public_id}/")
+        .json()
+    )
     assert [item["product"] for item in body["items"]] == [str(lookbooks["kept"].product.public_id)]
     assert "explanation" not in body["items"][0]
 
 
 @pytest.mark.parametrize(
     ("persona", "status"),
-    [("owner", 200), ("manager", 200), ("colleague", 404), ("stylist_elsewhere", 404),
-     ("other_client_user", 404), ("anonymous", 401)],
+    [
+        ("owner", 200),
+        ("manager", 200),
+        ("colleague", 404),
+        ("stylist_elsewhere", 404),
+        ("other_client_user", 404),
+        ("anonymous", 401),
+    ],
 )
 def test_lookbook_detail_per_persona(cast, lookbooks, persona, status):
     response = api_as(cast, persona).get(f"/api/v1/lookbooks/{lookbooks['draft'].public_id}/")

@@ -50,7 +50,9 @@ def test_no_record_means_essential_and_no_channels():
 def test_current_consent_is_the_newest_record():
     client = ClientFactory()
     now = timezone.now()
-    ConsentRecordFactory(client=client, tier="bespoke", sms=True, recorded_at=now - dt.timedelta(days=3))
+    ConsentRecordFactory(
+        client=client, tier="bespoke", sms=True, recorded_at=now - dt.timedelta(days=3)
+    )
     ConsentRecordFactory(client=client, tier="essential", email=True, recorded_at=now)
     state = policy.current_consent(client)
     assert state.tier == "essential"
@@ -76,8 +78,11 @@ def test_annotate_and_filter_clients_by_consent():
         Client.objects.all(), DataKind.BROWSING, Purpose.MODEL_TRAINING
     )
     assert list(training) == [bespoke]
-    purchases = set(Client.objects.filter(
-        pk__in=policy.client_ids_allowing(DataKind.PURCHASES, Purpose.MODEL_TRAINING)))
+    purchases = set(
+        Client.objects.filter(
+            pk__in=policy.client_ids_allowing(DataKind.PURCHASES, Purpose.MODEL_TRAINING)
+        )
+    )
     assert purchases == {personal, bespoke}
     reachable = policy.filter_clients_reachable(
         Client.objects.all(), Channel.SMS, MessageKind.PROACTIVE
@@ -110,15 +115,26 @@ def test_records_are_append_only():
 def test_consent_record_service_appends_and_reports_narrowing():
     PolicyVersionFactory()
     client = ClientFactory()
-    first = consent_record(client=client, tier="bespoke", channels=["email", "sms"],
-                           source="concierge", proof_text="Bespoke, as shown.")
+    first = consent_record(
+        client=client,
+        tier="bespoke",
+        channels=["email", "sms"],
+        source="concierge",
+        proof_text="Bespoke, as shown.",
+    )
     assert not first.narrowed
-    second = consent_revoke_channel(client=client, channel="sms", source="sms_stop",
-                                    proof_text="STOP")
+    second = consent_revoke_channel(
+        client=client, channel="sms", source="sms_stop", proof_text="STOP"
+    )
     assert second.revoked_channels == {"sms"}
     assert not second.tier_lowered
-    third = consent_record(client=client, tier="personal", channels=["email"],
-                           source="concierge", proof_text="Personal, as shown.")
+    third = consent_record(
+        client=client,
+        tier="personal",
+        channels=["email"],
+        source="concierge",
+        proof_text="Personal, as shown.",
+    )
     assert third.tier_lowered
     assert ConsentRecord.objects.filter(client=client).count() == 3
 
@@ -135,8 +151,13 @@ def test_consent_record_service_appends_and_reports_narrowing():
 def test_consent_record_refuses_bad_input_and_stores_nothing(kwargs, message):
     PolicyVersionFactory()
     client = ClientFactory()
-    arguments = {"client": client, "tier": "personal", "channels": ["email"],
-                 "source": "boutique", "proof_text": "Shown."} | kwargs
+    arguments = {
+        "client": client,
+        "tier": "personal",
+        "channels": ["email"],
+        "source": "boutique",
+        "proof_text": "Shown.",
+    } | kwargs
     with pytest.raises(ConsentError, match=message):
         consent_record(**arguments)
     assert not ConsentRecord.objects.filter(client=client).exists()
@@ -147,15 +168,26 @@ def test_lowering_the_tier_withdraws_drafts_in_the_same_transaction(cast):
     from tests.factories.recommendations import LookbookFactory
 
     # Given a Bespoke client with a machine draft built on browsing, and a hand-made draft
-    consent_record(client=cast.client, tier="bespoke", channels=["email"], source="concierge",
-                   proof_text="Bespoke.")
+    consent_record(
+        client=cast.client,
+        tier="bespoke",
+        channels=["email"],
+        source="concierge",
+        proof_text="Bespoke.",
+    )
     machine = LookbookFactory(client=cast.client, data_basis={"kinds": ["purchases", "browsing"]})
     by_hand = LookbookFactory(client=cast.client, origin="stylist", data_basis={"kinds": []})
-    published = LookbookFactory(client=cast.client, status=LookbookStatus.PUBLISHED,
-                                data_basis={"kinds": ["browsing"]})
+    published = LookbookFactory(
+        client=cast.client, status=LookbookStatus.PUBLISHED, data_basis={"kinds": ["browsing"]}
+    )
     # When she steps down to Personal
-    change = consent_record(client=cast.client, tier="personal", channels=["email"],
-                            source="concierge", proof_text="Personal.")
+    change = consent_record(
+        client=cast.client,
+        tier="personal",
+        channels=["email"],
+        source="concierge",
+        proof_text="Personal.",
+    )
     # Then the draft built on browsing is withdrawn with a reason; the others stay
     assert change.tier_lowered
     machine.refresh_from_db()
@@ -173,8 +205,13 @@ def test_essential_withdraws_every_machine_draft(cast):
     from tests.factories.recommendations import LookbookFactory
 
     machine = LookbookFactory(client=cast.client, data_basis={"kinds": ["purchases"]})
-    consent_record(client=cast.client, tier="essential", channels=[], source="concierge",
-                   proof_text="Essential.")
+    consent_record(
+        client=cast.client,
+        tier="essential",
+        channels=[],
+        source="concierge",
+        proof_text="Essential.",
+    )
     machine.refresh_from_db()
     assert machine.status == LookbookStatus.WITHDRAWN
 

@@ -18,22 +18,23 @@ def test_a_message_is_delivered_by_the_worker_after_commit(cast, celery_worker):
     # Given the owner writes to her client in the concierge thread
     with transaction.atomic():
         message = message_send(
-            client=cast.client, stylist=cast.owner, channel="concierge", kind="service",
+            client=cast.client,
+            stylist=cast.owner,
+            channel="concierge",
+            kind="service",
             body="Your alterations are ready; may I send them to the rue de Grenelle?",
         )
         # Then nothing is delivered before the transaction commits
         assert Message.objects.get(pk=message.pk).status == "queued"
     # And the worker delivers it once committed
-    assert wait_for(
-        lambda: Message.objects.get(pk=message.pk).status in {"sent", "delivered"}
-    ), Message.objects.get(pk=message.pk).status
+    assert wait_for(lambda: Message.objects.get(pk=message.pk).status in {"sent", "delivered"}), (
+        Message.objects.get(pk=message.pk).status
+    )
 
 
 def test_an_export_is_built_by_the_worker(cast, celery_worker):
     request = privacy_export_request(client=cast.client, requested_by=cast.client.user)
-    assert wait_for(
-        lambda: PrivacyRequest.objects.get(pk=request.pk).status == "ready", timeout=30
-    )
+    assert wait_for(lambda: PrivacyRequest.objects.get(pk=request.pk).status == "ready", timeout=30)
     built = PrivacyRequest.objects.get(pk=request.pk)
     assert built.sha256
     assert built.expires_at is not None
