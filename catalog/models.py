@@ -143,12 +143,12 @@ class StockLevel(models.Model):
         indexes = [models.Index(fields=["boutique", "variant"])]
 
     def __str__(self) -> str:
-        where = self.boutique.name if self.boutique_id else "Online"
+        where = self.boutique.name if self.boutique is not None else "Online"
         return f"{self.variant.sku} @ {where}: {self.quantity}"
 
     @property
     def location_label(self) -> str:
-        return self.boutique.city if self.boutique_id else "online"
+        return self.boutique.city if self.boutique is not None else "online"
 
 
 def heritage_upload_to(instance: HeritageStory, filename: str) -> str:

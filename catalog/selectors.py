@@ -33,7 +33,7 @@ def product_search(query: str = "", *, category: str = "", limit: int = 24) -> Q
 
 def product_by_public_id(public_id: object) -> Product | None:
     try:
-        return Product.objects.filter(public_id=public_id).first()
+        return Product.objects.filter(public_id=str(public_id)).first()
     except (ValueError, TypeError, ValidationError):
         return None
 

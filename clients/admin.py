@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
@@ -70,8 +71,16 @@ class OccasionInline(admin.TabularInline[Occasion, Client]):
 class OrderInline(admin.TabularInline[Order, Client]):
     model = Order
     extra = 0
-    fields = ["placed_at", "channel", "boutique", "credited_stylist", "total", "currency", "status"]
-    readonly_fields = fields
+    readonly_fields = (
+        "placed_at",
+        "channel",
+        "boutique",
+        "credited_stylist",
+        "total",
+        "currency",
+        "status",
+    )
+    fields = readonly_fields
     show_change_link = True
     can_delete = False
     ordering = ["-placed_at"]
@@ -215,7 +224,7 @@ class ClientAdmin(ImportUploadMixin, admin.ModelAdmin[Client]):
                 "clients": queryset,
                 "form": form,
                 "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             },
         )
 

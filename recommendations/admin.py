@@ -87,8 +87,15 @@ class ModelVersionAdmin(admin.ModelAdmin[ModelVersion]):
 class LookbookItemInline(admin.TabularInline[LookbookItem, Lookbook]):
     model = LookbookItem
     extra = 0
-    fields = ["position", "product", "source", "state", "removal_reason", "explanation"]
-    readonly_fields = fields
+    readonly_fields = (
+        "position",
+        "product",
+        "source",
+        "state",
+        "removal_reason",
+        "explanation",
+    )
+    fields = readonly_fields
     can_delete = False
     ordering = ["position"]
 
@@ -99,8 +106,15 @@ class LookbookItemInline(admin.TabularInline[LookbookItem, Lookbook]):
 class ReviewEventInline(admin.TabularInline[ReviewEvent, Lookbook]):
     model = ReviewEvent
     extra = 0
-    fields = ["created_at", "actor", "action", "product", "reason", "reason_text"]
-    readonly_fields = fields
+    readonly_fields = (
+        "created_at",
+        "actor",
+        "action",
+        "product",
+        "reason",
+        "reason_text",
+    )
+    fields = readonly_fields
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

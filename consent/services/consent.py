@@ -48,7 +48,8 @@ class ConsentChange:
 # apps must react inside the same transaction (e.g. recommendations withdraws
 # drafts built on data the new tier forbids). They register here from their
 # AppConfig.ready(); the list is explicit and tested, unlike a signal.
-ConsentChangeHandler = Callable[[ConsentChange], None]
+# A handler may return what it did (e.g. how many drafts it withdrew); the caller ignores it.
+ConsentChangeHandler = Callable[[ConsentChange], object]
 _change_handlers: list[ConsentChangeHandler] = []
 
 

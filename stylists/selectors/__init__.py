@@ -45,6 +45,8 @@ def occasions_upcoming_for(user: Any, *, days: int = 30) -> QuerySet[Occasion]:
 
 
 def stylists_of_boutique(boutique_id: int | None) -> QuerySet[Stylist]:
+    if boutique_id is None:  # head office belongs to no boutique, and has no team here
+        return Stylist.objects.none()
     return (
         Stylist.objects.filter(boutique_id=boutique_id, active=True)
         .exclude(role="head_office")

@@ -190,7 +190,7 @@ def book_reassign(
                 client_id=cid,
                 from_stylist=previous[cid].stylist if cid in previous else None,
                 to_stylist=to_stylist,
-                performed_by=performed_by,
+                performed_by=performed_by,  # type: ignore[misc]  # the project's User
                 performed_at=now,
                 reason=reason,
             )
