@@ -112,6 +112,12 @@ def test_it_refuses_a_database_that_already_holds_data() -> None:
         seed()
 
 
+def test_it_refuses_to_seed_where_messages_would_really_be_sent(settings: Any) -> None:
+    settings.MESSAGING_BACKEND = "twilio"
+    with pytest.raises(CommandError, match="console messaging backend only"):
+        call_command("seed_demo", "--if-empty")
+
+
 def test_the_summary_lists_counts_and_logins() -> None:
     report = seed(reset=True)
     assert "clients" in report

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from clienteling.demo import DatabaseNotEmpty, DemoOptions, build_demo_house
@@ -49,6 +50,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.MESSAGING_BACKEND != "console":
+            # The demo clients' mobile numbers are random numbers in real ranges:
+            # with a live SMS/WhatsApp backend a demo message could reach a stranger.
+            raise CommandError(
+                "The demo house is for the console messaging backend only: its phone "
+                "numbers are invented and may belong to real people. Unset MESSAGING_BACKEND."
+            )
         if options["clients"] < MIN_CLIENTS:
             raise CommandError(f"--clients must be at least {MIN_CLIENTS}.")
         if options["products"] < MIN_PRODUCTS:
