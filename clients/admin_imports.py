@@ -8,7 +8,7 @@ report (refresh it) once the task is done.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.conf import settings
@@ -25,6 +25,9 @@ from clients.imports.report import rejections_csv
 from clients.imports.runs import can_import, import_upload_run
 from clients.models import ImportFormat, ImportKind, ImportRun, ImportStatus
 from stylists.models import Role, Stylist
+
+if TYPE_CHECKING:
+    from django.template.response import _TemplateForResponseT
 
 REJECTIONS_SHOWN = 200
 
@@ -65,7 +68,9 @@ class ImportUploadMixin:
     """Adds the Import CSV button and upload page to a changelist (clients or orders)."""
 
     import_kind: str = ""
-    change_list_template = "admin/clients/change_list_with_import.html"
+    change_list_template: ClassVar[_TemplateForResponseT | None] = (
+        "admin/clients/change_list_with_import.html"
+    )
 
     def get_urls(self) -> list[URLPattern]:
         urls: list[URLPattern] = super().get_urls()  # type: ignore[misc]
@@ -162,7 +167,7 @@ class ImportRunAdmin(admin.ModelAdmin[ImportRun]):
     search_fields = ["filename", "public_id"]
     list_select_related = ["requested_by"]
     date_hierarchy = "created_at"
-    fields = [
+    fields = RUN_FIELDS = (
         "public_id",
         "kind",
         "format",
@@ -179,8 +184,8 @@ class ImportRunAdmin(admin.ModelAdmin[ImportRun]):
         "error",
         "summary",
         "rejected_rows",
-    ]
-    readonly_fields = fields
+    )
+    readonly_fields = RUN_FIELDS
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ImportRun]:
         if not can_import(request.user):

@@ -107,6 +107,7 @@ class CsvSource:
         self._problems: dict[int, RowRejected] = {}
         self._mode = "ascii"  # ascii (undecided), utf-8, cp1252
         self._bom = False
+        self._stopped: FileStopped | None = None  # met while filling the sniff buffer
         self._stream = self._open(stream)
         self._buffer: deque[tuple[int, bytes, bool]] = deque()
         self._fill_sniff_buffer()
@@ -165,6 +166,8 @@ class CsvSource:
         """(line number, bytes, too_long) for each physical line, buffer first."""
         while self._buffer:
             yield self._buffer.popleft()
+        if self._stopped is not None:  # the rows buffered before it are read first
+            raise self._stopped
         while True:
             item = self._read_line()
             if item is None:
@@ -210,7 +213,19 @@ class CsvSource:
     def _fill_sniff_buffer(self) -> None:
         size = 0
         while size < SNIFF_BYTES:
-            item = self._read_line()
+            try:
+                item = self._read_line()
+            except FileStopped as exc:
+                # A damaged or oversized file within its first MiB: the lines before the
+                # fault are still rows to import; the stop comes when reading reaches it.
+                if not self._buffer:
+                    raise FileRefused(
+                        exc.code,
+                        "The file cannot be read from its very first line (it is damaged, or "
+                        "larger than allowed): nothing was imported.",
+                    ) from None
+                self._stopped = exc
+                break
             if item is None:
                 break
             self._buffer.append(item)

@@ -145,7 +145,9 @@ class ImportReport:
             },
             "entities": {name: counts.as_dict() for name, counts in self.entities.items()},
             "rejected_by_reason": dict(self.reasons.most_common()),
-            "rejections": [r.as_list() for r in self.rejections],
+            # In file order: rows refused while reading come before the rows a batch
+            # refused on saving, which the batch reports once it has committed.
+            "rejections": [r.as_list() for r in sorted(self.rejections, key=_line)],
             "rejections_truncated": self.rows_rejected > len(self.rejections),
             "encoding": self.encoding,
             "delimiter": {"\t": "tab"}.get(self.delimiter, self.delimiter),
@@ -176,7 +178,12 @@ class ImportReport:
         words = self.reasons_in_words
         for code, n in self.reasons.most_common():
             lines.append(f"  rejected {n} × {code}: {words.get(code, '')}".rstrip(": "))
+        lines.extend(f"  note: {note}" for note in self.notes)
         return lines
+
+
+def _line(rejection: Rejection) -> int:
+    return rejection.line
 
 
 def rejections_csv(rejections: list[list[Any]] | list[Rejection]) -> str:

@@ -126,6 +126,8 @@ def import_stream(
             )
     except FileRefused as exc:
         report.fail(exc.code, exc.message)
+    except FileStopped as exc:  # only if raised before the first row; _run handles the rest
+        report.fail(exc.code, exc.message, line=exc.line)
     finally:
         report.seconds = time.perf_counter() - started
     logger.info(
@@ -227,6 +229,8 @@ def _run(
         report.encoding = source.encoding
         if report.error_code != "database":
             loop.refresh_stats()
+    if report.rows_read == 0 and report.ok:
+        report.notes.append("The file has a header line but no rows: nothing to import.")
 
 
 class _Loop:

@@ -17,7 +17,7 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from django.db.models import DecimalField, Exists, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -345,7 +345,7 @@ class ClientsImporter:
 
 # --- The atelier order format ------------------------------------------------------------
 
-_LINE_TOTAL = DecimalField(max_digits=14, decimal_places=2)
+_LINE_TOTAL: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
 
 
 def _orders_total_refresh(order_ids: Iterable[int]) -> None:
@@ -716,11 +716,13 @@ class RetailImporter:
                 outcome.skipped += len(group.items)
             return outcome
         products = self._products(purchases, cancellations, outcome)
-        existing = dict(
-            Order.objects.filter(external_ref__in=[g.key for g in groups]).values_list(
-                "external_ref", "pk"
-            )
-        )
+        existing: dict[str, int] = {
+            ref: pk
+            for ref, pk in Order.objects.filter(
+                external_ref__in=[g.key for g in groups]
+            ).values_list("external_ref", "pk")
+            if ref
+        }
         self._purchases(purchases, clients, products, existing, outcome)
         if cancellations:
             self._cancel(cancellations, clients, products, existing, outcome)
@@ -939,8 +941,10 @@ class RetailImporter:
                     "order__placed_at",
                 )
             )
-            for row in rows:
-                candidates[(row["order__client_id"], row["product_id"])].append(row)
+            for found in rows:
+                candidates[(found["order__client_id"], found["product_id"])].append(
+                    cast(dict[str, Any], found)
+                )
         taken: dict[int, int] = defaultdict(int)  # line id -> units cancelled in this batch
         plans: list[tuple[Group, int, list[tuple[dict[str, Any], int]]]] = []
         for group in todo:
@@ -1002,7 +1006,8 @@ class RetailImporter:
             if group.key not in existing
         ]
         Order.objects.bulk_create(new_orders)
-        order_ids = {**existing, **{o.external_ref: o.pk for o in new_orders}}
+        order_ids: dict[str, int] = dict(existing)
+        order_ids.update({o.external_ref: o.pk for o in new_orders if o.external_ref})
         outcome.count("cancellations", "created", len(new_orders))
         outcome.created_refs.update(o.external_ref for o in new_orders if o.external_ref)
         # Every purchase line hit, with the units each cancellation order takes from it.

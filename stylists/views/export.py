@@ -26,7 +26,7 @@ EXPORT_REASON = "Client book export (CSV)"
 
 
 @require_GET
-@stylist_required
+@stylist_required  # type: ignore[arg-type]  # it passes any response through, a stream too
 @rate_limit("client_export", methods=("GET",), key_by="user")
 def client_export(request: HttpRequest) -> StreamingHttpResponse:
     stylist = request.stylist  # type: ignore[attr-defined]
