@@ -194,7 +194,7 @@ class Occasion(models.Model):
     # The next date this occasion falls on (today or later); kept by the
     # occasion services and rolled forward nightly for yearly occasions.
     next_date = models.DateField(null=True, blank=True, db_index=True)
-    notes = models.TextField(blank=True)
+    notes = EncryptedTextField(blank=True)  # personal ("her daughter's wedding"): encrypted at rest
     source = models.CharField(max_length=20, default="stylist")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
