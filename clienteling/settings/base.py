@@ -119,6 +119,8 @@ if DATABASE_URL:
         _db["CONN_HEALTH_CHECKS"] = True
     DATABASES: dict[str, dict[str, Any]] = {"default": _db}
 else:
+    # The embedded default lives in var/ (git-ignored): a fresh clone has no var/ yet.
+    VAR_DIR.mkdir(exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
