@@ -35,6 +35,26 @@ LOCKOUT_MESSAGE = (
 )
 
 
+# django-axes' AccessAttempt.username column: CharField(max_length=255).
+AXES_USERNAME_MAX_LENGTH = 255
+
+
+def axes_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str | None:
+    """django-axes' AXES_USERNAME_CALLABLE: the username tried, cut to axes' column.
+
+    Nothing refuses a long username before authenticate() (Django's
+    AuthenticationForm sets its max_length too late to validate it; the token
+    serializer sets none), and PostgreSQL refuses a longer value in the failure
+    row: a 500 instead of "wrong username or password". No account's username
+    is that long (150 at most), so the cut merges no real one with another.
+    """
+    if credentials:
+        username = credentials.get("username")
+    else:
+        username = getattr(request, "data", request.POST).get("username")
+    return username[:AXES_USERNAME_MAX_LENGTH] if isinstance(username, str) else username
+
+
 def _cool_off_minutes(request: HttpRequest) -> int:
     cool_off = get_cool_off(request) or settings.AXES_COOLOFF_TIME
     return max(1, int(cool_off.total_seconds() // 60))

@@ -248,6 +248,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # failures only: no log of every sign-in's IP address
 AXES_CLIENT_IP_CALLABLE = "clienteling.ratelimit.client_ip_or_none"
 AXES_LOCKOUT_CALLABLE = "clienteling.auth_views.lockout_response"
+AXES_USERNAME_CALLABLE = "clienteling.auth_views.axes_username"  # cut to axes' 255 characters
 AXES_ENABLE_ADMIN = True
 # Named limits, "<count>/<seconds|Ns|Nm|Nh|Nd>", used by clienteling.ratelimit:
 # @rate_limit("booking") on a view, or RateLimitThrottle with throttle_scope on DRF.

@@ -40,7 +40,7 @@ from catalog.models import HeritageStory, Product
 from clients.models import Occasion
 from consent.services import privacy_export_request, privacy_export_token
 from consent.tasks import build_export
-from recommendations.models import ItemState, Lookbook, LookbookItem
+from recommendations.models import ItemState, Lookbook, LookbookItem, LookbookStatus
 from stylists.models import (
     STYLING_REQUEST_SLA,
     Appointment,
@@ -56,6 +56,7 @@ from stylists.models import (
 from tests.concierge.conftest import publish
 from tests.factories.catalog import HeritageStoryFactory
 from tests.factories.clients import OccasionFactory, WishlistItemFactory
+from tests.factories.recommendations import LookbookFactory, LookbookItemFactory
 from tests.recommendations.test_review_services import make_draft
 
 PERSONAS = (
@@ -195,6 +196,10 @@ class World:
     cast: Any
     draft: Lookbook  # a machine draft for Camille (never shown to her)
     draft_items: list[LookbookItem]
+    in_review: Lookbook  # opened by her advisor, not yet published (never shown to her)
+    in_review_item: LookbookItem
+    withdrawn: Lookbook  # published once, then taken back (no longer shown to her)
+    withdrawn_item: LookbookItem
     alternates: list[Product]
     published: Lookbook  # a published chapter of Camille's
     published_items: list[LookbookItem]
@@ -214,11 +219,16 @@ class World:
     def client_id(self) -> Any:
         return self.cast.client.public_id
 
+    @property
+    def unpublished(self) -> list[Lookbook]:
+        """Camille's lookbooks she must never see, by any route."""
+        return [self.draft, self.in_review, self.withdrawn]
+
 
 def build_world(cast: Any) -> World:
     """Everything a route of the matrix needs; PRIVATE_STORAGE_ROOT must be a temporary path."""
     client, owner = cast.client, cast.owner
-    draft = make_draft(cast, pieces=3, alternates=2)
+    draft = make_draft(cast, pieces=3, alternates=2, title="Unpublished: the velvet draft")
     removed = draft.items[2]  # the last piece is removed (to be restored)
     removed.state = ItemState.REMOVED
     removed.save(update_fields=["state"])
@@ -226,6 +236,15 @@ def build_world(cast: Any) -> World:
         client, title="For the Opera gala", author=owner, pieces=3, removed_at=1
     )
     others_published, _ = publish(cast.other_client, title="Inès only", author=owner)
+    unpublished = {}
+    for status, title in (
+        (LookbookStatus.IN_REVIEW, "Unpublished: in review"),
+        (LookbookStatus.WITHDRAWN, "Unpublished: withdrawn"),
+    ):
+        lookbook = LookbookFactory(
+            client=client, author=owner, status=status, title=title, note=f"{title}, the note"
+        )
+        unpublished[status] = (lookbook, LookbookItemFactory(lookbook=lookbook, position=1))
     heritage = HeritageStoryFactory(title="The saddler of the rue du Bac")
     product = published_items[0].product
     heritage.products.add(product)
@@ -276,6 +295,10 @@ def build_world(cast: Any) -> World:
         cast=cast,
         draft=draft.lookbook,
         draft_items=draft.items,
+        in_review=unpublished[LookbookStatus.IN_REVIEW][0],
+        in_review_item=unpublished[LookbookStatus.IN_REVIEW][1],
+        withdrawn=unpublished[LookbookStatus.WITHDRAWN][0],
+        withdrawn_item=unpublished[LookbookStatus.WITHDRAWN][1],
         alternates=draft.alternates,
         published=published,
         published_items=published_items,
@@ -332,6 +355,14 @@ def published_id(w: World) -> Any:
     return w.published.public_id
 
 
+def in_review_id(w: World) -> Any:
+    return w.in_review.public_id
+
+
+def withdrawn_id(w: World) -> Any:
+    return w.withdrawn.public_id
+
+
 def draft_item(w: World) -> int:
     return w.draft_items[0].pk
 
@@ -358,7 +389,7 @@ ITEM = LB + "items/<int:item_id>/"
 CC = "concierge/"
 
 
-def _entries() -> list[Entry]:  # noqa: PLR0915 - one table, read top to bottom
+def _entries() -> list[Entry]:
     e: list[Entry] = []
 
     # --- The house: home, health, signing in, two-factor --------------------------------
@@ -456,7 +487,18 @@ def _entries() -> list[Entry]:  # noqa: PLR0915 - one table, read top to bottom
         )
 
     # --- The client book and the story ----------------------------------------------------
-    e.append(Entry("stylists:client_list", ST + "clients/", to("stylists:client_list"), stylist_page()))
+    e.append(
+        Entry("stylists:client_list", ST + "clients/", to("stylists:client_list"), stylist_page())
+    )
+    # The book as CSV: each advisor's own visible clients (test_the_book_export_holds_only_...).
+    e.append(
+        Entry(
+            "stylists:client_export",
+            ST + "clients/export.csv",
+            to("stylists:client_export"),
+            stylist_page(),
+        )
+    )
     e.append(
         Entry(
             "stylists:client_detail",
@@ -557,8 +599,10 @@ def _entries() -> list[Entry]:  # noqa: PLR0915 - one table, read top to bottom
         Entry(
             "stylists:compose_template",
             ST + "messages/<uuid:public_id>/template/",
-            lambda w: reverse("stylists:compose_template", args=[w.client_id])
-            + f"?template={w.template_pk}",
+            lambda w: (
+                reverse("stylists:compose_template", args=[w.client_id])
+                + f"?template={w.template_pk}"
+            ),
             grid(get=story_write(OK)),
         )
     )
@@ -576,7 +620,7 @@ def _entries() -> list[Entry]:  # noqa: PLR0915 - one table, read top to bottom
             ST + "appointments/<uuid:public_id>/status/",
             to("stylists:appointment_status", public_id=lambda w: w.appointment.public_id),
             grid(post=owner_only()),
-            body=lambda w: {"status": "completed"},
+            body=lambda w: {"status": "cancelled"},
         )
     )
 
@@ -622,8 +666,15 @@ def _entries() -> list[Entry]:  # noqa: PLR0915 - one table, read top to bottom
     )
 
     # --- Lookbook review ------------------------------------------------------------------------
-    e.append(Entry("stylists:review_queue", ST + "review/", to("stylists:review_queue"), stylist_page()))
-    for variant, lookbook in (("draft", draft_id), ("published", published_id)):
+    e.append(
+        Entry("stylists:review_queue", ST + "review/", to("stylists:review_queue"), stylist_page())
+    )
+    for variant, lookbook in (
+        ("draft", draft_id),
+        ("in review", in_review_id),
+        ("withdrawn", withdrawn_id),
+        ("published", published_id),
+    ):
         e.append(
             Entry(
                 "stylists:lookbook_review",
@@ -735,6 +786,8 @@ def _entries() -> list[Entry]:  # noqa: PLR0915 - one table, read top to bottom
     for variant, lookbook, want in (
         ("published", published_id, hers()),
         ("draft", draft_id, concierge(NOT_FOUND, NOT_FOUND)),
+        ("in review", in_review_id, concierge(NOT_FOUND, NOT_FOUND)),
+        ("withdrawn", withdrawn_id, concierge(NOT_FOUND, NOT_FOUND)),
         ("another client's", lambda w: w.others_published.public_id, concierge(NOT_FOUND, OK)),
     ):
         e.append(
@@ -749,6 +802,8 @@ def _entries() -> list[Entry]:  # noqa: PLR0915 - one table, read top to bottom
     for variant, lookbook, item, want in (
         ("published", published_id, kept_item, hers(REDIRECT)),
         ("draft", draft_id, draft_item, concierge(NOT_FOUND, NOT_FOUND)),
+        ("in review", in_review_id, lambda w: w.in_review_item.pk, concierge(NOT_FOUND, NOT_FOUND)),
+        ("withdrawn", withdrawn_id, lambda w: w.withdrawn_item.pk, concierge(NOT_FOUND, NOT_FOUND)),
     ):
         e.append(
             Entry(
@@ -769,7 +824,10 @@ def _entries() -> list[Entry]:  # noqa: PLR0915 - one table, read top to bottom
             grid(get=concierge()),
         )
     )
-    for name, action in (("concierge:wishlist_add", "save"), ("concierge:wishlist_remove", "unsave")):
+    for name, action in (
+        ("concierge:wishlist_add", "save"),
+        ("concierge:wishlist_remove", "unsave"),
+    ):
         e.append(
             Entry(
                 name,
@@ -877,7 +935,9 @@ def _entries() -> list[Entry]:  # noqa: PLR0915 - one table, read top to bottom
     )
 
     # --- The privacy centre ---------------------------------------------------------------------
-    e.append(Entry("concierge:privacy", CC + "privacy/", to("concierge:privacy"), grid(get=concierge())))
+    e.append(
+        Entry("concierge:privacy", CC + "privacy/", to("concierge:privacy"), grid(get=concierge()))
+    )
     e.append(
         Entry(
             "concierge:privacy_consent",
@@ -978,12 +1038,13 @@ def _entries() -> list[Entry]:  # noqa: PLR0915 - one table, read top to bottom
                 api(listed),
             )
         )
-    client_api = cells(
-        NOT_FOUND, owner=OK, manager=OK, head_office=OK, anonymous=UNAUTHORIZED
-    )
+    client_api = cells(NOT_FOUND, owner=OK, manager=OK, head_office=OK, anonymous=UNAUTHORIZED)
     e.append(
         Entry(
-            "client-detail", r"api/v1/^clients/(?P<id>[^/.]+)/$", to("client-detail", id=client_id), api(client_api)
+            "client-detail",
+            r"api/v1/^clients/(?P<id>[^/.]+)/$",
+            to("client-detail", id=client_id),
+            api(client_api),
         )
     )
     e.append(
@@ -996,6 +1057,8 @@ def _entries() -> list[Entry]:  # noqa: PLR0915 - one table, read top to bottom
     )
     for variant, lookbook, want in (
         ("draft", draft_id, client_api),
+        ("in review", in_review_id, client_api),
+        ("withdrawn", withdrawn_id, client_api),
         ("published", published_id, {**client_api, "client_user": OK}),
         (
             "another client's",
@@ -1023,13 +1086,15 @@ def _entries() -> list[Entry]:  # noqa: PLR0915 - one table, read top to bottom
     )
     e.append(Entry("api-root", "api/v1/", to("api-root"), api(listed)))
     e.append(
-        Entry("api-root", "api/v1/<drf_format_suffix:format>", lambda w: "/api/v1/.json", api(listed))
+        Entry(
+            "api-root", "api/v1/<drf_format_suffix:format>", lambda w: "/api/v1/.json", api(listed)
+        )
     )
     # The schema and its documentation page describe the API; they hold no data.
     e.append(Entry("api-schema", "api/schema/", to("api-schema"), grid(get=cells(OK))))
     e.append(Entry("api-docs", "api/docs/", to("api-docs"), grid(get=cells(OK))))
 
-    # --- DEBUG only --------------------------------------------------------------------------------
+    # --- DEBUG only -------------------------------------------------------------------------------
     e.append(
         Entry(
             None,
@@ -1095,7 +1160,12 @@ def _admin_samples() -> list[Entry]:
             grid(get=cells(OK), post=cells(OK), put=cells(OK)),  # PUT as POST (LoginView)
             body=lambda w: {"username": "owner", "password": "not-the-password"},
         ),
-        Entry("admin:logout", "admin/logout/", to("admin:logout"), grid(others=cells(Want(302, "/admin/")))),
+        Entry(
+            "admin:logout",
+            "admin/logout/",
+            to("admin:logout"),
+            grid(others=cells(Want(302, "/admin/"))),
+        ),
         Entry(
             None,
             "admin/(?P<url>.*)$ (catch-all)",

