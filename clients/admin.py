@@ -99,6 +99,18 @@ class ReassignForm(forms.Form):
     reason = forms.CharField(max_length=280, required=False)
 
 
+# Kept up to date by the order services; shown, never edited, in the admin.
+CLIENT_FIGURES = (
+    "lifetime_spend",
+    "orders_count",
+    "first_purchase_at",
+    "last_purchase_at",
+    "last_contact_at",
+    "created_at",
+    "updated_at",
+)
+
+
 @admin.register(Client)
 class ClientAdmin(ImportUploadMixin, admin.ModelAdmin[Client]):
     import_kind = ImportKind.CLIENTS  # "Import CSV" on the changelist (head office)
@@ -115,16 +127,7 @@ class ClientAdmin(ImportUploadMixin, admin.ModelAdmin[Client]):
     list_filter = ["home_boutique", "is_vic", "status", "preferred_language"]
     search_fields = ["first_name", "last_name", "public_id"]
     list_select_related = ["home_boutique"]
-    readonly_fields = [
-        "public_id",
-        "lifetime_spend",
-        "orders_count",
-        "first_purchase_at",
-        "last_purchase_at",
-        "last_contact_at",
-        "created_at",
-        "updated_at",
-    ]
+    readonly_fields = ("public_id", *CLIENT_FIGURES)
     inlines = [IdentityInline, OccasionInline, ConsentRecordInline, OrderInline]
     actions = ["reassign_to_stylist"]
     list_per_page = 50
@@ -161,17 +164,7 @@ class ClientAdmin(ImportUploadMixin, admin.ModelAdmin[Client]):
         ),
         (
             "Figures",
-            {
-                "fields": [
-                    "lifetime_spend",
-                    "orders_count",
-                    "first_purchase_at",
-                    "last_purchase_at",
-                    "last_contact_at",
-                    "created_at",
-                    "updated_at",
-                ]
-            },
+            {"fields": CLIENT_FIGURES},
         ),
     ]
     raw_id_fields = ["user"]
