@@ -11,6 +11,8 @@
  *   data-toast-close                         closes the enclosing .toast
  *   data-autodismiss="8000"                  on a .toast: closes after N ms (paused on hover/focus)
  *   data-dialog-open="ID"                    opens <dialog id="ID"> as a modal
+ *   data-fill-from="TEMPLATE-ID"             in a dialog: an empty element filled with a copy
+ *                                            of <template id="TEMPLATE-ID"> when it opens
  *   data-dialog-close[="ID"]                 closes that dialog, or the enclosing one
  *   <dialog data-dialog-dismissable>         a click on the backdrop closes it
  *   data-confirm="Question?"                 on a button/link/form: asks before going on
@@ -144,6 +146,13 @@
   function openDialog(dialog, opener) {
     if (!dialog || typeof dialog.showModal !== "function" || dialog.open) return;
     dialog._opener = opener || null;
+    var empties = dialog.querySelectorAll("[data-fill-from]");
+    for (var i = 0; i < empties.length; i++) {
+      var template = doc.getElementById(empties[i].getAttribute("data-fill-from"));
+      if (!empties[i].children.length && template && template.content) {
+        empties[i].appendChild(template.content.cloneNode(true));
+      }
+    }
     dialog.showModal();
   }
 

@@ -467,6 +467,20 @@ def test_review_page_queries_do_not_grow_with_pieces(cast, pieces, django_assert
     assert body.count('role="listitem" data-id=') == pieces
 
 
+def test_the_next_candidates_are_rendered_once_and_in_the_dialog_opened_without_javascript(cast):
+    draft = make_draft(cast, pieces=12, alternates=8)
+    owner = cast.http("owner")
+    body = owner.get(review_url(draft)).content.decode()
+    # Once for the page (a <template> each swap dialog copies when it opens), not 12 times
+    assert body.count('<template id="swap-alternates">') == 1
+    assert body.count('name="pick" value="alternate:') == 8
+    # Without JavaScript, "Swap…" is a link that opens that piece's dialog server-side
+    item = draft.items[0]
+    opened = owner.get(review_url(draft), {"swap": item.pk}).content.decode()
+    dialog = opened.split(f'id="swap-{item.pk}-form"', 1)[1].split("</form>", 1)[0]
+    assert dialog.count('name="pick" value="alternate:') == 8
+
+
 @pytest.mark.parametrize("drafts", [5, 15])
 def test_review_queue_queries_do_not_grow_with_rows(cast, drafts, django_assert_num_queries):
     for n in range(drafts):
