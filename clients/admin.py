@@ -15,6 +15,7 @@ from django.shortcuts import render
 
 from clients.admin_imports import ImportUploadMixin  # also registers ImportRun
 from clients.models import (
+    STYLE_FIELDS,
     Client,
     Identity,
     ImportKind,
@@ -147,21 +148,7 @@ class ClientAdmin(ImportUploadMixin, admin.ModelAdmin[Client]):
             },
         ),
         ("House", {"fields": ["home_boutique", "preferred_language", "timezone", "is_vic"]}),
-        (
-            "Style",
-            {
-                "fields": [
-                    "sizes",
-                    "preferred_categories",
-                    "preferred_colours",
-                    "preferred_materials",
-                    "avoided",
-                    "style_keywords",
-                    "price_band_min",
-                    "price_band_max",
-                ]
-            },
-        ),
+        ("Style", {"fields": STYLE_FIELDS}),
         (
             "Figures",
             {"fields": CLIENT_FIGURES},

@@ -29,6 +29,19 @@ class ClientStatus(models.TextChoices):
     ERASED = "erased", "Erased"
 
 
+# What the house knows of a client's style: edited together (profile services, admin).
+STYLE_FIELDS = (
+    "sizes",
+    "preferred_categories",
+    "preferred_colours",
+    "preferred_materials",
+    "avoided",
+    "style_keywords",
+    "price_band_min",
+    "price_band_max",
+)
+
+
 class Client(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.OneToOneField(

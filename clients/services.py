@@ -20,6 +20,7 @@ from django.utils import timezone
 from catalog.models import Boutique, Product, Variant
 from clienteling import crypto
 from clients.models import (
+    STYLE_FIELDS,
     Client,
     Identity,
     IdentityKind,
@@ -154,14 +155,7 @@ PROFILE_FIELDS = frozenset(
         "preferred_name",
         "preferred_language",
         "timezone",
-        "sizes",
-        "preferred_categories",
-        "preferred_colours",
-        "preferred_materials",
-        "avoided",
-        "style_keywords",
-        "price_band_min",
-        "price_band_max",
+        *STYLE_FIELDS,
         "is_vic",
     }
 )
