@@ -14,7 +14,6 @@ The cast (one house, two boutiques):
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -140,18 +139,12 @@ def cast(db: Any) -> Cast:
 # "this afternoon" fails on another day. Browser and worker tests keep the real
 # clock: Chromium and the worker live outside this process's patched time.
 HOUSE_NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.UTC)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        path = str(item.fspath).replace(os.sep, "/")
-        if "/tests/browser/" in path or "/tests/integration/" in path:
-            item.add_marker(pytest.mark.real_clock)
+REAL_CLOCK_MARKERS = ("real_clock", "browser", "celery_worker")
 
 
 @pytest.fixture(autouse=True)
 def _house_clock(request: pytest.FixtureRequest) -> Iterator[None]:
-    if request.node.get_closest_marker("real_clock"):
+    if any(request.node.get_closest_marker(name) for name in REAL_CLOCK_MARKERS):
         yield
         return
     with time_machine.travel(HOUSE_NOW, tick=True):
