@@ -46,7 +46,7 @@ format: venv
 	$(BIN)/ruff check --fix .
 
 typecheck: venv
-	$(BIN)/mypy catalog clients consent stylists recommendations clienteling
+	$(BIN)/mypy core accounts catalog clients consent stylists recommendations concierge clienteling
 
 check-deploy: venv
 	DJANGO_SETTINGS_MODULE=clienteling.settings.production \

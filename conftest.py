@@ -24,8 +24,8 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client as HttpClient
 
+from accounts.two_factor import two_factor_required_for
 from catalog.models import Boutique
-from clienteling.two_factor import two_factor_required_for
 from clients.models import Client
 from consent.models import ConsentTier, PolicyVersion
 from stylists.models import Role, Stylist

@@ -10,8 +10,9 @@ from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from clienteling import auth_views as atelier_auth
-from clienteling import two_factor, views
+from accounts import two_factor
+from accounts import views as atelier_auth
+from clienteling import views
 from clients.api import ClientViewSet
 from recommendations.api import LookbookViewSet
 from stylists import webhooks as stylist_webhooks

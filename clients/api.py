@@ -9,10 +9,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from clienteling.api_errors import error_responses
 from clients.models import Client
 from clients.selectors import client_for_user, clients_visible_to, segment_of
 from consent import policy
+from core.api_errors import error_responses
 
 
 class ClientSerializer(serializers.ModelSerializer[Client]):

@@ -13,7 +13,7 @@ from django.db.models import Q
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from catalog.models import Boutique, Product, Variant
-from clienteling.fields import EncryptedTextField
+from core.fields import EncryptedTextField
 
 
 class Salutation(models.TextChoices):

@@ -18,7 +18,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from catalog.models import Boutique, Product, Variant
-from clienteling import crypto
 from clients.models import (
     STYLE_FIELDS,
     Client,
@@ -33,6 +32,7 @@ from clients.models import (
     OrderStatus,
     WishlistItem,
 )
+from core import crypto
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 

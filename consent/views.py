@@ -22,7 +22,6 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clienteling.ratelimit import rate_limit
 from clients.access import client_required
 from consent import policy
 from consent.forms import (
@@ -50,6 +49,7 @@ from consent.services import (
     privacy_export_request,
     privacy_export_token,
 )
+from core.ratelimit import rate_limit
 from stylists.access import current_stylist
 from stylists.selectors import current_assignments
 

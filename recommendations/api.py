@@ -15,7 +15,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
-from clienteling.api_errors import error_responses
+from core.api_errors import error_responses
 from recommendations.models import ItemState, Lookbook, LookbookItem, LookbookStatus
 from recommendations.selectors import lookbook_for_user, lookbook_items_for, lookbooks_visible_to
 

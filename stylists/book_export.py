@@ -15,7 +15,7 @@ the advisor outside "My book"), plus contact details under consent.policy:
 - no sizes, notes, preferences or order lines: a list taken out of the app is
   for calling and writing, not for profiling.
 
-Every cell goes through clienteling.csvsafe (formula injection neutralised);
+Every cell goes through core.csvsafe (formula injection neutralised);
 UTF-8 with a BOM so Excel opens accents right; each exported client gets one
 row in the staff access log ("exported"), written as its chunk leaves.
 """
@@ -29,10 +29,10 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from clienteling.csvsafe import csv_lines
 from clients.models import Client, IdentityKind
 from clients.selectors import clients_visible_to, clients_with_contact, segment_of
 from consent import policy
+from core.csvsafe import csv_lines
 from stylists.models import Stylist
 from stylists.selectors import current_assignments
 from stylists.selectors.book import BookFilters, client_book

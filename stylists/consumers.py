@@ -16,7 +16,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from clienteling.two_factor import session_passes_two_factor
+from accounts.two_factor import session_passes_two_factor
 from stylists.services.signals import stylist_group
 
 __all__ = ["LiveSignalsConsumer", "stylist_group"]

@@ -10,8 +10,8 @@ from django.db import models
 from django.db.models import Q
 
 from catalog.models import Boutique
-from clienteling.fields import EncryptedTextField
 from clients.models import Client, Occasion, Order
+from core.fields import EncryptedTextField
 
 
 class Role(models.TextChoices):

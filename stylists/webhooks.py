@@ -1,7 +1,7 @@
 """Twilio webhooks: delivery status callbacks and inbound SMS / WhatsApp messages.
 
 Both are POST only, CSRF-exempt and refused (403) unless Twilio signed them
-(clienteling.twilio_webhooks.twilio_signature_required). A payload that
+(core.twilio_webhooks.twilio_signature_required). A payload that
 cannot be understood gets 400 with a sentence saying what is missing, and
 nothing is written; Twilio shows that sentence in its debugger.
 """
@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
-from clienteling.twilio_webhooks import twilio_signature_required
+from core.twilio_webhooks import twilio_signature_required
 from stylists.models import Message
 from stylists.services import inbound_sms, message_status_update
 

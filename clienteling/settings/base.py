@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "clienteling.two_factor.TwoFactorRequiredMiddleware",
+    "accounts.two_factor.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -246,11 +246,11 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # failures only: no log of every sign-in's IP address
-AXES_CLIENT_IP_CALLABLE = "clienteling.ratelimit.client_ip_or_none"
-AXES_LOCKOUT_CALLABLE = "clienteling.auth_views.lockout_response"
-AXES_USERNAME_CALLABLE = "clienteling.auth_views.axes_username"  # cut to axes' 255 characters
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip_or_none"
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+AXES_USERNAME_CALLABLE = "accounts.views.axes_username"  # cut to axes' 255 characters
 AXES_ENABLE_ADMIN = True
-# Named limits, "<count>/<seconds|Ns|Nm|Nh|Nd>", used by clienteling.ratelimit:
+# Named limits, "<count>/<seconds|Ns|Nm|Nh|Nd>", used by core.ratelimit:
 # @rate_limit("booking") on a view, or RateLimitThrottle with throttle_scope on DRF.
 RATE_LIMITS: dict[str, str] = {
     "login": "30/5m",  # per IP (a boutique shares one), on top of the per-username lock-out

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from clienteling.csvsafe import neutralise_row
+from core.csvsafe import neutralise_row
 
 VALUE_MAX_CHARS = 60
 ENTITIES: tuple[str, ...] = (

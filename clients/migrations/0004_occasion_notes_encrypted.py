@@ -1,9 +1,9 @@
 """Occasion notes are personal: encrypt them at rest, including the rows already there."""
 
-import clienteling.fields
+import core.fields
 from django.db import migrations
 
-from clienteling import crypto
+from core import crypto
 
 
 def encrypt_existing(apps, schema_editor):
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="occasion",
             name="notes",
-            field=clienteling.fields.EncryptedTextField(blank=True),
+            field=core.fields.EncryptedTextField(blank=True),
         ),
         migrations.RunPython(encrypt_existing, migrations.RunPython.noop, elidable=True),
     ]

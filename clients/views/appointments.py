@@ -19,12 +19,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.selectors import product_by_public_id
-from clienteling.ratelimit import rate_limit
 from clients.access import client_required
 from clients.forms import AppointmentConfirmForm, parse_slot
 from clients.models import Client
 from clients.selectors import upcoming_occasions
 from clients.views._common import client_zone, page
+from core.ratelimit import rate_limit
 from stylists.models import Appointment, AppointmentKind, Stylist
 from stylists.selectors import advisor_of, appointment_of_client, appointments_of_client
 from stylists.services import appointments as booking

@@ -16,11 +16,11 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods
 
 from catalog.selectors import product_by_public_id
-from clienteling.ratelimit import rate_limit
 from clients.access import client_required
 from clients.forms import MessageForm
 from clients.models import Client
 from clients.views._common import page, write_to_advisor
+from core.ratelimit import rate_limit
 from recommendations.selectors import lookbooks_visible_to
 from stylists.selectors import concierge_thread
 from stylists.services.messaging import message_mark_read

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from catalog.models import Product
 from catalog.selectors import product_by_public_id, stock_for_products
-from clienteling.ratelimit import rate_limit
 from clients.access import client_required
 from clients.models import Client
 from clients.selectors import heritage_moments_for, wishlist_of
@@ -33,6 +32,7 @@ from clients.views._common import (
     write_to_advisor,
 )
 from consent.policy import DataKind, Purpose, may_use
+from core.ratelimit import rate_limit
 
 
 def _product_or_404(public_id: Any) -> Product:

@@ -16,13 +16,13 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from clienteling.ratelimit import rate_limit
 from clients.access import client_required
 from clients.forms import StylingRequestForm
 from clients.models import Client
 from clients.selectors import upcoming_occasions
 from clients.services import occasion_add
 from clients.views._common import client_zone, page
+from core.ratelimit import rate_limit
 from recommendations.selectors import published_lookbooks_for_client
 from stylists.models import StylingRequest
 from stylists.selectors import styling_request_of_client, styling_requests_of_client

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.views.decorators.http import require_POST
 
 from catalog.selectors import product_by_public_id
-from clienteling.ratelimit import rate_limit
+from core.ratelimit import rate_limit
 from recommendations import forms
 from recommendations.models import ItemState
 from recommendations.services import (

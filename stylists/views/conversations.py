@@ -17,9 +17,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from clienteling.ratelimit import rate_limit
 from clients.models import Client
 from clients.selectors import can_change_client, client_for_user
+from core.ratelimit import rate_limit
 from stylists.access import stylist_required
 from stylists.forms import ComposeForm, TemplatePickForm
 from stylists.models import OutreachTemplate

@@ -14,9 +14,9 @@ from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
-from clienteling.ratelimit import rate_limit
 from consent.models import AccessAction
 from consent.services import access_log_record_bulk
+from core.ratelimit import rate_limit
 from stylists.access import stylist_required
 from stylists.book_export import book_export_filename, book_export_lines
 from stylists.forms import BookFilterForm

@@ -12,13 +12,13 @@ from django.db import connection, models
 from django.test import Client as HttpClient
 from django.test import RequestFactory
 
-from clienteling.fields import EncryptedTextField
 from clients.models import Client, Order, OrderLine
 from clients.selectors import clients_visible_to
 from consent import policy
 from consent.models import PrivacyRequest, PrivacyRequestKind, StaffAccessLog
 from consent.privacy import erasure_steps
 from consent.services import privacy_erase
+from core.fields import EncryptedTextField
 from recommendations.models import Lookbook
 from tests.privacy.conftest import EMAIL, FIRST, LAST, PHONE
 

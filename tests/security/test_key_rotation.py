@@ -9,8 +9,8 @@ from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from clienteling import crypto
 from clients.models import Identity
+from core import crypto
 from stylists.models import ClientNote
 from stylists.services import note_add
 

@@ -1,4 +1,4 @@
-"""Sign-in lock-out (django-axes) and the named rate limits (clienteling.ratelimit)."""
+"""Sign-in lock-out (django-axes) and the named rate limits (core.ratelimit)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.test import RequestFactory, override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from clienteling.ratelimit import Rate, client_ip, parse_rate, rate_limit
+from core.ratelimit import Rate, client_ip, parse_rate, rate_limit
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from twilio.request_validator import RequestValidator
 
-from clienteling.twilio_webhooks import twilio_signature_required
+from core.twilio_webhooks import twilio_signature_required
 
 TOKEN = "twilio-test-auth-token"
 SITE = "https://atelier.example.com"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
-from clienteling.two_factor import ENROLLED, OPTIONAL, REQUIRED, two_factor_policy
+from accounts.two_factor import ENROLLED, OPTIONAL, REQUIRED, two_factor_policy
 from tests.factories.security import totp_code, totp_device
 
 pytestmark = pytest.mark.django_db

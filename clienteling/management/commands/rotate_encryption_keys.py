@@ -18,8 +18,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 from django.db.models.functions import Cast
 
-from clienteling import crypto
-from clienteling.fields import EncryptedTextField
+from core import crypto
+from core.fields import EncryptedTextField
 
 
 def encrypted_fields() -> list[tuple[type[models.Model], EncryptedTextField]]:

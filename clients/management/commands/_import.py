@@ -9,12 +9,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from clienteling.csvsafe import neutralise_row
 from clients.imports.report import Rejection
 from clients.imports.runs import import_run_create, import_run_execute
 from clients.imports.services import DEFAULT_BATCH_ROWS
 from clients.imports.writing import DEFAULT_BOUTIQUE
 from clients.models import ImportFormat
+from core.csvsafe import neutralise_row
 
 
 class ImportCommand(BaseCommand):

@@ -34,7 +34,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathImage
 
-from clienteling.ratelimit import rate_limit
+from core.ratelimit import rate_limit
 
 SESSION_KEY = "atelier_2fa_policy"
 REQUIRED = "required"  # head office, staff, superusers

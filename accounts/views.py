@@ -24,9 +24,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from clienteling.api_errors import error_responses
-from clienteling.ratelimit import RateLimitThrottle, rate_limit
-from clienteling.two_factor import totp_verify_for_api, two_factor_required_for
+from accounts.two_factor import totp_verify_for_api, two_factor_required_for
+from core.api_errors import error_responses
+from core.ratelimit import RateLimitThrottle, rate_limit
 
 LOCKOUT_MESSAGE = (
     "This account is paused for {minutes} minutes after too many unsuccessful sign-ins. "

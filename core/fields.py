@@ -6,14 +6,14 @@ from typing import Any
 
 from django.db import models
 
-from clienteling import crypto
+from core import crypto
 
 
 class EncryptedTextField(models.TextField):
     """Text stored as a Fernet token; decrypted when read from the database.
 
     Encrypted values cannot be searched or ordered in SQL: pair the field with
-    a lookup hash (see clienteling.crypto.lookup_hash) where exact look-ups
+    a lookup hash (see core.crypto.lookup_hash) where exact look-ups
     are needed.
     """
 
