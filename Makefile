@@ -37,9 +37,11 @@ serve: venv
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## lint: ruff (check + format) and the floors of docs/architecture.md (import-linter, .importlinter)
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: venv
 	$(BIN)/ruff format .

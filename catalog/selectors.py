@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from catalog.models import Boutique, HeritageStory, Product, StockLevel
+from catalog.models import HeritageStory, Product, StockLevel
 
 
 def products_active() -> QuerySet[Product]:
@@ -72,7 +72,3 @@ def heritage_stories_published() -> QuerySet[HeritageStory]:
 
 def heritage_story_by_slug(slug: str) -> HeritageStory | None:
     return heritage_stories_published().filter(slug=slug).first()
-
-
-def boutiques_active() -> QuerySet[Boutique]:
-    return Boutique.objects.filter(active=True).order_by("name")

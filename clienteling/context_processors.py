@@ -102,7 +102,7 @@ def _entries(
 def _stylist_badges(user: Any, stylist: Any) -> dict[str, Callable[[], int]]:
     """Drafts waiting and unread messages, counted only if a page shows them."""
     from recommendations.selectors import review_queue_for
-    from stylists.selectors.conversations import unread_count_for
+    from stylists.pages.conversations import unread_count_for
 
     return {
         "stylists:review_queue": lambda: review_queue_for(user).count(),

@@ -35,7 +35,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("stylist/", include("stylists.urls")),
-    path("concierge/", include("clients.urls")),
+    path("concierge/", include("concierge.urls")),
     path("catalog/", include("catalog.urls")),
     # Twilio calls these (signed; CSRF-exempt): delivery status and inbound SMS/WhatsApp.
     path("webhooks/twilio/status/", stylist_webhooks.twilio_status, name="twilio_status"),

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from clients.admin_imports import ImportUploadMixin  # also registers ImportRun
+from clients.identities import identity_lookup_hash, normalize_identity
 from clients.models import (
     STYLE_FIELDS,
     Client,
@@ -25,7 +26,6 @@ from clients.models import (
     OrderLine,
     WishlistItem,
 )
-from clients.services import identity_lookup_hash, normalize_identity
 from consent.admin import ConsentRecordInline
 from stylists.models import BookAssignment, Stylist
 from stylists.services import book_reassign

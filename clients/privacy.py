@@ -1,4 +1,7 @@
-"""What the clients app holds about a client, for export and erasure (see consent.privacy).
+"""What the clients app holds about a client, for export and erasure.
+
+Consent sits above clients and registers these sections and steps in its
+privacy registry (consent.services.registrations).
 
 Erasure keeps the client row and their orders, pseudonymised: the row loses
 every personal value (names, sizes, preferences, identities) so that order
@@ -11,7 +14,6 @@ import secrets
 from typing import Any
 
 from clients.models import Client, ClientStatus, Identity, Interaction, Occasion, OrderLine
-from consent.privacy import register_erasure_step, register_export_section
 
 ERASED_FIRST_NAME = "Erased client"
 
@@ -185,51 +187,3 @@ def erase_profile(client: Client) -> int:
     client.full_clean()
     client.save()
     return 1
-
-
-def register() -> None:
-    """Called from ClientsConfig.ready()."""
-    register_export_section("profile", export_profile, label="Your profile", order=10)
-    register_export_section(
-        "identities",
-        export_identities,
-        label="Contact details and identifiers",
-        description="E-mail addresses, phone numbers, loyalty and boutique till numbers.",
-        count=lambda c: Identity.objects.filter(client=c).count(),
-        order=20,
-    )
-    register_export_section(
-        "occasions",
-        export_occasions,
-        label="Occasions",
-        description="Birthdays, anniversaries and events you shared with us.",
-        count=lambda c: Occasion.objects.filter(client=c).count(),
-        order=40,
-    )
-    register_export_section(
-        "orders",
-        export_orders,
-        label="Orders",
-        description="Purchases in boutique, online and by phone, with each piece.",
-        count=lambda c: c.orders.count(),
-        order=50,
-    )
-    register_export_section(
-        "interactions",
-        export_interactions,
-        label="Pieces you viewed, saved or reacted to",
-        count=lambda c: Interaction.objects.filter(client=c).count(),
-        order=60,
-    )
-    register_export_section(
-        "wishlist",
-        export_wishlist,
-        label="Wishlist",
-        count=lambda c: c.wishlist.count(),
-        order=70,
-    )
-    register_erasure_step("identities", erase_identities, order=10)
-    register_erasure_step("occasions", erase_occasions, order=30)
-    register_erasure_step("interactions", erase_interactions, order=40)
-    register_erasure_step("wishlist", erase_wishlist, order=50)
-    register_erasure_step("profile", erase_profile, order=900)

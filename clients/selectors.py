@@ -28,7 +28,6 @@ from clients.models import (
     Interaction,
     InteractionKind,
     Occasion,
-    Order,
     OrderLine,
     WishlistItem,
 )
@@ -119,30 +118,6 @@ def upcoming_occasions(client: Client, *, within_days: int = 365) -> QuerySet[Oc
     return client.occasions.filter(
         next_date__gte=today, next_date__lte=today + dt.timedelta(days=within_days)
     ).order_by("next_date")
-
-
-def orders_with_lines(client: Client) -> QuerySet[Order]:
-    return (
-        client.orders.select_related("boutique", "credited_stylist__user")
-        .prefetch_related(
-            Prefetch(
-                "lines",
-                queryset=OrderLine.objects.select_related("product", "variant"),
-            )
-        )
-        .order_by("-placed_at")
-    )
-
-
-def owned_product_ids(client_ids: list[int]) -> dict[int, set[int]]:
-    """Products each client has bought (completed orders), in one query."""
-    owned: dict[int, set[int]] = {cid: set() for cid in client_ids}
-    rows = OrderLine.objects.filter(
-        order__client_id__in=client_ids, order__status="completed"
-    ).values_list("order__client_id", "product_id")
-    for client_id, product_id in rows:
-        owned[client_id].add(product_id)
-    return owned
 
 
 def segment_of(client: Client, *, today: dt.date | None = None) -> str:
@@ -293,3 +268,11 @@ def heritage_moments_for(product_ids: list[int]) -> dict[int, HeritageStory]:
     for link in links:
         moments.setdefault(link.product_id, link.heritagestory)
     return moments
+
+
+def occasions_by_id(ids: list[int | None]) -> dict[int, Occasion]:
+    """The occasions with these ids (None and repeats ignored), in one query."""
+    wanted = [pk for pk in ids if pk]
+    if not wanted:
+        return {}
+    return {o.pk: o for o in Occasion.objects.filter(pk__in=wanted)}

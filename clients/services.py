@@ -3,68 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Count, DecimalField, Max, Min, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from catalog.models import Boutique, Product, Variant
+from catalog.models import Product, Variant
+from clients.identities import identity_lookup_hash, normalize_identity
 from clients.models import (
     STYLE_FIELDS,
     Client,
     Identity,
-    IdentityKind,
     Interaction,
     InteractionKind,
     Occasion,
     Order,
-    OrderChannel,
-    OrderLine,
     OrderStatus,
     WishlistItem,
 )
-from core import crypto
-
-E164 = re.compile(r"^\+[1-9]\d{6,14}$")
-
-
-def normalize_identity(kind: str, value: str) -> str:
-    """The canonical form of an identity value; ValidationError with a clear message if bad."""
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError("This value is empty.")
-    if kind == IdentityKind.EMAIL:
-        value = value.lower()
-        validate_email(value)
-        return value
-    if kind == IdentityKind.PHONE:
-        compact = re.sub(r"[\s\-().]", "", value)
-        if compact.startswith("00"):
-            compact = "+" + compact[2:]
-        if not E164.match(compact):
-            raise ValidationError(
-                f"{value!r} is not an international phone number: write it as +33 1 23 45 67 89."
-            )
-        return compact
-    if kind in (IdentityKind.LOYALTY, IdentityKind.POS, IdentityKind.DEVICE):
-        compact = re.sub(r"\s", "", value).upper()
-        if len(compact) > 64:
-            raise ValidationError("Identifiers are at most 64 characters.")
-        return compact
-    raise ValidationError(f"Unknown identity kind {kind!r}.")
-
-
-def identity_lookup_hash(kind: str, normalized: str) -> str:
-    return crypto.lookup_hash(f"identity:{kind}", normalized)
 
 
 def identity_build(
@@ -111,40 +73,6 @@ def identity_add(
     identity.full_clean(exclude=["lookup_hash"])
     identity.save()
     return identity
-
-
-@transaction.atomic
-def client_create(
-    *,
-    first_name: str,
-    last_name: str,
-    home_boutique: Boutique,
-    email: str = "",
-    phone: str = "",
-    preferred_language: str = "en",
-    salutation: str = "",
-    source: str = "boutique",
-    **profile: Any,
-) -> Client:
-    client = Client(
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
-        home_boutique=home_boutique,
-        preferred_language=preferred_language,
-        salutation=salutation,
-        **profile,
-    )
-    client.full_clean()
-    client.save()
-    if email:
-        identity_add(
-            client=client, kind=IdentityKind.EMAIL, value=email, source=source, is_primary=True
-        )
-    if phone:
-        identity_add(
-            client=client, kind=IdentityKind.PHONE, value=phone, source=source, is_primary=True
-        )
-    return client
 
 
 PROFILE_FIELDS = frozenset(
@@ -246,57 +174,6 @@ class LineInput:
     quantity: int
     unit_price: Decimal
     variant: Variant | None = None
-
-
-@transaction.atomic
-def order_record(
-    *,
-    client: Client,
-    channel: str,
-    lines: Sequence[LineInput],
-    placed_at: dt.datetime | None = None,
-    boutique: Boutique | None = None,
-    credited_stylist: Any = None,
-    external_ref: str | None = None,
-    currency: str | None = None,
-) -> Order:
-    """Record a completed order from any channel and refresh the client's figures."""
-    if not lines:
-        raise ValidationError("An order needs at least one line.")
-    if channel not in OrderChannel.values:
-        raise ValidationError(f"Unknown channel {channel!r}.")
-    if external_ref and Order.objects.filter(external_ref=external_ref).exists():
-        raise ValidationError(f"Order {external_ref} is already recorded.")
-    order = Order(
-        client=client,
-        channel=channel,
-        boutique=boutique,
-        credited_stylist=credited_stylist,
-        placed_at=placed_at or timezone.now(),
-        external_ref=external_ref,
-        currency=currency or settings.HOUSE_CURRENCY,
-        total=sum((line.unit_price * line.quantity for line in lines), Decimal("0")),
-    )
-    order.full_clean()
-    order.save()
-    order_lines = []
-    for line in lines:
-        if line.quantity < 1:
-            raise ValidationError("Quantities must be at least 1.")
-        if line.variant is not None and line.variant.product_id != line.product.pk:
-            raise ValidationError("The variant does not belong to the product.")
-        order_lines.append(
-            OrderLine(
-                order=order,
-                product=line.product,
-                variant=line.variant,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-            )
-        )
-    OrderLine.objects.bulk_create(order_lines)
-    client_stats_refresh(client_ids=[client.pk])
-    return order
 
 
 def client_stats_refresh(*, client_ids: Iterable[int] | None = None) -> int:

@@ -3,7 +3,9 @@
 Every app asks here; none reads consent records itself. The rules are a table
 (TIER_RULES); a client's current consent is derived from their newest
 ConsentRecord. Clients with no record at all are treated as Essential with
-no channels: the house assumes nothing it was not told.
+no channels: the house assumes nothing it was not told. A flow that asks
+several questions decides once (consent_decision) and passes the
+ConsentDecision down, so one action reads the client's consent once.
 """
 
 from __future__ import annotations
@@ -130,6 +132,52 @@ class Decision:
 
     def __bool__(self) -> bool:
         return self.allowed
+
+
+@dataclass(frozen=True)
+class ConsentDecision:
+    """A client's consent read once for one action, then handed down to every check it makes.
+
+    A flow that asks several questions (publishing a lookbook: machine drafts,
+    the data used, each channel, each notice) decides once with consent_decision()
+    and passes this along; its answers cost no further query. Delivery, later and
+    elsewhere, decides again: consent may have been withdrawn meanwhile.
+    """
+
+    state: ConsentState
+
+    @property
+    def client_id(self) -> int:
+        return self.state.client_id
+
+    @property
+    def tier(self) -> str:
+        return self.state.tier
+
+    @property
+    def tier_label(self) -> str:
+        return self.state.tier_label
+
+    @property
+    def channels(self) -> frozenset[str]:
+        """The channels the client allowed (whatever the message kind)."""
+        return self.state.channels
+
+    def may_contact(self, channel: Channel | str, message_kind: MessageKind | str) -> Decision:
+        return may_contact(self.state, Channel(channel), MessageKind(message_kind))
+
+    def may_use(self, kind: DataKind, purpose: Purpose) -> Decision:
+        return may_use(self.state, kind, purpose)
+
+    def may_draft_with_model(self) -> Decision:
+        return may_draft_with_model(self.state)
+
+
+def consent_decision(subject: Client | ConsentState | ConsentDecision | int) -> ConsentDecision:
+    """Decide the client's consent for an action: read now (one query) unless already decided."""
+    if isinstance(subject, ConsentDecision):
+        return subject
+    return ConsentDecision(_as_state(subject))
 
 
 def tier_allows(tier: str, kind: DataKind, purpose: Purpose) -> bool:
@@ -261,13 +309,18 @@ def client_ids_allowing(kind: DataKind, purpose: Purpose) -> QuerySet[Any]:
     return filter_clients_allowing(Client.objects.all(), kind, purpose).values("pk")
 
 
-def _as_state(subject: Client | ConsentState | int) -> ConsentState:
+def _as_state(subject: Client | ConsentState | ConsentDecision | int) -> ConsentState:
+    """The consent to judge by: already decided, or read now (one query)."""
+    if isinstance(subject, ConsentDecision):
+        return subject.state
     if isinstance(subject, ConsentState):
         return subject
     return current_consent(subject)
 
 
-def may_use(subject: Client | ConsentState | int, kind: DataKind, purpose: Purpose) -> Decision:
+def may_use(
+    subject: Client | ConsentState | ConsentDecision | int, kind: DataKind, purpose: Purpose
+) -> Decision:
     """May the house use this kind of the client's data for this purpose, now?"""
     state = _as_state(subject)
     if tier_allows(state.tier, kind, purpose):
@@ -280,7 +333,9 @@ def may_use(subject: Client | ConsentState | int, kind: DataKind, purpose: Purpo
 
 
 def may_contact(
-    subject: Client | ConsentState | int, channel: Channel, message_kind: MessageKind
+    subject: Client | ConsentState | ConsentDecision | int,
+    channel: Channel,
+    message_kind: MessageKind,
 ) -> Decision:
     """May this channel carry this kind of message to the client, now?"""
     state = _as_state(subject)
@@ -301,7 +356,7 @@ def may_contact(
     return Decision(True, f"{channel_label(channel)} is allowed for {message_kind} messages.")
 
 
-def may_draft_with_model(subject: Client | ConsentState | int) -> Decision:
+def may_draft_with_model(subject: Client | ConsentState | ConsentDecision | int) -> Decision:
     """May the recommendation model draft lookbooks for this client?"""
     state = _as_state(subject)
     decision = may_use(state, DataKind.PURCHASES, Purpose.PERSONALISATION)

@@ -30,13 +30,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from clients.models import Client, IdentityKind
-from clients.selectors import clients_visible_to, clients_with_contact, segment_of
+from clients.selectors import clients_visible_to, clients_with_contact, occasions_by_id, segment_of
 from consent import policy
 from core.csvsafe import csv_lines
 from stylists.models import Stylist
 from stylists.selectors import current_assignments
 from stylists.selectors.book import BookFilters, client_book
-from stylists.selectors.today import occasions_by_id
 
 CHUNK = 500
 PHONE_CHANNELS = (policy.Channel.SMS, policy.Channel.WHATSAPP, policy.Channel.PHONE)

@@ -10,6 +10,7 @@ from django import forms
 from clients.models import OccasionKind
 from consent import policy
 from stylists.models import MessageChannel, NoteCategory, Stylist
+from stylists.pages.story import CATEGORY_LABELS, PREFERENCE_FIELDS, SIZE_LABELS
 from stylists.selectors.book import (
     LAST_PURCHASE,
     OCCASION_WITHIN,
@@ -19,7 +20,6 @@ from stylists.selectors.book import (
     SPEND_BANDS,
     BookFilters,
 )
-from stylists.selectors.story import CATEGORY_LABELS, PREFERENCE_FIELDS, SIZE_LABELS
 from stylists.services.followups import SNOOZE_CHOICES
 
 

@@ -2,7 +2,7 @@
 
 A backend gets a stored Message and the address to reach, and returns what
 happened (a Delivery). It never writes to the database: the delivery
-service (stylists.services.messaging.message_deliver) records the outcome.
+service (stylists.services.messaging.delivery.message_deliver) records the outcome.
 Faults that are worth retrying raise TransientDeliveryError; anything else
 is a permanent failure, recorded on the message with its reason.
 """

@@ -2,7 +2,9 @@
 
 Thin by design: each loads by id and calls one service. deliver_message is
 safe to run twice (the service claims the message with a conditional
-UPDATE); generate_follow_ups is idempotent (dedupe keys).
+UPDATE); generate_follow_ups is idempotent (dedupe keys). Services hand work
+here by name (core.tasks.enqueue_on_commit("stylists.tasks.deliver_message", id)),
+never by importing this module; the names are spelled out so they cannot drift.
 """
 
 from __future__ import annotations
@@ -22,7 +24,12 @@ logger = logging.getLogger(__name__)
 MAX_DELIVERY_RETRIES = 5
 
 
-@shared_task(bind=True, max_retries=MAX_DELIVERY_RETRIES, acks_late=True)
+@shared_task(
+    name="stylists.tasks.deliver_message",
+    bind=True,
+    max_retries=MAX_DELIVERY_RETRIES,
+    acks_late=True,
+)
 def deliver_message(self: Any, message_id: int) -> str | None:
     """Hand one queued message to its channel; retried with back-off on transient faults."""
     try:
@@ -38,13 +45,13 @@ def deliver_message(self: Any, message_id: int) -> str | None:
     return message.status if message is not None else None
 
 
-@shared_task
+@shared_task(name="stylists.tasks.generate_follow_ups")
 def generate_follow_ups(today: str | None = None) -> dict[str, int]:
     """The nightly follow-ups (beat: generate-follow-ups-daily). `today` as ISO date for tests."""
     return follow_ups_generate(today=dt.date.fromisoformat(today) if today else None)
 
 
-@shared_task
+@shared_task(name="stylists.tasks.redeliver_queued_messages")
 def redeliver_queued_messages() -> int:
     """Messages still queued after their on-commit hand-off go to delivery again."""
     ids = messages_redeliver()

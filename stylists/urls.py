@@ -1,6 +1,5 @@
 from django.urls import path
 
-from consent import views as consent_views
 from recommendations import views as review
 from stylists import views
 
@@ -46,7 +45,7 @@ urlpatterns = [
     ),
     path("team/", views.team, name="team"),
     path("team/reassign/", views.team_reassign, name="team_reassign"),
-    path("audit/", consent_views.staff_access_audit, name="audit"),  # head office only
+    path("audit/", views.staff_access_audit, name="audit"),  # head office only
     # Lookbook review (recommendations.views): the queue, the page, its POST-only actions.
     path("review/", review.review_queue, name="review_queue"),
     path("lookbooks/<uuid:public_id>/", review.lookbook_review, name="lookbook_review"),

@@ -1,6 +1,6 @@
 """The cleaning rules of the raw UCI "Online Retail" file, shared by two readers.
 
-Pure Python (no Django, no numpy): the clients import (clients.imports.online_retail)
+Pure Python (no Django, no numpy): the clients import (clients.imports.parsers.online_retail)
 and the recommender's offline evaluation (recommendations.ml.datasets) both apply
 these rules, so "what counts as a real sale" is decided in one place.
 

@@ -20,12 +20,14 @@ from django.utils import timezone
 
 from clients.imports.report import ImportReport
 from clients.imports.services import import_stream
-from clients.imports.writing import CreatedHook
+from clients.imports.writers.batch import CreatedHook
 from clients.models import ImportRun, ImportStatus
+from core.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
 UPLOAD_DIR = "imports"
+IMPORT_RUN_TASK = "clients.tasks.import_run"  # the task runs import_run_execute_stored
 
 
 def can_import(user: Any) -> bool:
@@ -215,8 +217,6 @@ def import_upload_run(
         )
         run.refresh_from_db()
         return run
-    from clients.tasks import import_run_task  # tasks sit above services
-
     run = import_run_create(
         kind=kind,
         fmt=fmt,
@@ -227,5 +227,5 @@ def import_upload_run(
         assign_to=assign_to,
         file_path=import_upload_store(upload=upload),
     )
-    transaction.on_commit(lambda: import_run_task.delay(run.pk))
+    enqueue_on_commit(IMPORT_RUN_TASK, run.pk)  # clients.tasks.import_run_task, by name
     return run

@@ -1,5 +1,8 @@
 """Privacy exports: an archive of everything held, built by a Celery task, handed over once.
 
+The build is handed to the task by name (core.tasks.enqueue_on_commit), after
+the request's transaction commits; this module never imports a tasks module.
+
 The archive (export.json + summary.html in a zip) lives under
 PRIVATE_STORAGE_ROOT, never MEDIA or STATIC; the link is a TimestampSigner
 token valid PRIVACY_EXPORT_TTL, and the file is deleted as it is handed over.
@@ -34,6 +37,7 @@ from consent.models import (
     PrivacyRequestStatus,
 )
 from consent.services.access_log import access_log_record
+from core.tasks import enqueue_on_commit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -50,6 +54,8 @@ EXPORT_DIR = "exports"
 # A build that has not finished after this long died with its worker.
 EXPORT_STALE_AFTER = dt.timedelta(hours=1)
 ARCHIVE_FORMAT = "atelier-privacy-export/1"
+# The Celery task that builds the archive, handed over by name after the commit.
+BUILD_TASK = "consent.tasks.build_export"
 
 
 class ExportGone(PrivacyError):
@@ -132,11 +138,7 @@ def privacy_export_request(*, client: Client, requested_by: User | None) -> Priv
     privacy_request.save()
     if requested_by is not None and getattr(client, "user_id", None) != requested_by.pk:
         access_log_record(actor=requested_by, client=client, action=AccessAction.EXPORTED)
-
-    from consent.tasks import build_export  # tasks import services: import on use
-
-    request_id = privacy_request.pk
-    transaction.on_commit(lambda: build_export.delay(request_id))
+    enqueue_on_commit(BUILD_TASK, privacy_request.pk)
     return privacy_request
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from clients import privacy as client_records
+from clients.models import Identity, Interaction, Occasion
 from consent import policy, privacy
 from consent.models import (
     ConsentRecord,
@@ -107,7 +109,8 @@ def erase_consent(client: Client) -> int:
 
 
 def register_privacy() -> None:
-    """Called from ConsentConfig.ready()."""
+    """Called from ConsentConfig.ready(): consent's own records, then the clients app's."""
+    register_client_records()
     privacy.register_export_section(
         "consent_history",
         export_consent_history,
@@ -128,3 +131,53 @@ def register_privacy() -> None:
     privacy.register_erasure_step("exports", erase_exports, order=5)
     privacy.register_erasure_step("access_log_reasons", erase_access_log_reasons, order=85)
     privacy.register_erasure_step("consent", erase_consent, order=850)
+
+
+def register_client_records() -> None:
+    """What the clients app holds (clients.privacy), in the order exports and erasure use."""
+    privacy.register_export_section(
+        "profile", client_records.export_profile, label="Your profile", order=10
+    )
+    privacy.register_export_section(
+        "identities",
+        client_records.export_identities,
+        label="Contact details and identifiers",
+        description="E-mail addresses, phone numbers, loyalty and boutique till numbers.",
+        count=lambda c: Identity.objects.filter(client=c).count(),
+        order=20,
+    )
+    privacy.register_export_section(
+        "occasions",
+        client_records.export_occasions,
+        label="Occasions",
+        description="Birthdays, anniversaries and events you shared with us.",
+        count=lambda c: Occasion.objects.filter(client=c).count(),
+        order=40,
+    )
+    privacy.register_export_section(
+        "orders",
+        client_records.export_orders,
+        label="Orders",
+        description="Purchases in boutique, online and by phone, with each piece.",
+        count=lambda c: c.orders.count(),
+        order=50,
+    )
+    privacy.register_export_section(
+        "interactions",
+        client_records.export_interactions,
+        label="Pieces you viewed, saved or reacted to",
+        count=lambda c: Interaction.objects.filter(client=c).count(),
+        order=60,
+    )
+    privacy.register_export_section(
+        "wishlist",
+        client_records.export_wishlist,
+        label="Wishlist",
+        count=lambda c: c.wishlist.count(),
+        order=70,
+    )
+    privacy.register_erasure_step("identities", client_records.erase_identities, order=10)
+    privacy.register_erasure_step("occasions", client_records.erase_occasions, order=30)
+    privacy.register_erasure_step("interactions", client_records.erase_interactions, order=40)
+    privacy.register_erasure_step("wishlist", client_records.erase_wishlist, order=50)
+    privacy.register_erasure_step("profile", client_records.erase_profile, order=900)

@@ -9,3 +9,5 @@ hyperparameter choice), ``content`` (cold start from product content and stated
 preferences) and ``evaluation`` (the offline protocol behind ``evaluate_recommendations``).
 Import the submodules directly; this package imports nothing heavy on its own.
 """
+
+from __future__ import annotations

@@ -1,4 +1,6 @@
-"""Content-based cold start: product feature vectors, stated-preference scoring, and
+"""Content-based cold start: product vectors, stated-preference scores, new products' factors.
+
+Three jobs: product feature vectors, scoring products against stated preferences, and
 placing new products into the ALS item-factor space.
 
 Products are plain dicts such as::

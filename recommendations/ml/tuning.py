@@ -133,6 +133,109 @@ def _choose_penalty(rows: list[dict[str, float]], tolerance: float) -> dict[str,
     return max(ok, key=lambda r: r["penalty"])
 
 
+class _Search:
+    """Every configuration fitted so far: its validation rows (one per penalty) and stage."""
+
+    def __init__(
+        self,
+        split: Split,
+        users: np.ndarray,
+        *,
+        k: int,
+        seed: int,
+        penalties: Sequence[float],
+    ) -> None:
+        self.split = split
+        self.users = users
+        self.k = k
+        self.seed = seed
+        self.penalties = penalties
+        self.max_factors = max(4, min(split.train.shape))
+        self.results: dict[tuple[Any, ...], tuple[ALSParams, list[dict[str, float]], int]] = {}
+
+    def run(self, params: ALSParams, stage: int) -> None:
+        """Fit and score ``params`` unless an equivalent configuration was already tried."""
+        # more factors than clients or products only costs time
+        params = params.with_(factors=min(params.factors, self.max_factors))
+        if _key(params) in self.results:
+            return
+        t = time.perf_counter()
+        rows = score_params(
+            self.split,
+            params,
+            k=self.k,
+            seed=self.seed,
+            penalties=self.penalties,
+            users=self.users,
+        )
+        self.results[_key(params)] = (params, rows, stage)
+        logger.debug(
+            "stage %d %s -> %.4f (%.1fs)",
+            stage,
+            params,
+            max(r["ndcg"] for r in rows),
+            time.perf_counter() - t,
+        )
+
+    def ranked(self) -> list[ALSParams]:
+        """Configurations by best validation nDCG (any penalty), ties by their key."""
+        return [
+            p
+            for p, _, _ in sorted(
+                self.results.values(),
+                key=lambda v: (-max(r["ndcg"] for r in v[1]), str(_key(v[0]))),
+            )
+        ]
+
+    def table(self) -> list[dict[str, Any]]:
+        """One row per (configuration, penalty) tried."""
+        table = []
+        for params, prow, stage in self.results.values():
+            fixed = {
+                name: value
+                for name, value in params.to_dict().items()
+                if name != "popularity_penalty"
+            }
+            for r in prow:
+                table.append(
+                    {
+                        "stage": stage,
+                        **fixed,
+                        "popularity_penalty": r["penalty"],
+                        "ndcg": round(r["ndcg"], 4),
+                        "coverage": round(r["coverage"], 4),
+                    }
+                )
+        return table
+
+
+def _coarse_grid(coarse: Iterable[ALSParams] | None) -> list[ALSParams]:
+    if coarse is not None:
+        return list(coarse)
+    return [
+        ALSParams(factors=64, regularization=reg, alpha=alpha, weighting=scheme, iterations=10)
+        for scheme, alpha in COARSE_SCHEMES
+        for reg in COARSE_REGULARIZATION
+    ]
+
+
+def _search(search: _Search, coarse: Iterable[ALSParams] | None, refine_top: int) -> None:
+    """Stages 1-3: the coarse grid, then around the best few, then around the best."""
+    for params in _coarse_grid(coarse):
+        search.run(params, 1)
+
+    for params in search.ranked()[:refine_top]:
+        for reg in (params.regularization / 2, params.regularization * 2):
+            search.run(params.with_(regularization=reg), 2)
+        for factors in (params.factors // 2, params.factors * 2):
+            search.run(params.with_(factors=factors), 2)
+
+    best = search.ranked()[0]
+    search.run(best.with_(iterations=best.iterations * 2), 3)
+    if best.factors >= 128:
+        search.run(best.with_(factors=best.factors * 2), 3)
+
+
 def tune_als(
     events: Interactions,
     *,
@@ -162,79 +265,19 @@ def tune_als(
         rng = np.random.default_rng(seed)
         users = np.sort(rng.choice(users, size=max_validation_users, replace=False))
 
-    results: dict[tuple[Any, ...], tuple[ALSParams, list[dict[str, float]], int]] = {}
+    search = _Search(split, users, k=k, seed=seed, penalties=penalties)
+    _search(search, coarse, refine_top)
 
-    max_factors = max(4, min(split.train.shape))
-
-    def run(params: ALSParams, stage: int) -> None:
-        # more factors than clients or products only costs time
-        params = params.with_(factors=min(params.factors, max_factors))
-        if _key(params) in results:
-            return
-        t = time.perf_counter()
-        rows = score_params(split, params, k=k, seed=seed, penalties=penalties, users=users)
-        results[_key(params)] = (params, rows, stage)
-        logger.debug(
-            "stage %d %s -> %.4f (%.1fs)",
-            stage,
-            params,
-            max(r["ndcg"] for r in rows),
-            time.perf_counter() - t,
-        )
-
-    def ranked() -> list[ALSParams]:
-        return [
-            p
-            for p, _, _ in sorted(
-                results.values(), key=lambda v: (-max(r["ndcg"] for r in v[1]), str(_key(v[0])))
-            )
-        ]
-
-    grid = (
-        list(coarse)
-        if coarse is not None
-        else [
-            ALSParams(factors=64, regularization=reg, alpha=alpha, weighting=scheme, iterations=10)
-            for scheme, alpha in COARSE_SCHEMES
-            for reg in COARSE_REGULARIZATION
-        ]
-    )
-    for params in grid:
-        run(params, 1)
-
-    for params in ranked()[:refine_top]:
-        for reg in (params.regularization / 2, params.regularization * 2):
-            run(params.with_(regularization=reg), 2)
-        for factors in (params.factors // 2, params.factors * 2):
-            run(params.with_(factors=factors), 2)
-
-    best = ranked()[0]
-    run(best.with_(iterations=best.iterations * 2), 3)
-    if best.factors >= 128:
-        run(best.with_(factors=best.factors * 2), 3)
-
-    best = ranked()[0]
-    rows = results[_key(best)][1]
-    chosen = _choose_penalty(rows, coverage_tolerance)
+    best = search.ranked()[0]
+    chosen = _choose_penalty(search.results[_key(best)][1], coverage_tolerance)
     best = best.with_(popularity_penalty=chosen["penalty"])
-    table = []
-    for params, prow, stage in results.values():
-        for r in prow:
-            table.append(
-                {
-                    "stage": stage,
-                    **{k_: v for k_, v in params.to_dict().items() if k_ != "popularity_penalty"},
-                    "popularity_penalty": r["penalty"],
-                    "ndcg": round(r["ndcg"], 4),
-                    "coverage": round(r["coverage"], 4),
-                }
-            )
+    table = search.table()
     seconds = time.perf_counter() - started
     logger.info(
         "tuned ALS on %s validation (%d clients, %d fits, %.1fs): %s nDCG@%d %.4f",
         strategy,
         len(users),
-        len(results),
+        len(search.results),
         seconds,
         best.to_dict(),
         k,
@@ -246,5 +289,5 @@ def tune_als(
         table=table,
         seconds=seconds,
         validation_info=split.info,
-        fits=len(results),
+        fits=len(search.results),
     )

@@ -112,9 +112,29 @@ def _float(value: Decimal | None) -> float:
     return float(value) if value is not None else float("nan")
 
 
-def find_audience(*, now: dt.datetime, client_ids: list[int] | None = None) -> Audience:
-    """Everyone who needs a draft now; ``client_ids`` asks for those clients by hand."""
-    today = timezone.localdate(now)
+# The columns read for every booked client, in this order (rows are plain tuples).
+BOOKED_COLUMNS = (
+    "pk",
+    "author",
+    "consent_tier",
+    "last_draft",
+    "home_boutique_id",
+    "sizes",
+    "avoided",
+    "price_band_min",
+    "price_band_max",
+    "preferred_categories",
+    "preferred_colours",
+    "preferred_materials",
+    "style_keywords",
+    "salutation",
+    "has_open",
+)
+PK, AUTHOR, TIER, LAST_DRAFT, HAS_OPEN = 0, 1, 2, 3, 14
+
+
+def _booked_rows(client_ids: list[int] | None) -> list[tuple[Any, ...]]:
+    """Active clients in a stylist's book, with consent, open lookbooks and last draft."""
     booked = Client.objects.filter(status=ClientStatus.ACTIVE)
     if client_ids is not None:
         booked = booked.filter(pk__in=client_ids)
@@ -135,34 +155,23 @@ def find_audience(*, now: dt.datetime, client_ids: list[int] | None = None) -> A
         .annotate(has_open=Exists(open_lookbook), last_draft=Subquery(last_draft))
         .order_by("pk")
     )
-    columns = (
-        "pk",
-        "author",
-        "consent_tier",
-        "last_draft",
-        "home_boutique_id",
-        "sizes",
-        "avoided",
-        "price_band_min",
-        "price_band_max",
-        "preferred_categories",
-        "preferred_colours",
-        "preferred_materials",
-        "style_keywords",
-        "salutation",
-        "has_open",
-    )
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL jit = off")  # a one-off read: compiling costs more
-        every = list(booked.values_list(*columns))
-    tiers = set(draftable_tiers())
-    allowed = [r for r in every if r[2] in tiers]
-    rows = [r for r in allowed if not r[14]]
-    n_booked, n_allowed = len(every), len(allowed)
+        return list(booked.values_list(*BOOKED_COLUMNS))
 
-    # Occasions within the window that no lookbook has answered yet (withdrawn ones
-    # do not count: consent took them away, not a stylist).
+
+@dataclass(frozen=True)
+class _Unanswered:
+    """Occasions and styling requests that no lookbook has answered yet, per client."""
+
+    next_occasion: dict[int, OccasionInfo]  # client -> her next occasion in the window
+    open_request: dict[int, tuple[int, float, int | None]]  # client -> (pk, budget, occasion)
+    request_occasions: dict[int, OccasionInfo]  # occasion pk -> the occasion a request names
+
+
+def _unanswered(today: dt.date, client_ids: list[int] | None) -> _Unanswered:
+    # Withdrawn lookbooks do not count: consent took them away, not a stylist.
     answered = Lookbook.objects.exclude(status=LookbookStatus.WITHDRAWN)
     occasions = Occasion.objects.filter(
         next_date__gte=today, next_date__lte=today + OCCASION_WITHIN
@@ -190,45 +199,68 @@ def find_audience(*, now: dt.datetime, client_ids: list[int] | None = None) -> A
             pk__in=[o for _, _, o in open_request.values() if o is not None]
         ).values_list("pk", "kind", "title", "next_date", "date")
     }
+    return _Unanswered(next_occasion, open_request, request_occasions)
 
+
+@dataclass
+class _Chosen:
+    """The clients who need a draft, with why and what the draft answers."""
+
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    occasions: list[OccasionInfo | None] = field(default_factory=list)
+    request_ids: list[int] = field(default_factory=list)
+    budgets: list[float] = field(default_factory=list)
+    up_to_date: int = 0
+
+
+def _choose(
+    rows: list[tuple[Any, ...]],
+    unanswered: _Unanswered,
+    *,
+    now: dt.datetime,
+    by_hand: bool,
+) -> _Chosen:
+    """Her reason, in order of priority: request, occasion, stale, asked for by hand."""
     stale_before = now - STALE_AFTER
-    picked: list[tuple[Any, ...]] = []
-    reasons: list[str] = []
-    chosen_occasions: list[OccasionInfo | None] = []
-    requests_out: list[int] = []
-    budgets: list[float] = []
-    up_to_date = 0
+    chosen = _Chosen()
     for row in rows:
-        client_id, last = row[0], row[3]
+        client_id, last = row[PK], row[LAST_DRAFT]
         reason: str
-        request = open_request.get(client_id)
-        occasion = next_occasion.get(client_id)
+        request = unanswered.open_request.get(client_id)
+        occasion = unanswered.next_occasion.get(client_id)
         if request is not None:
             reason = Reason.STYLING_REQUEST
-            occasion = request_occasions.get(request[2]) if request[2] is not None else None
+            occasion = (
+                unanswered.request_occasions.get(request[2]) if request[2] is not None else None
+            )
         elif occasion is not None:
             reason = Reason.OCCASION
         elif last is None or last < stale_before:
             reason = Reason.STALE
-        elif client_ids is not None:
+        elif by_hand:
             reason = Reason.MANUAL
         else:
-            up_to_date += 1
+            chosen.up_to_date += 1
             continue
-        picked.append(row)
-        reasons.append(str(reason))
-        chosen_occasions.append(occasion)
-        requests_out.append(request[0] if request else -1)
-        budgets.append(request[1] if request else float("nan"))
+        chosen.rows.append(row)
+        chosen.reasons.append(str(reason))
+        chosen.occasions.append(occasion)
+        chosen.request_ids.append(request[0] if request else -1)
+        chosen.budgets.append(request[1] if request else float("nan"))
+    return chosen
 
+
+def _audience(chosen: _Chosen) -> Audience:
+    picked = chosen.rows
     by_reason: dict[str, int] = {}
-    for reason in reasons:
+    for reason in chosen.reasons:
         by_reason[str(reason)] = by_reason.get(str(reason), 0) + 1
     return Audience(
         client_ids=np.array([r[0] for r in picked], dtype=np.int64),
         author_ids=np.array([r[1] for r in picked], dtype=np.int64),
         tiers=[str(r[2]) for r in picked],
-        reasons=reasons,
+        reasons=chosen.reasons,
         home_boutiques=np.array([r[4] for r in picked], dtype=np.int64),
         sizes=[r[5] if isinstance(r[5], dict) else {} for r in picked],
         avoided=[list(r[6] or []) for r in picked],
@@ -239,12 +271,23 @@ def find_audience(*, now: dt.datetime, client_ids: list[int] | None = None) -> A
             for r in picked
         ],
         salutations=[r[13] or "" for r in picked],
-        occasions=chosen_occasions,
-        request_ids=np.array(requests_out, dtype=np.int64),
-        budgets=np.array(budgets, dtype=np.float64),
-        booked=n_booked,
-        not_allowed=n_booked - n_allowed,
-        already_open=n_allowed - len(rows),
-        up_to_date=up_to_date,
+        occasions=chosen.occasions,
+        request_ids=np.array(chosen.request_ids, dtype=np.int64),
+        budgets=np.array(chosen.budgets, dtype=np.float64),
+        up_to_date=chosen.up_to_date,
         by_reason=by_reason,
     )
+
+
+def find_audience(*, now: dt.datetime, client_ids: list[int] | None = None) -> Audience:
+    """Everyone who needs a draft now; ``client_ids`` asks for those clients by hand."""
+    every = _booked_rows(client_ids)
+    tiers = set(draftable_tiers())
+    allowed = [r for r in every if r[TIER] in tiers]
+    rows = [r for r in allowed if not r[HAS_OPEN]]
+    unanswered = _unanswered(timezone.localdate(now), client_ids)
+    audience = _audience(_choose(rows, unanswered, now=now, by_hand=client_ids is not None))
+    audience.booked = len(every)
+    audience.not_allowed = len(every) - len(allowed)
+    audience.already_open = len(allowed) - len(rows)
+    return audience

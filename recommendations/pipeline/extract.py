@@ -7,7 +7,7 @@ allows that data kind for the purpose at hand (``policy.client_ids_allowing``, a
 evaluated by the database) and never erased clients, so data the policy forbids never
 leaves the database. Rows come back as numpy arrays: on PostgreSQL through a binary
 ``COPY ... TO STDOUT`` parsed with a fixed-width dtype (no Python object per row),
-elsewhere through a plain cursor.
+elsewhere through a plain cursor (pipeline.rows).
 
 Why these weights (see docs/recommendations.md for the long version):
 
@@ -26,7 +26,6 @@ implicit's own treatment of negatives only lowers preference towards 0, it canno
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -54,6 +53,7 @@ from clients.models import Interaction, InteractionKind, OrderLine, OrderStatus,
 from consent import policy
 from consent.policy import DataKind, Purpose
 from recommendations.models import ReviewAction, ReviewEvent
+from recommendations.pipeline.rows import read_rows
 from recommendations.privacy import erased_client_ids
 
 
@@ -111,10 +111,6 @@ REVIEW_SIGNALS: dict[str, str] = {
 }
 REVIEW_REASONS_IGNORED = ("out_of_stock",)
 DEDUPLICATED = frozenset({"save", "stylist_added", "stylist_kept", "stylist_removed"})
-
-
-def signals_of_kind(kind: DataKind) -> list[str]:
-    return [s.name for s in SIGNALS if s.kind == kind]
 
 
 @dataclass(frozen=True)
@@ -197,6 +193,91 @@ def _shape(
     )
 
 
+def _order_queries(allowed: AllowedLookup) -> dict[str, QuerySet]:
+    """Completed order lines are purchases; returned ones are filters."""
+    lines = OrderLine.objects.all()
+    return {
+        "orders": _shape(
+            lines.filter(
+                order__status=OrderStatus.COMPLETED,
+                order__client_id__in=allowed(DataKind.PURCHASES),
+            ),
+            client="order__client_id",
+            product="product_id",
+            when="order__placed_at",
+            code=Value(CODE["purchase"]),
+        ),
+        "returns": _shape(
+            lines.filter(
+                order__status=OrderStatus.RETURNED,
+                order__client_id__in=allowed(DataKind.PURCHASES),
+            ),
+            client="order__client_id",
+            product="product_id",
+            when="order__placed_at",
+            code=Value(CODE["returned"]),
+        ),
+    }
+
+
+def _interaction_query(allowed: AllowedLookup) -> QuerySet:
+    """One scan of the interactions table: each kind of interaction with its own consent."""
+    by_kind: dict[DataKind, dict[str, str]] = {}
+    for interaction_kind, name in INTERACTION_SIGNALS.items():
+        by_kind.setdefault(SIGNALS[CODE[name]].kind, {})[interaction_kind] = name
+    consented = Q()
+    for kind, mapping in by_kind.items():
+        consented |= Q(kind__in=list(mapping), client_id__in=allowed(kind))
+    return _shape(
+        Interaction.objects.filter(consented),
+        client="client_id",
+        product="product_id",
+        when="occurred_at",
+        code=_code_case("kind", INTERACTION_SIGNALS),
+    )
+
+
+def _wishlist_query(allowed: AllowedLookup) -> QuerySet:
+    return _shape(
+        WishlistItem.objects.filter(client_id__in=allowed(SIGNALS[CODE["save"]].kind)),
+        client="client_id",
+        product="product_id",
+        when="added_at",
+        code=Value(CODE["save"]),
+    )
+
+
+def _review_queries(allowed: AllowedLookup) -> dict[str, QuerySet]:
+    """Stylist decisions, and the pieces a swap replaced."""
+    review_kind = SIGNALS[CODE["stylist_kept"]].kind
+    decisions = _shape(
+        ReviewEvent.objects.filter(
+            action__in=list(REVIEW_SIGNALS),
+            product_id__isnull=False,
+            lookbook__client_id__in=allowed(review_kind),
+        ).exclude(action=ReviewAction.REMOVE, reason__in=REVIEW_REASONS_IGNORED),
+        client="lookbook__client_id",
+        product="product_id",
+        when="created_at",
+        code=_code_case("action", REVIEW_SIGNALS),
+    )
+    # A swap keeps the replaced piece as removed (ReviewEvent.payload["replaced_product"]);
+    # like a removal it filters the piece when the stylist gave a reason about taste.
+    swapped_out = _shape(
+        ReviewEvent.objects.filter(
+            action=ReviewAction.SWAP,
+            reason__gt="",
+            payload__has_key="replaced_product",
+            lookbook__client_id__in=allowed(review_kind),
+        ).exclude(reason__in=REVIEW_REASONS_IGNORED),
+        client="lookbook__client_id",
+        product=Cast(KeyTextTransform("replaced_product", "payload"), BigIntegerField()),
+        when="created_at",
+        code=Value(CODE["stylist_removed"]),
+    )
+    return {"reviews": decisions, "reviews:swapped_out": swapped_out}
+
+
 def source_queries(
     purpose: Purpose,
     client_ids: list[int] | None = None,
@@ -207,154 +288,15 @@ def source_queries(
     ``client_ids`` narrows every query to a few clients (drafting by hand).
     """
 
-    def _allowed(kind: DataKind, purpose: Purpose, client_ids: list[int] | None) -> Any:
+    def allowed_for(kind: DataKind) -> Any:
         return allowed(kind) if allowed is not None else allowed_clients(kind, purpose, client_ids)
 
-    queries: dict[str, QuerySet] = {}
-    lines = OrderLine.objects.all()
-    queries["orders"] = _shape(
-        lines.filter(
-            order__status=OrderStatus.COMPLETED,
-            order__client_id__in=_allowed(DataKind.PURCHASES, purpose, client_ids),
-        ),
-        client="order__client_id",
-        product="product_id",
-        when="order__placed_at",
-        code=Value(CODE["purchase"]),
-    )
-    queries["returns"] = _shape(
-        lines.filter(
-            order__status=OrderStatus.RETURNED,
-            order__client_id__in=_allowed(DataKind.PURCHASES, purpose, client_ids),
-        ),
-        client="order__client_id",
-        product="product_id",
-        when="order__placed_at",
-        code=Value(CODE["returned"]),
-    )
-    # One scan of the interactions table: each kind of interaction with its own consent.
-    by_kind: dict[DataKind, dict[str, str]] = {}
-    for interaction_kind, name in INTERACTION_SIGNALS.items():
-        by_kind.setdefault(SIGNALS[CODE[name]].kind, {})[interaction_kind] = name
-    consented = Q()
-    for kind, mapping in by_kind.items():
-        consented |= Q(kind__in=list(mapping), client_id__in=_allowed(kind, purpose, client_ids))
-    queries["interactions"] = _shape(
-        Interaction.objects.filter(consented),
-        client="client_id",
-        product="product_id",
-        when="occurred_at",
-        code=_code_case("kind", INTERACTION_SIGNALS),
-    )
-    queries["wishlist"] = _shape(
-        WishlistItem.objects.filter(
-            client_id__in=_allowed(SIGNALS[CODE["save"]].kind, purpose, client_ids)
-        ),
-        client="client_id",
-        product="product_id",
-        when="added_at",
-        code=Value(CODE["save"]),
-    )
-    review_kind = SIGNALS[CODE["stylist_kept"]].kind
-    queries["reviews"] = _shape(
-        ReviewEvent.objects.filter(
-            action__in=list(REVIEW_SIGNALS),
-            product_id__isnull=False,
-            lookbook__client_id__in=_allowed(review_kind, purpose, client_ids),
-        ).exclude(action=ReviewAction.REMOVE, reason__in=REVIEW_REASONS_IGNORED),
-        client="lookbook__client_id",
-        product="product_id",
-        when="created_at",
-        code=_code_case("action", REVIEW_SIGNALS),
-    )
-    # A swap keeps the replaced piece as removed (ReviewEvent.payload["replaced_product"]);
-    # like a removal it filters the piece when the stylist gave a reason about taste.
-    queries["reviews:swapped_out"] = _shape(
-        ReviewEvent.objects.filter(
-            action=ReviewAction.SWAP,
-            reason__gt="",
-            payload__has_key="replaced_product",
-            lookbook__client_id__in=_allowed(review_kind, purpose, client_ids),
-        ).exclude(reason__in=REVIEW_REASONS_IGNORED),
-        client="lookbook__client_id",
-        product=Cast(KeyTextTransform("replaced_product", "payload"), BigIntegerField()),
-        when="created_at",
-        code=Value(CODE["stylist_removed"]),
-    )
-    return queries
-
-
-# --- Reading rows as arrays -----------------------------------------------------------
-
-_BINARY_ROW = np.dtype(
-    [
-        ("n", ">i2"),
-        ("l1", ">i4"),
-        ("client", ">i8"),
-        ("l2", ">i4"),
-        ("product", ">i8"),
-        ("l3", ">i4"),
-        ("ts", ">i8"),
-        ("l4", ">i4"),
-        ("code", ">i2"),
-    ]
-)
-_BINARY_HEADER = 19  # signature (11) + flags (4) + header extension length (4, zero)
-_BINARY_TRAILER = 2
-
-
-def _epoch_sql(column: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"EXTRACT(EPOCH FROM {column})::bigint"
-    return f"CAST(strftime('%%s', {column}) AS INTEGER)"
-
-
-def _wrapped(qs: QuerySet) -> tuple[str, tuple[object, ...]]:
-    sql, params = qs.query.sql_with_params()
-    if connection.vendor == "postgresql":
-        select = (
-            f"SELECT s.sig_c::bigint, s.sig_p::bigint, {_epoch_sql('s.sig_t')}, s.sig_k::smallint"
-        )
-    else:
-        select = f"SELECT s.sig_c, s.sig_p, {_epoch_sql('s.sig_t')}, s.sig_k"
-    return f"{select} FROM ({sql}) s", tuple(params)
-
-
-def _empty() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    return (
-        np.empty(0, np.int64),
-        np.empty(0, np.int64),
-        np.empty(0, np.int64),
-        np.empty(0, np.int8),
-    )
-
-
-def read_rows(qs: QuerySet) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(client, product, ts, code) arrays for a query shaped by :func:`_shape`."""
-    sql, params = _wrapped(qs)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            buffer = bytearray()
-            raw = cursor.cursor  # psycopg's own cursor: Django's debug wrapper drops params
-            with raw.copy(f"COPY ({sql}) TO STDOUT (FORMAT binary)", params) as copy:
-                for chunk in copy:
-                    buffer += chunk
-            body = memoryview(buffer)[_BINARY_HEADER : len(buffer) - _BINARY_TRAILER]
-            if len(body) == 0:
-                return _empty()
-            rows = np.frombuffer(body, dtype=_BINARY_ROW)
-            return (
-                rows["client"].astype(np.int64),
-                rows["product"].astype(np.int64),
-                rows["ts"].astype(np.int64),
-                rows["code"].astype(np.int8),
-            )
-        cursor.execute(sql, list(params))  # type: ignore[arg-type]
-        fetched = cursor.fetchall()
-    if not fetched:
-        return _empty()
-    array = np.asarray(fetched, dtype=np.int64)
-    return array[:, 0], array[:, 1], array[:, 2], array[:, 3].astype(np.int8)
+    return {
+        **_order_queries(allowed_for),
+        "interactions": _interaction_query(allowed_for),
+        "wishlist": _wishlist_query(allowed_for),
+        **_review_queries(allowed_for),
+    }
 
 
 def _latest_per_pair(
@@ -439,7 +381,3 @@ def extract_signals(
         read_seconds=time.perf_counter() - started,
         sources=sources,
     )
-
-
-def unix(moment: dt.datetime) -> int:
-    return int(moment.timestamp())

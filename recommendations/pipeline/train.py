@@ -1,4 +1,4 @@
-"""Training: the matrix, when to tune, the one nightly fit, hold-out scoring and model artifacts.
+"""Training: the matrix, when to tune, the one nightly fit, judging it and whether to promote it.
 
 The nightly protocol (one full ALS fit per night):
 
@@ -21,6 +21,10 @@ pre-cutoff data, never the hold-out window) when they are due: no tuned paramete
 a week since the last tuning, or the data grew by half. Otherwise the active model's
 parameters are reused. Tuning fits ~44 models, so it runs on a sample of clients capped
 at ``TUNE_MAX_EVENTS`` events.
+
+Scoring (fold-in, top-k, hold-out metrics) is in ``pipeline.scoring``, artifacts in
+``pipeline.artifacts``; the names callers used to import from here are re-exported
+(``from ... import X as X``).
 """
 
 from __future__ import annotations
@@ -29,23 +33,29 @@ import datetime as dt
 import logging
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from django.conf import settings
-from implicit.cpu import _als
-from implicit.cpu.topk import topk
-from threadpoolctl import threadpool_limits
 
-from recommendations.ml.als import ALSModel, ALSParams, fit_als, load_model, save_model
-from recommendations.ml.baselines import recommend_popular
-from recommendations.ml.matrix import Interactions, confidence, encode
-from recommendations.ml.metrics import ranking_metrics
+from recommendations.ml.als import ALSModel, ALSParams, fit_als
+from recommendations.ml.matrix import Interactions, interaction_matrix
 from recommendations.ml.splits import Split, temporal_split
 from recommendations.ml.tuning import tune_als
+from recommendations.pipeline.artifacts import ArtifactError as ArtifactError
+from recommendations.pipeline.artifacts import LoadedModel
+from recommendations.pipeline.artifacts import load_artifact as load_artifact
+from recommendations.pipeline.artifacts import save_artifact as save_artifact
 from recommendations.pipeline.extract import CODE, IS_POSITIVE, WEIGHTS, SignalSet
+from recommendations.pipeline.scoring import (
+    Scorable,
+    eval_users,
+    popularity_on_split,
+    score_on_split,
+)
+from recommendations.pipeline.scoring import fold_in as fold_in
+from recommendations.pipeline.scoring import scaled_item_factors as scaled_item_factors
+from recommendations.pipeline.scoring import top_items as top_items
 
 logger = logging.getLogger(__name__)
 
@@ -63,11 +73,6 @@ TUNE_MAX_EVENTS = 300_000
 TRUTH_MIN_WEIGHT = float(WEIGHTS[CODE["cart"]])
 # Stage-1 grid for tuning; None uses the library's (ml.tuning.COARSE_*). Tests shrink it.
 TUNING_COARSE: list[ALSParams] | None = None
-SCORE_FLOOR = -1e30  # implicit's topk marks filtered slots with -FLT_MAX
-
-
-class ArtifactError(Exception):
-    """A model artifact is missing, unreadable or fails its checksum."""
 
 
 # --- Events and matrices ---------------------------------------------------------------
@@ -149,138 +154,7 @@ def tune(events: Interactions, *, k: int, seed: int = SEED) -> tuple[ALSParams, 
     return result.best, info
 
 
-# --- Scoring on the hold-out window ------------------------------------------------------
-
-
-def fold_in(
-    model: ALSModel,
-    rows: sp.csr_matrix,
-    *,
-    start: np.ndarray | None = None,
-    cg_steps: int = 3,
-) -> np.ndarray:
-    """Client vectors from confidence rows (in the model's item space): one half-step.
-
-    Without ``start`` the least-squares problem is solved exactly (Cholesky, implicit's
-    ``recalculate_user``). With ``start`` (the vectors the clients had at training time)
-    a few conjugate-gradient steps move them to the solution for their current rows, as
-    implicit's own fit does between iterations: far cheaper for tens of thousands of
-    clients, and the same answer to within the fit's own tolerance.
-    """
-    rows = sp.csr_matrix(rows, dtype=np.float32)
-    if rows.shape[0] == 0:
-        return np.zeros((0, model.params.factors), dtype=np.float32)
-    with threadpool_limits(1, "blas"):
-        if start is None:
-            factors = model.model.recalculate_user(np.arange(rows.shape[0]), rows)
-            return np.asarray(factors, dtype=np.float32)
-        factors = np.ascontiguousarray(start, dtype=np.float32).copy()
-        _als.least_squares_cg(
-            rows,
-            factors,
-            np.ascontiguousarray(model.item_factors, dtype=np.float32),
-            float(model.model.regularization),
-            num_threads=0,
-            cg_steps=cg_steps,
-        )
-    return factors
-
-
-def remap_columns(rows: sp.csr_matrix, codes: np.ndarray, n_columns: int) -> sp.csr_matrix:
-    """Move each column c to codes[c]; columns with code -1 are dropped."""
-    coo = sp.csr_matrix(rows).tocoo()
-    target = codes[coo.col]
-    keep = target >= 0
-    out = sp.csr_matrix(
-        (coo.data[keep], (coo.row[keep], target[keep])), shape=(rows.shape[0], n_columns)
-    )
-    out.sort_indices()
-    return out
-
-
-def scaled_item_factors(model: ALSModel, extra: np.ndarray | None = None) -> np.ndarray:
-    """Item factors with the popularity penalty folded in (score = u . (s_i v_i))."""
-    factors = model.item_factors
-    scale = model.item_scale()
-    if scale is not None:
-        factors = factors * scale[:, None]
-    if extra is not None and len(extra):
-        factors = np.vstack([factors, extra])
-    return np.ascontiguousarray(factors, dtype=np.float32)
-
-
-def top_items(
-    item_factors: np.ndarray,
-    user_factors: np.ndarray,
-    k: int,
-    *,
-    exclude: sp.csr_matrix | None = None,
-    filter_items: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """implicit's threaded top-k; filtered or missing slots come back as id -1."""
-    n_items = item_factors.shape[0]
-    k = max(1, min(k, n_items))
-    if len(user_factors) == 0 or n_items == 0:
-        return np.full((len(user_factors), k), -1, np.int64), np.full(
-            (len(user_factors), k), -np.inf, np.float32
-        )
-    with threadpool_limits(1, "blas"):
-        ids, scores = topk(
-            item_factors,
-            np.ascontiguousarray(user_factors, dtype=np.float32),
-            k,
-            filter_query_items=None if exclude is None else sp.csr_matrix(exclude),
-            filter_items=filter_items,
-            num_threads=0,
-        )
-    ids = ids.astype(np.int64)
-    bad = scores <= SCORE_FLOOR
-    ids[bad] = -1
-    scores = np.where(bad, -np.inf, scores).astype(np.float32)
-    return ids, scores
-
-
-@dataclass
-class Scorable:
-    """A model to be judged on a split: its item factors and product ids."""
-
-    model: ALSModel
-    item_ids: np.ndarray
-
-
-def _eval_users(split: Split, *, max_users: int, seed: int) -> np.ndarray:
-    users = split.eval_users
-    if len(users) > max_users:
-        rng = np.random.default_rng(seed)
-        users = np.sort(rng.choice(users, size=max_users, replace=False))
-    return users
-
-
-def score_on_split(
-    split: Split, scorable: Scorable, users: np.ndarray, *, k: int
-) -> dict[str, float]:
-    """nDCG/precision/recall/MAP/coverage@k of a model on the split's hold-out truth."""
-    train = split.train.csr
-    conf = confidence(
-        train, scheme=scorable.model.params.weighting, alpha=scorable.model.params.alpha
-    )
-    codes, _ = encode(split.train.item_ids, scorable.item_ids)
-    n_model = len(scorable.item_ids)
-    rows = remap_columns(conf[users], codes, n_model)
-    user_factors = fold_in(scorable.model, rows)
-    ids, _ = top_items(scaled_item_factors(scorable.model), user_factors, k, exclude=rows)
-    back = np.full(n_model, -1, dtype=np.int64)
-    known = codes >= 0
-    back[codes[known]] = np.flatnonzero(known)
-    mapped = np.where(ids >= 0, back[np.maximum(ids, 0)], -1)
-    metrics = ranking_metrics(mapped, split.test, k=k, users=users, n_items=train.shape[1])
-    return {**metrics.as_dict(), "clients": int(metrics.users)}
-
-
-def popularity_on_split(split: Split, users: np.ndarray, *, k: int) -> dict[str, float]:
-    ids, _ = recommend_popular(split.train.csr, users, n=k)
-    metrics = ranking_metrics(ids, split.test, k=k, users=users, n_items=split.train.shape[1])
-    return {**metrics.as_dict(), "clients": int(metrics.users)}
+# --- Judging and promotion ----------------------------------------------------------------
 
 
 def should_promote(
@@ -319,6 +193,145 @@ class TrainingOutcome:
     fit_seconds: float = 0.0
 
 
+@dataclass(frozen=True)
+class TrainingData:
+    """What tonight's model is fitted on, and the hold-out split it is judged on."""
+
+    events: Interactions  # every consented positive event
+    cutoff: int  # start of the hold-out window (unix seconds)
+    cutoff_rule: str
+    split: Split | None  # None when every event is recent: train on all, judge nothing
+    matrix: sp.csr_matrix  # the training matrix: pre-cutoff events, or all of them
+    user_ids: np.ndarray
+    item_ids: np.ndarray
+    pre_cutoff: Interactions  # the events tuning may look at
+
+
+def training_data(signals: SignalSet, *, now: dt.datetime) -> TrainingData:
+    events = positive_events(signals)
+    if len(events) == 0:
+        raise ValueError("no consented positive signal to train on")
+    cutoff, cutoff_rule = holdout_cutoff(events.timestamps, now=now)
+    split = holdout_split(events, cutoff)
+    if split is None:  # every event is recent: train on all of it, judge nothing
+        everything = interaction_matrix(events)
+        return TrainingData(
+            events=events,
+            cutoff=cutoff,
+            cutoff_rule=cutoff_rule,
+            split=None,
+            matrix=everything.csr,
+            user_ids=everything.user_ids,
+            item_ids=everything.item_ids,
+            pre_cutoff=events,
+        )
+    return TrainingData(
+        events=events,
+        cutoff=cutoff,
+        cutoff_rule=cutoff_rule,
+        split=split,
+        matrix=split.train.csr,
+        user_ids=split.train.user_ids,
+        item_ids=split.train.item_ids,
+        pre_cutoff=split.train_events,
+    )
+
+
+def choose_params(
+    data: TrainingData,
+    *,
+    now: dt.datetime,
+    k: int,
+    active: LoadedModel | None,
+    params: ALSParams | None,
+    tune_params: bool | None,
+    seed: int,
+) -> tuple[ALSParams, dict[str, Any]]:
+    """Tonight's hyperparameters and the tuning record: given, tuned, reused or default."""
+    if params is not None:
+        return params, {"source": "given"}
+    previous = (active.tuning if active is not None else None) or None
+    due = tuning_due(previous, n_events=len(data.events), now=now)
+    if tune_params is True:
+        due = "requested"
+    elif tune_params is False:
+        due = None
+    if due is not None:
+        tuned, info = tune(data.pre_cutoff, k=k, seed=seed)
+        return tuned, {
+            "source": "tuned",
+            "reason": due,
+            "tuned_at": now.isoformat(),
+            "tuned_on_events": len(data.events),
+            **info,
+        }
+    if active is not None:
+        return active.model.params, {
+            **(previous or {}),
+            "source": "reused",
+            "from_model": active.version_id,
+        }
+    return ALSParams(), {"source": "default"}
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The new model's hold-out metrics, the active one's and most-popular's, and the verdict."""
+
+    metrics: dict[str, Any] | None
+    active_metrics: dict[str, Any] | None
+    baseline: dict[str, Any] | None
+    promote: bool
+    reason: str
+
+
+def judge(
+    data: TrainingData,
+    model: ALSModel,
+    *,
+    k: int,
+    active: LoadedModel | None,
+    has_active: bool,
+    seed: int,
+) -> Judgement:
+    """Score the new and the active model on the same window and clients; apply the rule."""
+    split = data.split
+    metrics = active_metrics = baseline = None
+    if split is not None and len(split.eval_users):
+        users = eval_users(split, max_users=EVAL_CLIENTS, seed=seed)
+        metrics = score_on_split(split, Scorable(model, data.item_ids), users, k=k)
+        baseline = popularity_on_split(split, users, k=k)
+        if active is not None:
+            try:
+                active_metrics = score_on_split(
+                    split, Scorable(active.model, active.item_ids), users, k=k
+                )
+            except Exception:  # a broken artifact must not block a healthy new model
+                logger.exception("could not score the active model %s", active.version_id)
+                active_metrics = None
+    if has_active and active is None:
+        promote, reason = True, "the active model's artifact could not be loaded"
+    else:
+        promote, reason = should_promote(metrics, active_metrics, has_active=has_active)
+    return Judgement(metrics, active_metrics, baseline, promote, reason)
+
+
+def _counts(signals: SignalSet, data: TrainingData) -> dict[str, Any]:
+    events, matrix = data.events, data.matrix
+    return {
+        **signals.counts(),
+        "positive_events": len(events),
+        "clients": len(np.unique(events.user_ids)),
+        "products": len(np.unique(events.item_ids)),
+        "train_clients": int(matrix.shape[0]),
+        "train_products": int(matrix.shape[1]),
+        "train_nnz": int(matrix.nnz),
+        "holdout_cutoff": dt.datetime.fromtimestamp(data.cutoff, tz=dt.UTC).isoformat(),
+        "holdout_rule": data.cutoff_rule,
+        "holdout": dict(data.split.info) if data.split is not None else {},
+    }
+
+
 def run_training(
     signals: SignalSet,
     *,
@@ -333,175 +346,36 @@ def run_training(
     """Fit tonight's model and judge it against the active one (no database access)."""
     stages: dict[str, float] = {}
     t = time.perf_counter()
-    events = positive_events(signals)
-    if len(events) == 0:
-        raise ValueError("no consented positive signal to train on")
-    cutoff, cutoff_rule = holdout_cutoff(events.timestamps, now=now)
-    split = holdout_split(events, cutoff)
-    if split is None:  # every event is recent: train on all of it, judge nothing
-        from recommendations.ml.matrix import interaction_matrix
-
-        matrix = interaction_matrix(events)
-        train_csr, user_ids, item_ids = matrix.csr, matrix.user_ids, matrix.item_ids
-        pre_cutoff = events
-    else:
-        train_csr = split.train.csr
-        user_ids, item_ids = split.train.user_ids, split.train.item_ids
-        pre_cutoff = split.train_events
+    data = training_data(signals, now=now)
     stages["matrix"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    previous = (active.tuning if active is not None else None) or None
-    if params is not None:
-        tuning: dict[str, Any] = {"source": "given"}
-    else:
-        due = tuning_due(previous, n_events=len(events), now=now)
-        if tune_params is True:
-            due = "requested"
-        elif tune_params is False:
-            due = None
-        if due is not None:
-            params, info = tune(pre_cutoff, k=k, seed=seed)
-            tuning = {
-                "source": "tuned",
-                "reason": due,
-                "tuned_at": now.isoformat(),
-                "tuned_on_events": len(events),
-                **info,
-            }
-        elif active is not None:
-            params = active.model.params
-            tuning = {**(previous or {}), "source": "reused", "from_model": active.version_id}
-        else:
-            params = ALSParams()
-            tuning = {"source": "default"}
+    params, tuning = choose_params(
+        data, now=now, k=k, active=active, params=params, tune_params=tune_params, seed=seed
+    )
     stages["tuning"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    model = fit_als(train_csr, params=params, random_state=seed)
+    model = fit_als(data.matrix, params=params, random_state=seed)
     fit_seconds = time.perf_counter() - t
     stages["fit"] = fit_seconds
 
     t = time.perf_counter()
-    metrics = active_metrics = baseline = None
-    if split is not None and len(split.eval_users):
-        users = _eval_users(split, max_users=EVAL_CLIENTS, seed=seed)
-        metrics = score_on_split(split, Scorable(model, item_ids), users, k=k)
-        baseline = popularity_on_split(split, users, k=k)
-        if active is not None:
-            try:
-                active_metrics = score_on_split(
-                    split, Scorable(active.model, active.item_ids), users, k=k
-                )
-            except Exception:  # a broken artifact must not block a healthy new model
-                logger.exception("could not score the active model %s", active.version_id)
-                active_metrics = None
-    if has_active and active is None:
-        promote, reason = True, "the active model's artifact could not be loaded"
-    else:
-        promote, reason = should_promote(metrics, active_metrics, has_active=has_active)
+    judgement = judge(data, model, k=k, active=active, has_active=has_active, seed=seed)
     stages["evaluate"] = time.perf_counter() - t
 
-    counts = {
-        **signals.counts(),
-        "positive_events": len(events),
-        "clients": len(np.unique(events.user_ids)),
-        "products": len(np.unique(events.item_ids)),
-        "train_clients": int(train_csr.shape[0]),
-        "train_products": int(train_csr.shape[1]),
-        "train_nnz": int(train_csr.nnz),
-        "holdout_cutoff": dt.datetime.fromtimestamp(cutoff, tz=dt.UTC).isoformat(),
-        "holdout_rule": cutoff_rule,
-        "holdout": dict(split.info) if split is not None else {},
-    }
     return TrainingOutcome(
         model=model,
-        user_ids=np.asarray(user_ids, dtype=np.int64),
-        item_ids=np.asarray(item_ids, dtype=np.int64),
+        user_ids=np.asarray(data.user_ids, dtype=np.int64),
+        item_ids=np.asarray(data.item_ids, dtype=np.int64),
         params=params,
-        metrics=metrics,
-        active_metrics=active_metrics,
-        baseline=baseline,
-        counts=counts,
+        metrics=judgement.metrics,
+        active_metrics=judgement.active_metrics,
+        baseline=judgement.baseline,
+        counts=_counts(signals, data),
         tuning=tuning,
-        promote=promote,
-        promote_reason=reason,
+        promote=judgement.promote,
+        promote_reason=judgement.reason,
         stages=stages,
         fit_seconds=fit_seconds,
-    )
-
-
-# --- Artifacts ----------------------------------------------------------------------------
-
-
-@dataclass
-class LoadedModel:
-    """A model read back from its artifact, with the ids that map its rows and columns."""
-
-    version_id: int
-    model: ALSModel
-    user_ids: np.ndarray  # int64 client pk per row; -1 where erasure blanked the id
-    item_ids: np.ndarray  # int64 product pk per column
-    tuning: dict[str, Any] = field(default_factory=dict)
-
-
-def artifact_dir() -> Path:
-    return Path(settings.MODEL_ARTIFACT_DIR)
-
-
-def artifact_file(artifact_path: str) -> Path:
-    path = Path(artifact_path)
-    if not path.is_absolute():
-        path = artifact_dir() / path
-    return path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
-
-
-def save_artifact(
-    outcome: TrainingOutcome, *, version_id: int, extra: dict[str, Any] | None = None
-) -> tuple[str, str]:
-    """Write ``model-<id>.npz`` + ``model-<id>.json``; returns (relative path, sha256).
-
-    The JSON sidecar's ``metadata.user_ids`` lists the client pk (as a string) of every
-    row of ``user_factors``, and ``metadata.item_ids`` the product pk of every row of
-    ``item_factors``: recommendations.privacy.erase_client_factors finds a client's row
-    there, zeroes it and blanks the id, and updates ModelVersion.artifact_sha256.
-    """
-    name = f"model-{version_id}.npz"
-    checksum = save_model(
-        outcome.model,
-        artifact_dir() / name,
-        metadata={
-            "model_version": version_id,
-            "user_ids": [str(int(u)) for u in outcome.user_ids],
-            "item_ids": [int(i) for i in outcome.item_ids],
-            "tuning": outcome.tuning,
-            **(extra or {}),
-        },
-    )
-    return name, checksum
-
-
-def load_artifact(*, version_id: int, artifact_path: str, sha256: str) -> LoadedModel:
-    """Read a model back, refusing it unless its sha256 matches the one recorded."""
-    if not artifact_path or not sha256:
-        raise ArtifactError(f"model {version_id} has no artifact or no recorded checksum")
-    path = artifact_file(artifact_path)
-    if not path.exists():
-        raise ArtifactError(f"model {version_id}: {path.name} is missing")
-    try:
-        model, meta = load_model(path, expected_sha256=sha256)
-    except (ValueError, OSError, KeyError) as exc:
-        raise ArtifactError(f"model {version_id}: {exc}") from exc
-    user_ids = np.array(
-        [int(u) if str(u).strip() else -1 for u in meta.get("user_ids", [])], dtype=np.int64
-    )
-    item_ids = np.array([int(i) for i in meta.get("item_ids", [])], dtype=np.int64)
-    if len(item_ids) != model.item_factors.shape[0]:
-        raise ArtifactError(f"model {version_id}: item ids do not match the factors")
-    return LoadedModel(
-        version_id=version_id,
-        model=model,
-        user_ids=user_ids,
-        item_ids=item_ids,
-        tuning=dict(meta.get("tuning") or {}),
     )

@@ -14,6 +14,8 @@ import datetime as dt
 import gc
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -23,11 +25,12 @@ from threadpoolctl import threadpool_limits
 
 from consent.policy import Purpose
 from recommendations.models import ModelVersion
-from recommendations.pipeline.audience import find_audience
+from recommendations.pipeline.artifacts import LoadedModel
+from recommendations.pipeline.audience import Audience, find_audience
 from recommendations.pipeline.catalogue import load_catalogue, load_stock
 from recommendations.pipeline.draft import Drafter, DraftSettings
 from recommendations.pipeline.extract import extract_signals
-from recommendations.pipeline.write import DraftWriter
+from recommendations.pipeline.write import DraftWriter, WriteResult
 from recommendations.services.training import load_model_version
 
 logger = logging.getLogger(__name__)
@@ -58,6 +61,77 @@ class DraftReport:
         return asdict(self)
 
 
+@contextmanager
+def _stage(stages: dict[str, float], name: str) -> Iterator[None]:
+    """Record how long the block took as ``stages[name]``."""
+    started = time.perf_counter()
+    yield
+    stages[name] = time.perf_counter() - started
+
+
+def _count_audience(report: DraftReport, audience: Audience) -> None:
+    report.booked = audience.booked
+    report.not_allowed_by_consent = audience.not_allowed
+    report.already_in_review = audience.already_open
+    report.up_to_date = audience.up_to_date
+    report.needing = len(audience)
+    report.by_reason = dict(audience.by_reason)
+
+
+def _prepare(
+    audience: Audience,
+    model: LoadedModel,
+    *,
+    client_ids: list[int] | None,
+    draft_settings: DraftSettings | None,
+    stages: dict[str, float],
+) -> Drafter:
+    """Read her signals and the catalogue, and prepare every drafting stage as arrays."""
+    with _stage(stages, "extract"):
+        signals = extract_signals(
+            purpose=Purpose.PERSONALISATION,
+            client_ids=[int(c) for c in audience.client_ids] if client_ids is not None else None,
+        )
+    with _stage(stages, "catalogue"):
+        catalogue = load_catalogue(with_descriptions=True)
+        stock = load_stock(catalogue)
+    with _stage(stages, "prepare"):
+        size = int(settings.LOOKBOOK_DRAFT_SIZE)
+        draft_settings = draft_settings or DraftSettings(size=size, alternates=size)
+        drafter = Drafter(audience, model, signals, catalogue, stock, settings=draft_settings)
+        del signals
+    return drafter
+
+
+def _plan_and_write(drafter: Drafter, writer: DraftWriter, report: DraftReport) -> WriteResult:
+    """Plan batch after batch while the writer stores the previous one."""
+    # Planning creates millions of short-lived objects and no reference cycles: the
+    # cyclic garbage collector would only rescan the caches, again and again.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        try:
+            # One BLAS thread while planning: the other core belongs to the database,
+            # which is writing the previous batch meanwhile.
+            with threadpool_limits(1, "blas"):
+                for plans in drafter.batches():
+                    writer.submit(plans)
+                    report.cold_start += sum(1 for p in plans if p.cold)
+        except BaseException:
+            writer.close(raise_errors=False)  # stop the writer thread, keep our error
+            raise
+        return writer.close()
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _finish(report: DraftReport, stages: dict[str, float], started: float) -> DraftReport:
+    report.stages = {name: round(value, 3) for name, value in stages.items()}
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
 def lookbooks_draft(
     *,
     client_ids: list[int] | None = None,
@@ -79,64 +153,20 @@ def lookbooks_draft(
     report.model_version = version.pk
     stages = report.stages
 
-    t = time.perf_counter()
-    model = load_model_version(version)  # refuses an artifact whose checksum changed
-    stages["load_model"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    audience = find_audience(now=now, client_ids=client_ids)
-    stages["audience"] = time.perf_counter() - t
-    report.booked = audience.booked
-    report.not_allowed_by_consent = audience.not_allowed
-    report.already_in_review = audience.already_open
-    report.up_to_date = audience.up_to_date
-    report.needing = len(audience)
-    report.by_reason = dict(audience.by_reason)
+    with _stage(stages, "load_model"):
+        model = load_model_version(version)  # refuses an artifact whose checksum changed
+    with _stage(stages, "audience"):
+        audience = find_audience(now=now, client_ids=client_ids)
+    _count_audience(report, audience)
     if not len(audience):
-        report.stages = {name: round(value, 3) for name, value in stages.items()}
-        report.seconds = round(time.perf_counter() - started, 3)
-        return report
+        return _finish(report, stages, started)
 
-    t = time.perf_counter()
-    signals = extract_signals(
-        purpose=Purpose.PERSONALISATION,
-        client_ids=[int(c) for c in audience.client_ids] if client_ids is not None else None,
+    drafter = _prepare(
+        audience, model, client_ids=client_ids, draft_settings=draft_settings, stages=stages
     )
-    stages["extract"] = time.perf_counter() - t
-    t = time.perf_counter()
-    catalogue = load_catalogue(with_descriptions=True)
-    stock = load_stock(catalogue)
-    stages["catalogue"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    size = int(settings.LOOKBOOK_DRAFT_SIZE)
-    draft_settings = draft_settings or DraftSettings(size=size, alternates=size)
-    drafter = Drafter(audience, model, signals, catalogue, stock, settings=draft_settings)
-    del signals
-    stages["prepare"] = time.perf_counter() - t
-
-    # Planning creates millions of short-lived objects and no reference cycles: the
-    # cyclic garbage collector would only rescan the caches, again and again.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
     writer = DraftWriter(model_version_id=version.pk, now=now)
-    t = time.perf_counter()
-    try:
-        try:
-            # One BLAS thread while planning: the other core belongs to the database,
-            # which is writing the previous batch meanwhile.
-            with threadpool_limits(1, "blas"):
-                for plans in drafter.batches():
-                    writer.submit(plans)
-                    report.cold_start += sum(1 for p in plans if p.cold)
-        except BaseException:
-            writer.close(raise_errors=False)  # stop the writer thread, keep our error
-            raise
-        written = writer.close()
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    stages["plan_and_write"] = time.perf_counter() - t
+    with _stage(stages, "plan_and_write"):
+        written = _plan_and_write(drafter, writer, report)
     stages.update(drafter.stats.stages)
     stages["write_in_background" if writer.threaded else "write"] = writer.seconds
     report.drafted = written.lookbooks
@@ -144,7 +174,6 @@ def lookbooks_draft(
     report.items_written = written.items
     report.too_few_candidates = drafter.stats.too_few
     report.new_products_placed = drafter.stats.new_products_placed
-    report.stages = {name: round(value, 3) for name, value in stages.items()}
-    report.seconds = round(time.perf_counter() - started, 3)
+    _finish(report, stages, started)
     logger.info("drafting: %s", report.as_dict())
     return report

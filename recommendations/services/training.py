@@ -21,14 +21,14 @@ from django.utils import timezone
 from consent.policy import Purpose
 from recommendations.ml.als import ALSParams
 from recommendations.models import ModelStatus, ModelVersion
-from recommendations.pipeline.extract import extract_signals
-from recommendations.pipeline.train import (
+from recommendations.pipeline.artifacts import (
     ArtifactError,
     LoadedModel,
     load_artifact,
-    run_training,
     save_artifact,
 )
+from recommendations.pipeline.extract import extract_signals
+from recommendations.pipeline.train import TrainingOutcome, run_training
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +113,71 @@ def _active() -> tuple[ModelVersion | None, LoadedModel | None]:
         return version, None
 
 
+READY_FIELDS = [
+    "status",
+    "finished_at",
+    "params",
+    "data_counts",
+    "metrics",
+    "baseline_metrics",
+    "training_seconds",
+    "artifact_path",
+    "artifact_sha256",
+    "run_lock",
+    "notes",
+]
+
+
+def _metrics(outcome: TrainingOutcome, active_version: ModelVersion | None) -> dict[str, Any]:
+    """What ModelVersion.metrics records: hold-out scores, the comparison, tuning, timings."""
+    return {
+        "k": settings.LOOKBOOK_DRAFT_SIZE,
+        "holdout": outcome.metrics or {},
+        "compared_with": {
+            "model": active_version.pk if active_version else None,
+            "holdout": outcome.active_metrics,
+        },
+        "promotion": outcome.promote_reason,
+        "tuning": outcome.tuning,
+        "stages": {name: round(s, 3) for name, s in outcome.stages.items()},
+    }
+
+
+@transaction.atomic
+def _record_ready(
+    version: ModelVersion,
+    outcome: TrainingOutcome,
+    *,
+    metrics: dict[str, Any],
+    artifact: tuple[str, str],
+    started: float,
+) -> None:
+    """Mark the run READY with everything it found, release the lock, promote if it won."""
+    version.status = ModelStatus.READY
+    version.finished_at = timezone.now()
+    version.params = {**outcome.params.to_dict(), "random_state": 42}
+    version.data_counts = outcome.counts
+    version.metrics = metrics
+    version.baseline_metrics = {"popularity": outcome.baseline or {}}
+    version.training_seconds = round(time.perf_counter() - started, 3)
+    version.artifact_path, version.artifact_sha256 = artifact
+    version.run_lock = None
+    version.notes = f"Not promoted: {outcome.promote_reason}." if not outcome.promote else ""
+    version.save(update_fields=READY_FIELDS)
+    if outcome.promote:
+        model_promote(model_version=version, reason=outcome.promote_reason)
+
+
+def _record_failure(version: ModelVersion, exc: BaseException, *, started: float) -> None:
+    ModelVersion.objects.filter(pk=version.pk).update(
+        status=ModelStatus.FAILED,
+        run_lock=None,
+        finished_at=timezone.now(),
+        training_seconds=round(time.perf_counter() - started, 3),
+        notes=f"Failed: {type(exc).__name__}: {exc}"[:2000],
+    )
+
+
 def model_train(
     *,
     triggered_by: Any = None,
@@ -140,57 +205,16 @@ def model_train(
             params=params,
             tune_params=tune,
         )
-        artifact_path, checksum = save_artifact(outcome, version_id=version.pk)
+        artifact = save_artifact(outcome, version_id=version.pk)
         outcome.stages["extract"] = signals.read_seconds
-        metrics: dict[str, Any] = {
-            "k": settings.LOOKBOOK_DRAFT_SIZE,
-            "holdout": outcome.metrics or {},
-            "compared_with": {
-                "model": active_version.pk if active_version else None,
-                "holdout": outcome.active_metrics,
-            },
-            "promotion": outcome.promote_reason,
-            "tuning": outcome.tuning,
-            "stages": {name: round(s, 3) for name, s in outcome.stages.items()},
-        }
-        with transaction.atomic():
-            version.status = ModelStatus.READY
-            version.finished_at = timezone.now()
-            version.params = {**outcome.params.to_dict(), "random_state": 42}
-            version.data_counts = outcome.counts
-            version.metrics = metrics
-            version.baseline_metrics = {"popularity": outcome.baseline or {}}
-            version.training_seconds = round(time.perf_counter() - started, 3)
-            version.artifact_path = artifact_path
-            version.artifact_sha256 = checksum
-            version.run_lock = None
-            version.notes = (
-                f"Not promoted: {outcome.promote_reason}." if not outcome.promote else ""
-            )
-            version.save(
-                update_fields=[
-                    "status",
-                    "finished_at",
-                    "params",
-                    "data_counts",
-                    "metrics",
-                    "baseline_metrics",
-                    "training_seconds",
-                    "artifact_path",
-                    "artifact_sha256",
-                    "run_lock",
-                    "notes",
-                ]
-            )
-            if outcome.promote:
-                model_promote(model_version=version, reason=outcome.promote_reason)
+        _record_ready(
+            version,
+            outcome,
+            metrics=_metrics(outcome, active_version),
+            artifact=artifact,
+            started=started,
+        )
         return version
     except BaseException as exc:
-        ModelVersion.objects.filter(pk=version.pk).update(
-            status=ModelStatus.FAILED,
-            run_lock=None,
-            finished_at=timezone.now(),
-            training_seconds=round(time.perf_counter() - started, 3),
-            notes=f"Failed: {type(exc).__name__}: {exc}"[:2000],
-        )
+        _record_failure(version, exc, started=started)
         raise

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
-from clients.models import Client, Occasion
-from clients.selectors import clients_visible_to
+from clients.models import Client
 from stylists.models import (
     Appointment,
     BookAssignment,
@@ -28,19 +25,6 @@ def book_of(stylist: Stylist) -> QuerySet[Client]:
     """The clients currently in the stylist's own book."""
     return Client.objects.filter(
         book_assignments__stylist=stylist, book_assignments__ended_at__isnull=True
-    )
-
-
-def occasions_upcoming_for(user: Any, *, days: int = 30) -> QuerySet[Occasion]:
-    today = timezone.localdate()
-    return (
-        Occasion.objects.filter(
-            client__in=clients_visible_to(user).values("pk"),
-            next_date__gte=today,
-            next_date__lte=today + dt.timedelta(days=days),
-        )
-        .select_related("client")
-        .order_by("next_date", "pk")
     )
 
 

@@ -19,13 +19,18 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from clients.identities import identity_lookup_hash, normalize_identity
 from clients.models import Client, ClientStatus, Identity, IdentityKind, Occasion
-from clients.selectors import clients_visible_to, sees_all_clients, segment_filter, segment_of
-from clients.services import identity_lookup_hash, normalize_identity
+from clients.selectors import (
+    clients_visible_to,
+    occasions_by_id,
+    sees_all_clients,
+    segment_filter,
+    segment_of,
+)
 from consent import policy
 from stylists.models import Role, Stylist
 from stylists.selectors import book_of, current_assignments
-from stylists.selectors.today import occasions_by_id
 
 PAGE_SIZE = 50
 

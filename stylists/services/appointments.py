@@ -145,6 +145,86 @@ def _lock_stylists(stylists: Iterable[Stylist]) -> None:
     list(Stylist.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
 
 
+def _check_booking_request(
+    *,
+    client: Client,
+    stylist: Stylist,
+    kind: str,
+    starts_at: dt.datetime,
+    boutique: Boutique | None,
+    occasion: Occasion | None,
+) -> None:
+    """What the client asked for makes sense on its own (no lock needed)."""
+    if timezone.is_naive(starts_at):
+        raise ValidationError({"starts_at": "Choose one of the times offered."})
+    if kind == AppointmentKind.BOUTIQUE:
+        if boutique is None:
+            raise ValidationError({"boutique": "Choose the boutique where you would like to meet."})
+        if boutique.pk != stylist.boutique_id:
+            raise ValidationError(
+                {"boutique": f"{stylist.first_name} receives clients at {stylist.boutique}."}
+            )
+    if occasion is not None and occasion.client_id != client.pk:
+        raise ValidationError({"occasion": "This occasion is not one of yours."})
+
+
+def _check_slot_free(
+    *, client: Client, stylist: Stylist, kind: str, starts_at: dt.datetime, ends_at: dt.datetime
+) -> ZoneInfo:
+    """The slot is still free for both (under the advisor's lock); the advisor's zone."""
+    if Appointment.objects.filter(
+        stylist=stylist, status__in=ACTIVE_STATUSES, starts_at__lt=ends_at, ends_at__gt=starts_at
+    ).exists():
+        raise ValidationError(
+            {"starts_at": "This time has just been reserved. Please choose another moment."}
+        )
+    if Appointment.objects.filter(
+        client=client, status__in=ACTIVE_STATUSES, starts_at__lt=ends_at, ends_at__gt=starts_at
+    ).exists():
+        raise ValidationError({"starts_at": "You already have an appointment at that time."})
+    zone = stylist_zone(stylist)
+    if zone is None:
+        raise ValidationError(f"{stylist.first_name} does not take appointments.")
+    if starts_at < timezone.now() + BOOKING_MIN_NOTICE:
+        raise ValidationError(
+            {"starts_at": "This time is too soon for us to prepare. Please choose a later one."}
+        )
+    local_day = starts_at.astimezone(zone).date()
+    if starts_at not in appointment_slots(stylist=stylist, day=local_day, kind=kind):
+        raise ValidationError(
+            {
+                "starts_at": f"{stylist.first_name} is not available at that time. "
+                "Please choose one of the times offered."
+            }
+        )
+    return zone
+
+
+def _prepare_follow_up(*, appointment: Appointment, zone: ZoneInfo) -> FollowUp:
+    """The advisor's "Prepare for …" line on the appointment's local day."""
+    what = (
+        "video consultation"
+        if appointment.kind == AppointmentKind.VIDEO
+        else "visit to the boutique"
+    )
+    local_start = appointment.starts_at.astimezone(zone)
+    reason = f"Prepare for {appointment.client.full_name}'s {what} at {local_start:%H:%M}"
+    if appointment.purpose:
+        reason += f": {appointment.purpose}"
+    follow_up = FollowUp(
+        stylist=appointment.stylist,
+        client=appointment.client,
+        kind=FollowUpKind.CUSTOM,
+        due_on=local_start.date(),
+        reason=reason[:280],
+        occasion=appointment.occasion,
+        dedupe_key=_advisor_follow_up_key(appointment),
+    )
+    follow_up.full_clean()
+    follow_up.save()
+    return follow_up
+
+
 @transaction.atomic
 def appointment_book(
     *,
@@ -162,48 +242,20 @@ def appointment_book(
     video appointments are hosted by it and receive a private room name.
     """
     length = duration_of(kind)
-    if timezone.is_naive(starts_at):
-        raise ValidationError({"starts_at": "Choose one of the times offered."})
-    if kind == AppointmentKind.BOUTIQUE:
-        if boutique is None:
-            raise ValidationError({"boutique": "Choose the boutique where you would like to meet."})
-        if boutique.pk != stylist.boutique_id:
-            raise ValidationError(
-                {"boutique": f"{stylist.first_name} receives clients at {stylist.boutique}."}
-            )
-    if occasion is not None and occasion.client_id != client.pk:
-        raise ValidationError({"occasion": "This occasion is not one of yours."})
+    _check_booking_request(
+        client=client,
+        stylist=stylist,
+        kind=kind,
+        starts_at=starts_at,
+        boutique=boutique,
+        occasion=occasion,
+    )
     purpose = " ".join((purpose or "").split())
-
     _lock_stylists([stylist])
     ends_at = starts_at + length
-    if Appointment.objects.filter(
-        stylist=stylist, status__in=ACTIVE_STATUSES, starts_at__lt=ends_at, ends_at__gt=starts_at
-    ).exists():
-        raise ValidationError(
-            {"starts_at": "This time has just been reserved. Please choose another moment."}
-        )
-    if Appointment.objects.filter(
-        client=client, status__in=ACTIVE_STATUSES, starts_at__lt=ends_at, ends_at__gt=starts_at
-    ).exists():
-        raise ValidationError({"starts_at": "You already have an appointment at that time."})
-    zone = stylist_zone(stylist)
-    if zone is None:
-        raise ValidationError(f"{stylist.first_name} does not take appointments.")
-    now = timezone.now()
-    if starts_at < now + BOOKING_MIN_NOTICE:
-        raise ValidationError(
-            {"starts_at": "This time is too soon for us to prepare. Please choose a later one."}
-        )
-    local_day = starts_at.astimezone(zone).date()
-    if starts_at not in appointment_slots(stylist=stylist, day=local_day, kind=kind):
-        raise ValidationError(
-            {
-                "starts_at": f"{stylist.first_name} is not available at that time. "
-                "Please choose one of the times offered."
-            }
-        )
-
+    zone = _check_slot_free(
+        client=client, stylist=stylist, kind=kind, starts_at=starts_at, ends_at=ends_at
+    )
     appointment = Appointment(
         client=client,
         stylist=stylist,
@@ -218,22 +270,7 @@ def appointment_book(
     )
     appointment.full_clean()
     appointment.save()
-    what = "video consultation" if kind == AppointmentKind.VIDEO else "visit to the boutique"
-    local_start = starts_at.astimezone(zone)
-    reason = f"Prepare for {client.full_name}'s {what} at {local_start:%H:%M}"
-    if purpose:
-        reason += f": {purpose}"
-    follow_up = FollowUp(
-        stylist=stylist,
-        client=client,
-        kind=FollowUpKind.CUSTOM,
-        due_on=local_day,
-        reason=reason[:280],
-        occasion=occasion,
-        dedupe_key=_advisor_follow_up_key(appointment),
-    )
-    follow_up.full_clean()
-    follow_up.save()
+    _prepare_follow_up(appointment=appointment, zone=zone)
     return appointment
 
 

@@ -111,10 +111,6 @@ def templates_for_client(client: Client) -> list[OutreachTemplate]:
     return list(chosen.values())
 
 
-def template_for(*, name: str, client: Client) -> OutreachTemplate | None:
-    return next((t for t in templates_for_client(client) if t.name == name), None)
-
-
 def merge_values(
     *,
     client: Client,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -33,8 +33,15 @@ from stylists.models import (
 )
 from stylists.services.books import current_stylist_of
 
-if TYPE_CHECKING:
-    from recommendations.models import Lookbook
+
+class ClientsAnswer(Protocol):
+    """What answers a request: anything prepared for one client (a published Lookbook).
+
+    Recommendations sits above this floor, so the answer is described, not imported.
+    """
+
+    client_id: int
+
 
 MESSAGE_MAX_LENGTH = 2000
 # A second identical request within this window is the same request (a double tap).
@@ -128,7 +135,7 @@ def styling_request_create(
 
 @transaction.atomic
 def styling_request_mark_answered(
-    *, styling_request: StylingRequest, lookbook: Lookbook | None = None
+    *, styling_request: StylingRequest, lookbook: ClientsAnswer | None = None
 ) -> StylingRequest:
     """Mark the request answered (once: answering again changes nothing) and close its follow-up.
 

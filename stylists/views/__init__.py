@@ -5,10 +5,12 @@
 - conversations: messages, one thread, sending, templates
 - appointments: the advisor's appointments and their status
 - team: the manager's team board and book reassignment
+- audit: head office's review of staff access to client records
 - export: the client book as CSV (consent-aware, logged, rate-limited)
 """
 
 from stylists.views.appointments import appointment_status, appointments
+from stylists.views.audit import staff_access_audit
 from stylists.views.book import (
     client_detail,
     client_list,
@@ -55,6 +57,7 @@ __all__ = [
     "occasion_edit_view",
     "preferences_edit_view",
     "sizes_edit_view",
+    "staff_access_audit",
     "team",
     "team_reassign",
     "today",

@@ -24,6 +24,13 @@ from clients.services import client_update_profile, occasion_add, occasion_delet
 from stylists.access import stylist_required
 from stylists.forms import BookFilterForm, NoteForm, OccasionForm, PreferencesForm, SizesForm
 from stylists.models import ClientNote
+from stylists.pages.story import (
+    client_notes,
+    client_occasions,
+    client_preferences,
+    client_sizes,
+    story_page,
+)
 from stylists.selectors.book import (
     PAGE_SIZE,
     SCOPES,
@@ -32,13 +39,6 @@ from stylists.selectors.book import (
     decorate_rows,
     default_scope,
     scopes_for,
-)
-from stylists.selectors.story import (
-    client_notes,
-    client_occasions,
-    client_preferences,
-    client_sizes,
-    story_page,
 )
 from stylists.services import note_add, note_set_pinned
 from stylists.views._common import is_htmx, log_access, partial

@@ -23,7 +23,7 @@ from core.ratelimit import rate_limit
 from stylists.access import stylist_required
 from stylists.forms import ComposeForm, TemplatePickForm
 from stylists.models import OutreachTemplate
-from stylists.selectors.conversations import (
+from stylists.pages.conversations import (
     ComposeOptions,
     attach_last_messages,
     compose_options,

@@ -20,14 +20,14 @@ from django.views.decorators.http import require_GET, require_POST
 from catalog.models import Boutique
 from stylists.access import stylist_required
 from stylists.forms import ReassignForm, UUIDListField
-from stylists.selectors import current_assignments, stylists_of_boutique
-from stylists.selectors.team import (
+from stylists.pages.team import (
     may_see_team,
     reassign_candidates,
     team_board,
     team_boutiques,
     team_totals,
 )
+from stylists.selectors import current_assignments, stylists_of_boutique
 from stylists.services import book_reassign
 
 CANDIDATES_PER_PAGE = 25

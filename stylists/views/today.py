@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from stylists.access import stylist_required
 from stylists.forms import SnoozeForm
 from stylists.models import FollowUp
-from stylists.selectors.today import today_page
+from stylists.pages.today import today_page
 from stylists.services.followups import (
     follow_up_complete,
     follow_up_dismiss,

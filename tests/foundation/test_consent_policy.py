@@ -99,6 +99,28 @@ def test_proactive_needs_personal_tier_even_on_an_allowed_channel():
     assert "service messages only" in decision.reason
 
 
+def test_a_consent_decision_reads_once_and_answers_without_queries(
+    django_assert_num_queries,
+):
+    client = ClientFactory()
+    ConsentRecordFactory(client=client, tier="personal", email=True)
+    with django_assert_num_queries(1):
+        decided = policy.consent_decision(client)
+    with django_assert_num_queries(0):
+        assert decided.client_id == client.pk
+        assert decided.tier == "personal"
+        assert decided.channels == frozenset({"email"})
+        assert decided.may_contact("email", "proactive")
+        assert not decided.may_contact(Channel.SMS, MessageKind.SERVICE)
+        assert decided.may_draft_with_model()
+        assert decided.may_use(DataKind.SIZES, Purpose.PERSONALISATION)
+        # Already decided: handed back as is, and accepted wherever a state is
+        assert policy.consent_decision(decided) is decided
+        assert policy.may_contact(decided, Channel.EMAIL, MessageKind.PROACTIVE)
+    with pytest.raises(AttributeError):
+        decided.state = policy.ConsentState(client_id=client.pk)
+
+
 def test_records_are_append_only():
     record = ConsentRecordFactory()
     record.tier = "bespoke"

@@ -11,9 +11,9 @@ import gzip
 
 import pytest
 
+from clients.identities import identity_lookup_hash, normalize_identity
 from clients.imports.report import ImportReport
 from clients.models import Client, Identity, IdentityKind
-from clients.services import identity_lookup_hash, normalize_identity
 from consent import policy
 from consent.models import ConsentRecord, ConsentSource, ConsentTier
 from stylists.selectors import book_of

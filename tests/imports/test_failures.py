@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError, OperationalError
 
-from clients.imports import writing
+from clients.imports.writers.clients import ClientsImporter
 from clients.models import Client, Identity
 from tests.imports.conftest import counts, rejected, run_import
 
@@ -66,7 +66,7 @@ def test_a_damaged_gzip_file_keeps_the_rows_read_before_the_damage(cast):
 
 
 def test_when_the_database_stops_answering_the_committed_batches_stand(cast, monkeypatch):
-    real_create = writing.ClientsImporter._create
+    real_create = ClientsImporter._create
     calls = {"n": 0}
 
     def flaky(self, items, outcome):
@@ -75,7 +75,7 @@ def test_when_the_database_stops_answering_the_committed_batches_stand(cast, mon
             raise OperationalError("server closed the connection unexpectedly")
         return real_create(self, items, outcome)
 
-    monkeypatch.setattr(writing.ClientsImporter, "_create", flaky)
+    monkeypatch.setattr(ClientsImporter, "_create", flaky)
 
     report = run_import(clients_file(10), batch_rows=3)
 
@@ -89,14 +89,14 @@ def test_when_the_database_stops_answering_the_committed_batches_stand(cast, mon
 def test_a_batch_the_database_refuses_is_saved_again_row_by_row_losing_only_the_culprit(
     cast, monkeypatch
 ):
-    real_create = writing.ClientsImporter._create
+    real_create = ClientsImporter._create
 
     def refuse_row_5(self, items, outcome):
         if any(item.data.last_name == "Row003" for item in items):
             raise IntegrityError("duplicate key value violates unique constraint")
         return real_create(self, items, outcome)
 
-    monkeypatch.setattr(writing.ClientsImporter, "_create", refuse_row_5)
+    monkeypatch.setattr(ClientsImporter, "_create", refuse_row_5)
 
     report = run_import(clients_file(6))
 
@@ -108,14 +108,14 @@ def test_a_batch_the_database_refuses_is_saved_again_row_by_row_losing_only_the_
 
 
 def test_a_parser_bug_costs_one_row_not_the_import(cast, monkeypatch):
-    real_prepare = writing.ClientsImporter.prepare
+    real_prepare = ClientsImporter.prepare
 
     def buggy(self, line, values):
         if line == 3:
             raise KeyError("a bug")
         return real_prepare(self, line, values)
 
-    monkeypatch.setattr(writing.ClientsImporter, "prepare", buggy)
+    monkeypatch.setattr(ClientsImporter, "prepare", buggy)
 
     report = run_import(clients_file(3))
 

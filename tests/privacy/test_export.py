@@ -18,6 +18,7 @@ from django.utils import timezone
 from consent.models import PrivacyRequest, StaffAccessLog
 from consent.services import privacy_export_request, privacy_export_token
 from consent.tasks import build_export, expire_exports
+from core import tasks as core_tasks
 from stylists.services import note_add
 from tests.privacy.conftest import EMAIL, FIRST, PHONE
 
@@ -177,6 +178,22 @@ def test_one_export_at_a_time(story, cast, ready_export, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         again = privacy_export_request(client=story.client, requested_by=story.client.user)
     assert again.pk == ready_export.pk
+
+
+def test_the_build_is_handed_over_by_name_after_the_commit(
+    story, cast, monkeypatch, django_capture_on_commit_callbacks
+):
+    handed_off = []
+    monkeypatch.setattr(
+        core_tasks, "enqueue", lambda name, *args, **kwargs: handed_off.append((name, args))
+    )
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        export = privacy_export_request(client=story.client, requested_by=story.client.user)
+    assert handed_off == []
+    for callback in callbacks:
+        callback()
+    assert handed_off == [("consent.tasks.build_export", (export.pk,))]
+    assert build_export.name == "consent.tasks.build_export"
 
 
 def test_an_export_by_staff_is_in_the_access_log(story, cast, django_capture_on_commit_callbacks):

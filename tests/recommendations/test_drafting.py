@@ -485,10 +485,10 @@ def test_a_new_product_gets_factors_from_its_content_and_can_be_drafted(world, t
         load_stock(catalogue),
         settings=WIDE,
     )
-    column = int(drafter.cand_pos[catalogue.index_of(np.array([pendant.pk]))[0]])
+    column = int(drafter.offer.position[catalogue.index_of(np.array([pendant.pk]))[0]])
 
     assert drafter.stats.new_products_placed == 1
-    assert np.abs(drafter.cand_factors[column]).sum() > 0
+    assert np.abs(drafter.offer.factors[column]).sum() > 0
     drafted = {p.client_id: p for batch in drafter.batches() for p in batch}
     newcomer_pieces = {i.product_id for i in drafted[newcomer.pk].items}
     assert pendant.pk in newcomer_pieces

@@ -11,9 +11,12 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consent.models import ConsentTier
+from core import tasks as core_tasks
 from recommendations.models import (
     ItemSource,
     ItemState,
@@ -48,7 +51,8 @@ from recommendations.services import (
     lookbook_withdraw,
 )
 from recommendations.services.review import STALE_MESSAGE, lookbook_notice
-from stylists.models import Message, StylingRequest, StylingRequestStatus
+from stylists.models import Message, MessageStatus, StylingRequest, StylingRequestStatus
+from stylists.services import message_deliver
 from tests.factories.catalog import ProductFactory, StockLevelFactory, VariantFactory
 from tests.factories.clients import ClientFactory, OccasionFactory
 from tests.factories.consent import ConsentRecordFactory
@@ -619,6 +623,44 @@ def test_a_service_lookbook_tells_her_on_every_chosen_channel(
     assert channels == ["concierge", "email"]
     request.refresh_from_db()
     assert request.status == StylingRequestStatus.ANSWERED
+
+
+def _consent_reads(queries: CaptureQueriesContext) -> int:
+    """How many queries read the consent records table."""
+    return sum('"consent_consentrecord"' in q["sql"] for q in queries.captured_queries)
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_publishing_decides_the_clients_consent_once(
+    cast, draft, by, django_capture_on_commit_callbacks, monkeypatch
+):
+    # Given a draft with pieces for Camille (Personal, e-mail allowed), and deliveries
+    # kept at their hand-off: delivery is an action of its own (a task) that asks
+    # consent again, as it may have been withdrawn since the notice was written
+    handed_off: list[tuple[str, tuple[Any, ...]]] = []
+    monkeypatch.setattr(
+        core_tasks, "enqueue", lambda name, *args, **kwargs: handed_off.append((name, args))
+    )
+    # When her advisor publishes it on the concierge and by e-mail, notices included
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        lookbook_publish(
+            lookbook=draft.lookbook, by=by, channels=["concierge", "email"], expected_version=1
+        )
+    # Then her consent was read once for the whole publish: the checks, the channel
+    # choice and both notices share one decision
+    assert _consent_reads(queries) == 1
+    assert [name for name, _ in handed_off] == ["stylists.tasks.deliver_message"] * 2
+    assert Message.objects.filter(client=cast.client).count() == 2
+    # And each delivery, later, reads it once more
+    for _, (message_id,) in handed_off:
+        with CaptureQueriesContext(connection) as delivery:
+            delivered = message_deliver(message_id=message_id)
+        assert _consent_reads(delivery) == 1
+        assert delivered is not None
+        assert delivered.status in (MessageStatus.SENT, MessageStatus.DELIVERED)
 
 
 def test_the_notice_is_warm_short_and_in_her_language(cast, draft):

@@ -49,7 +49,7 @@ from stylists.models import (
     Message,
     StylingRequest,
 )
-from stylists.selectors.story import PREFERENCE_FIELDS, SIZE_LABELS
+from stylists.pages.story import PREFERENCE_FIELDS, SIZE_LABELS
 from tests.security.access_matrix import World, build_world
 
 pytestmark = pytest.mark.django_db

@@ -8,12 +8,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from celery import current_app
 from django.core import mail
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consent import policy
 from consent.models import ConsentTier
+from core import tasks as core_tasks
 from stylists.messaging_backends import TransientDeliveryError, TwilioBackend
 from stylists.models import FollowUp, FollowUpKind, FollowUpStatus, Message, MessageStatus
 from stylists.services import (
@@ -250,6 +254,45 @@ def test_delivery_claims_the_message_once(cast):
     assert first.status == MessageStatus.SENT
     assert second is None
     assert len(mail.outbox) == 1
+
+
+@time_machine.travel(AFTERNOON, tick=False)
+def test_delivery_is_handed_over_by_name_after_the_commit(cast, monkeypatch):
+    # Given the hand-off to Celery recorded instead of run
+    handed_off = []
+    monkeypatch.setattr(
+        core_tasks, "enqueue", lambda name, *args, **kwargs: handed_off.append((name, args))
+    )
+    # When a message is sent, before its transaction commits: nothing is handed over
+    with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
+        message = message_send(
+            client=cast.client,
+            stylist=cast.owner,
+            channel="email",
+            kind="proactive",
+            body="Bonjour Camille.",
+            sent_by=cast.owner.user,
+        )
+    assert handed_off == []
+    # Then on commit: the delivery task, by its registered name, with the message id only
+    for callback in callbacks:
+        callback()
+    assert handed_off == [("stylists.tasks.deliver_message", (message.pk,))]
+    assert "stylists.tasks.deliver_message" in current_app.tasks
+
+
+@time_machine.travel(AFTERNOON, tick=False)
+def test_a_consent_decided_by_the_caller_is_not_read_again(cast):
+    # Given her advisor's flow already decided Camille's consent (Personal, e-mail)
+    decided = policy.consent_decision(cast.client)
+    # When it sends with that decision: no query reads her consent records
+    with CaptureQueriesContext(connection) as queries:
+        send(cast, deliver=False, consent=decided)
+    assert not [q for q in queries.captured_queries if "consent_consentrecord" in q["sql"]]
+    assert Message.objects.filter(client=cast.client).count() == 1
+    # And a decision about another client is a programming error, refused before anything
+    with pytest.raises(ValueError, match="another client"):
+        send(cast, client=cast.other_client, deliver=False, consent=decided)
 
 
 @time_machine.travel(AFTERNOON, tick=False)

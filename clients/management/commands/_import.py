@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from clients.imports.report import Rejection
 from clients.imports.runs import import_run_create, import_run_execute
 from clients.imports.services import DEFAULT_BATCH_ROWS
-from clients.imports.writing import DEFAULT_BOUTIQUE
+from clients.imports.writers.online_retail import DEFAULT_BOUTIQUE
 from clients.models import ImportFormat
 from core.csvsafe import neutralise_row
 

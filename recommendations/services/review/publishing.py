@@ -1,4 +1,11 @@
-"""Publishing a reviewed lookbook, and telling the client on the channels they allow."""
+"""Publishing a reviewed lookbook, and telling the client on the channels they allow.
+
+One publish reads the client's consent once: lookbook_publish decides it
+(consent.policy.consent_decision) and hands the decision to the channel choice
+(recommendations.selectors.channel_decisions) and, on commit, to every notice
+(stylists.services.message_send(consent=...)). Flows go down: this module calls
+selectors and the C1/C3 services below it, and nothing calls back up.
+"""
 
 from __future__ import annotations
 
@@ -38,6 +45,7 @@ from recommendations.services.review.base import (
     save,
 )
 from stylists.models import StylingRequest, Stylist
+from stylists.services import MessageBlocked, message_send, styling_request_mark_answered
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +74,9 @@ def lookbook_publish(
       with the same channels changes nothing; a stale version (a second tab) is refused;
     - a linked styling request is marked answered; on commit the client is
       notified through stylists.services.message_send, once per channel.
+
+    The client's consent is read once (a policy.ConsentDecision) and handed to
+    every check above and to the notices; each delivery asks again later.
     """
     chosen = _normalise_channels(channels)
     locked = lock(
@@ -82,46 +93,21 @@ def lookbook_publish(
         )
     if not chosen:
         raise ValidationError("Choose at least one way to tell the client.", code="no_channel")
-    client = locked.client
-    state = policy.current_consent(client)
-    if locked.origin == LookbookOrigin.MODEL:
-        machine = policy.may_draft_with_model(state)
-        if not machine:
-            raise ValidationError(machine.reason, code="consent")
-        if not data_basis_allowed(locked.data_basis or {}, state):
-            raise ValidationError(
-                "The client's consent no longer covers the data this draft was built from.",
-                code="consent",
-            )
-    decisions = channel_decisions(locked, state)
-    refused = [c for c in chosen if not decisions[c]]
-    if refused:
-        raise ValidationError(
-            " ".join(f"Not on {policy.channel_label(c)}: {decisions[c].reason}" for c in refused),
-            code="channel_refused",
-        )
-    items = list(locked.items.order_by("position", "pk"))
-    active = active_items(items)
-    if not active:
-        raise ValidationError("Keep at least one piece before publishing.", code="empty")
-    unreviewed = [i.pk for i in active if i.state == ItemState.PROPOSED]
-    if unreviewed:
-        LookbookItem.objects.filter(pk__in=unreviewed).update(state=ItemState.KEPT)
-    renumber(locked)
-    now = timezone.now()
+    consent = policy.consent_decision(locked.client)
+    _check_consent(locked, chosen, consent)
+    active, unreviewed = _keep_unreviewed(locked)
     locked.status = LookbookStatus.PUBLISHED
-    locked.published_at = now
+    locked.published_at = timezone.now()
     locked.published_by = by if getattr(by, "is_authenticated", False) else None
     locked.published_channels = chosen
     save(locked, "status", "published_at", "published_by", "published_channels")
-    kind = message_kind_for(locked)
     record_event(
         locked,
         by=by,
         action=ReviewAction.PUBLISH,
         payload={
             "channels": chosen,
-            "kind": kind,
+            "kind": message_kind_for(locked),
             "from_version": int(expected_version),
             "pieces": [i.product_id for i in active],
             "kept_unreviewed": len(unreviewed),
@@ -130,13 +116,47 @@ def lookbook_publish(
     if locked.styling_request_id:
         _mark_request_answered(locked)
     lookbook_id, user_id = locked.pk, getattr(by, "pk", None)
-    transaction.on_commit(lambda: notify_client_of_lookbook(lookbook_id, chosen, user_id))
+    transaction.on_commit(
+        lambda: notify_client_of_lookbook(lookbook_id, chosen, user_id, consent=consent)
+    )
     return locked
 
 
-def _mark_request_answered(lookbook: Lookbook) -> None:
-    from stylists.services import styling_request_mark_answered  # C3, same layer
+def _check_consent(
+    lookbook: Lookbook, chosen: Sequence[str], consent: policy.ConsentDecision
+) -> None:
+    """Refuse (ValidationError) what her consent does not allow now (consent is not read again)."""
+    if lookbook.origin == LookbookOrigin.MODEL:
+        machine = consent.may_draft_with_model()
+        if not machine:
+            raise ValidationError(machine.reason, code="consent")
+        if not data_basis_allowed(lookbook.data_basis or {}, consent.state):
+            raise ValidationError(
+                "The client's consent no longer covers the data this draft was built from.",
+                code="consent",
+            )
+    decisions = channel_decisions(lookbook, consent)
+    refused = [c for c in chosen if not decisions[c]]
+    if refused:
+        raise ValidationError(
+            " ".join(f"Not on {policy.channel_label(c)}: {decisions[c].reason}" for c in refused),
+            code="channel_refused",
+        )
 
+
+def _keep_unreviewed(lookbook: Lookbook) -> tuple[list[LookbookItem], list[int]]:
+    """(the pieces to publish, ids of those still 'proposed', now 'kept'); positions 1..n."""
+    active = active_items(list(lookbook.items.order_by("position", "pk")))
+    if not active:
+        raise ValidationError("Keep at least one piece before publishing.", code="empty")
+    unreviewed = [i.pk for i in active if i.state == ItemState.PROPOSED]
+    if unreviewed:
+        LookbookItem.objects.filter(pk__in=unreviewed).update(state=ItemState.KEPT)
+    renumber(lookbook)
+    return active, unreviewed
+
+
+def _mark_request_answered(lookbook: Lookbook) -> None:
     assert lookbook.styling_request_id is not None
     request = StylingRequest.objects.get(pk=lookbook.styling_request_id)
     styling_request_mark_answered(styling_request=request, lookbook=lookbook)
@@ -196,11 +216,16 @@ def lookbook_notice(lookbook: Lookbook, stylist: Stylist | None) -> tuple[str, s
 
 
 def notify_client_of_lookbook(
-    lookbook_id: int, channels: Sequence[str], user_id: int | None
+    lookbook_id: int,
+    channels: Sequence[str],
+    user_id: int | None,
+    *,
+    consent: policy.ConsentDecision | None = None,
 ) -> None:
-    """After commit: one message per channel through C1; a refusal is logged, not raised."""
-    from stylists.services import MessageBlocked, message_send  # C1, same layer
+    """After commit: one message per channel through C1; a refusal is logged, not raised.
 
+    `consent`: the decision lookbook_publish made; without it, it is read here, once.
+    """
     lookbook = Lookbook.objects.select_related("client", "author__user").get(pk=lookbook_id)
     if lookbook.status != LookbookStatus.PUBLISHED:
         return
@@ -212,6 +237,7 @@ def notify_client_of_lookbook(
     stylist = sender or lookbook.author
     subject, body = lookbook_notice(lookbook, stylist)
     kind = message_kind_for(lookbook)
+    consent = policy.consent_decision(consent or lookbook.client)
     # The house sends one proactive message a week (C1's frequency guard); the
     # notices of one lookbook count as one contact, whatever the channels. The
     # message that reaches the client outside the app goes first.
@@ -227,6 +253,7 @@ def notify_client_of_lookbook(
                 subject=subject,
                 sent_by=stylist.user if stylist else None,
                 context={"lookbook": str(lookbook.public_id)},
+                consent=consent,
             )
         except MessageBlocked as blocked:
             logger.warning(

@@ -1,0 +1,145 @@
+"""Parse one raw Online Retail line into a RetailLine: the shared cleaning rules, then ours."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import zoneinfo
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from clients.imports.parsers.cells import MAX_QUANTITY, identity_value, parse_price, text_value
+from clients.imports.report import RowRejected
+from clients.imports.retail_rules import ONLINE_RETAIL_COLUMNS, RetailRow, online_retail_row
+from clients.models import IdentityKind
+
+RETAIL_TIMEZONE = "Europe/London"  # the retailer's tills: InvoiceDate is UK local time
+RETAIL_CURRENCY = "GBP"
+RETAIL_REASONS: dict[str, tuple[str, str]] = {
+    "malformed": (
+        "malformed",
+        "The line is short, or Quantity / UnitPrice is not a number.",
+    ),
+    "cancelled_invoice": ("cancelled_invoice", "A cancellation invoice."),
+    "non_positive_quantity": (
+        "stock_adjustment",
+        "Quantity is zero or negative outside a cancellation (C) invoice: a stock adjustment, "
+        "not a sale.",
+    ),
+    "missing_customer": (
+        "missing_customer",
+        "No CustomerID: the sale cannot be attached to a client.",
+    ),
+    "non_positive_price": (
+        "zero_price",
+        "UnitPrice is zero or negative: a free item, a fee or an adjustment, not a sale.",
+    ),
+    "non_product_code": (
+        "non_product",
+        "The StockCode is not a product (postage, carriage, fees, discounts, samples, "
+        "manual entries or gift vouchers).",
+    ),
+}
+_CANCEL_QUANTITY = (
+    "cancellation_quantity",
+    "A cancellation (C) invoice line must have a negative Quantity.",
+)
+# The field a rejection quotes, by the shared rule that dropped the line.
+_REASON_COLUMN = {
+    "cancelled_invoice": "InvoiceNo",
+    "non_positive_quantity": "Quantity",
+    "missing_customer": "InvoiceNo",
+    "non_positive_price": "UnitPrice",
+    "non_product_code": "StockCode",
+}
+_DATES_CACHED = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class RetailLine:
+    line: int
+    invoice: str
+    cancelled: bool
+    customer: str  # the normalised POS identity
+    country: str
+    stock_code: str
+    description: str
+    quantity: int  # units, always positive (given back, for a cancellation)
+    unit_price: Decimal
+    placed_at: dt.datetime
+
+
+class RetailParser:
+    """Applies the shared Online Retail rules, then the import's own (whole units, dates)."""
+
+    def __init__(self, header: Sequence[str]) -> None:
+        canonical = {column.lower(): column for column in ONLINE_RETAIL_COLUMNS}
+        self.positions = {canonical[name]: i for i, name in enumerate(header) if name in canonical}
+        self.width = len(header)
+        self._tz = zoneinfo.ZoneInfo(RETAIL_TIMEZONE)
+        self._dates: dict[str, dt.datetime] = {}
+
+    def parse(self, line: int, values: list[str]) -> RetailLine:
+        kept, reason = online_retail_row(
+            values, self.positions, self.width, keep_cancellations=True
+        )
+        if kept is None:
+            assert reason is not None
+            raise self._dropped(values, reason)
+        return self._line(line, kept, values)
+
+    def _dropped(self, values: list[str], reason: str) -> RowRejected:
+        """Why the shared rules dropped the line, in the import's words."""
+        if reason == "non_positive_quantity" and self._cancellation(values):
+            code, words = _CANCEL_QUANTITY
+        else:
+            code, words = RETAIL_REASONS[reason]
+        return RowRejected(code, words, _quoted_value(values, self.positions, reason))
+
+    def _cancellation(self, values: list[str]) -> bool:
+        return values[self.positions["InvoiceNo"]].strip()[:1] in ("C", "c")
+
+    def _line(self, line: int, kept: RetailRow, values: list[str]) -> RetailLine:
+        quantity = abs(kept.quantity)
+        if not math.isfinite(quantity) or quantity != int(quantity) or quantity > MAX_QUANTITY:
+            raise RowRejected("bad_quantity", "Quantity must be a whole number.", kept.quantity)
+        price = parse_price(values[self.positions["UnitPrice"]], column="UnitPrice")
+        customer = identity_value(IdentityKind.POS, kept.customer, column="CustomerID")
+        placed_at = self._date(kept.invoice_date)
+        invoice = text_value(kept.invoice, column="InvoiceNo", max_length=64, required=True)
+        return RetailLine(
+            line=line,
+            invoice=invoice.upper(),
+            cancelled=kept.cancelled,
+            customer=customer,
+            country=kept.country[:80],
+            stock_code=kept.stock_code,
+            description=" ".join(kept.description.split()),
+            quantity=int(quantity),
+            unit_price=price,
+            placed_at=placed_at,
+        )
+
+    def _date(self, text: str) -> dt.datetime:
+        found = self._dates.get(text)
+        if found is None:
+            if len(self._dates) > _DATES_CACHED:
+                self._dates.clear()
+            try:
+                naive = dt.datetime.fromisoformat(text)
+            except ValueError:
+                raise RowRejected(
+                    "bad_date", "InvoiceDate is not a date (YYYY-MM-DD HH:MM:SS).", text
+                ) from None
+            found = naive if naive.tzinfo else naive.replace(tzinfo=self._tz)
+            self._dates[text] = found
+        return found
+
+
+def _quoted_value(values: list[str], positions: Mapping[str, int], reason: str) -> str:
+    """The field a rejection is about (never the whole line: it may hold a CustomerID)."""
+    column = _REASON_COLUMN.get(reason)
+    if column is None or positions.get(column, len(values)) >= len(values):
+        return ",".join(values)[:60]
+    return values[positions[column]]

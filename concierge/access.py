@@ -1,0 +1,42 @@
+"""Who may enter the concierge: clients, for their own story only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Concatenate, ParamSpec, TypeVar, cast
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+
+from clients.models import Client
+from clients.selectors import client_for_concierge
+
+P = ParamSpec("P")
+R = TypeVar("R", bound=HttpResponseBase)
+
+
+class ClientRequest(HttpRequest):
+    """A request client_required has let in: `.client` is the signed-in client's record."""
+
+    client: Client
+
+
+def client_required(
+    view: Callable[Concatenate[ClientRequest, P], R],
+) -> Callable[Concatenate[HttpRequest, P], R | HttpResponse]:
+    """The view runs for signed-in clients; it gets their Client as request.client.
+
+    Staff and any other signed-in user get 404 (client_for_concierge); anonymous
+    visitors the sign-in page.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> R | HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        client_request = cast(ClientRequest, request)
+        client_request.client = client_for_concierge(request.user)
+        return view(client_request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,78 @@
+"""A calm thread with the advisor, in the concierge (contract C1: message_from_client).
+
+Opening the page marks the house's unread concierge messages as read
+(stylists.services.messaging.message_mark_read(by_client=True)).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages as flash
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_http_methods
+
+from catalog.selectors import product_by_public_id
+from clients.models import Client
+from concierge.access import ClientRequest, client_required
+from concierge.forms import MessageForm
+from concierge.views._common import page, write_to_advisor
+from core.ratelimit import rate_limit
+from recommendations.selectors import lookbooks_visible_to
+from stylists.selectors import concierge_thread
+from stylists.services.messaging import message_mark_read
+
+THREAD_SHOWN = 60
+
+
+def _prefill(request: HttpRequest) -> str:
+    """ "About the …" when the client came from a piece or a lookbook ("Ask my advisor")."""
+    product = product_by_public_id(request.GET.get("about"))
+    if product is None:
+        return ""
+    lookbook_id = request.GET.get("lookbook")
+    if lookbook_id:
+        try:
+            lookbook = lookbooks_visible_to(request.user).filter(public_id=lookbook_id).first()
+        except (ValueError, ValidationError):
+            lookbook = None
+        if lookbook is not None and lookbook.title:
+            return f"About the {product.name} in “{lookbook.title}”: "
+    return f"About the {product.name}: "
+
+
+def _lookbook_url(context: Any) -> str:
+    lookbook_id = context.get("lookbook") if isinstance(context, dict) else None
+    try:
+        return reverse("concierge:lookbook_detail", args=[lookbook_id]) if lookbook_id else ""
+    except NoReverseMatch:
+        return ""
+
+
+@require_http_methods(["GET", "POST"])
+@client_required
+@rate_limit("messaging")
+def messages(request: ClientRequest) -> HttpResponse:
+    client: Client = request.client
+    if request.method == "POST":
+        form = MessageForm(request.POST)
+        if form.is_valid():
+            try:
+                write_to_advisor(client=client, body=form.cleaned_data["body"])
+            except ValidationError as error:
+                form.add_error("body", error.messages)
+            else:
+                flash.success(request, "Sent. Your advisor will reply here.")
+                return redirect(reverse("concierge:messages") + "#latest")
+    else:
+        form = MessageForm(initial={"body": _prefill(request)})
+        message_mark_read(client=client, by_client=True)
+    recent = list(concierge_thread(client).reverse()[:THREAD_SHOWN])
+    recent.reverse()
+    for message in recent:  # a chapter's notice links to the chapter
+        message.lookbook_url = _lookbook_url(message.context)  # type: ignore[attr-defined]
+    context: dict[str, Any] = {"form": form, "thread": recent, "shown": THREAD_SHOWN}
+    return page(request, "clients/messages.html", context)

@@ -1,0 +1,178 @@
+"""The orchestration: prepare every stage once for the audience, then plan drafts batch by batch.
+
+``Drafter.__init__`` prepares, as arrays, what each stage needs; ``Drafter.batches`` then
+runs the stages in order for each batch of clients:
+
+1. candidates: draw her pool (``CandidatePools``);
+2. rules: judge it (``HouseRules``) and keep her best valid entries (``shortlist``); a
+   client the rules leave short gets a deeper pool;
+3. occasion boost and 4. diversity: ``diversify`` picks the draft and its alternates;
+5. explanations: ``Explanations`` words every picked piece; ``DataBasis`` records what
+   the draft was built from.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import numpy as np
+
+from recommendations.pipeline.artifacts import LoadedModel
+from recommendations.pipeline.audience import Audience
+from recommendations.pipeline.catalogue import Catalogue, Stock
+from recommendations.pipeline.draft.basis import DataBasis
+from recommendations.pipeline.draft.candidates import CandidatePools, build_offer
+from recommendations.pipeline.draft.clients import (
+    client_history,
+    client_permissions,
+    cold_profiles,
+    fold_in_audience,
+    own_signals,
+)
+from recommendations.pipeline.draft.diversity import diversify
+from recommendations.pipeline.draft.explanation import Explanations, picks_from
+from recommendations.pipeline.draft.occasion import consented_occasions
+from recommendations.pipeline.draft.plans import (
+    DraftedItem,
+    DraftSettings,
+    DraftStats,
+    PlannedDraft,
+)
+from recommendations.pipeline.draft.price_band import price_band
+from recommendations.pipeline.draft.rules import HouseRules, Shortlist, excluded_pieces, shortlist
+from recommendations.pipeline.extract import SignalSet
+
+
+class Drafter:
+    """Drafts for an audience: every stage prepared once as arrays, then batch by batch."""
+
+    def __init__(
+        self,
+        audience: Audience,
+        model: LoadedModel,
+        signals: SignalSet,
+        catalogue: Catalogue,
+        stock: Stock,
+        *,
+        settings: DraftSettings,
+    ) -> None:
+        self.audience = audience
+        self.settings = settings
+        self.stats = DraftStats()
+
+        # What we may use about each client, and what we know of her.
+        permissions = client_permissions(audience)
+        self.vectors = fold_in_audience(audience, model, signals)
+        self.stats.warm = int(self.vectors.warm.sum())
+        self.stats.cold = int((~self.vectors.warm).sum())
+        own = own_signals(audience, catalogue, signals)
+        history = client_history(own, len(audience), catalogue, model, depth=settings.history)
+
+        # 1. Candidates: the pieces on offer.
+        self.offer = build_offer(catalogue, stock, model)
+        self.stats.candidates = len(self.offer)
+        self.stats.new_products_placed = self.offer.placed
+
+        # 2. Rules, with her price band.
+        band = price_band(
+            audience, permissions, history, catalogue.price[self.offer.catalogue_index], settings
+        )
+        self.rules = HouseRules(audience, permissions, catalogue, stock, self.offer, band)
+
+        # 3. Occasions; clients without history are ranked by their tastes and occasion.
+        self.occasions = consented_occasions(audience, permissions, catalogue, self.offer)
+        cold = cold_profiles(audience, self.vectors, permissions, self.occasions.per_row)
+        if cold.has_preferences.any() and len(self.offer):
+            self.offer.ensure_content(catalogue)
+
+        # 1. (continued) Each client's pool, never with a piece she must not see again.
+        self.pools = CandidatePools(
+            self.offer,
+            self.vectors,
+            excluded_pieces(own, self.offer, len(audience)),
+            cold,
+            settings,
+        )
+
+        # 5. Explanations, and the data basis each draft records.
+        self.explanations = Explanations(
+            audience,
+            model,
+            catalogue,
+            stock,
+            offer=self.offer,
+            vectors=self.vectors,
+            history=history,
+            cold=cold,
+            occasions=self.occasions,
+            band=band,
+        )
+        self.basis = DataBasis(
+            audience=audience,
+            model_version=model.version_id,
+            signal_counts=history.signal_counts,
+            uses_sizes=self.rules.uses_sizes,
+            occasions=self.occasions.per_row,
+            stated_band=band.stated,
+            uses_avoided=self.rules.uses_avoided,
+            cold_stated=cold.stated,
+            from_purchases=band.from_purchases,
+        )
+
+    def batches(self) -> Iterator[list[PlannedDraft]]:
+        n = len(self.audience)
+        if len(self.offer) == 0:
+            self.stats.too_few = n
+            return
+        started = time.perf_counter()
+        self.pools.prefetch_warm()
+        self.stats.stages["candidates_topk"] = time.perf_counter() - started
+        for start in range(0, n, self.settings.batch):
+            yield self._plan_batch(np.arange(start, min(start + self.settings.batch, n)))
+
+    def _shortlist(self, rows: np.ndarray) -> Shortlist:
+        """Stages 1 and 2: her pool, judged by the rules; a deeper pool when that leaves too few."""
+        s = self.settings
+        ids, scores = self.pools.draw(rows, s.pool)
+        short = shortlist(ids, scores, self.rules.check(rows, ids), s.mmr_pool)
+        thin = np.flatnonzero(short.valid.sum(axis=1) < s.need)
+        if len(thin) and s.refill_pool > s.pool:
+            self.stats.refilled += len(thin)
+            deeper_ids, deeper_scores = self.pools.draw(rows[thin], s.refill_pool)
+            deeper = shortlist(
+                deeper_ids, deeper_scores, self.rules.check(rows[thin], deeper_ids), s.mmr_pool
+            )
+            short.replace_rows(thin, deeper)
+        return short
+
+    def _plan_batch(self, rows: np.ndarray) -> list[PlannedDraft]:
+        s = self.settings
+        short = self._shortlist(rows)
+        chosen = diversify(rows, short, self.occasions, self.offer, s)
+        picks = picks_from(rows, short, chosen, self.offer, self.occasions)
+        because = self.explanations.because(rows, picks.candidate)
+        plans: list[PlannedDraft] = []
+        for i, r in enumerate(rows.tolist()):
+            items = self.explanations.items(i, r, picks, because)
+            if len(items) < min(s.min_items, s.size):
+                self.stats.too_few += 1
+                continue
+            plans.append(self._plan(r, items))
+        return plans
+
+    def _plan(self, r: int, items: list[DraftedItem]) -> PlannedDraft:
+        audience, size = self.audience, self.settings.size
+        request = int(audience.request_ids[r])
+        return PlannedDraft(
+            row=r,
+            client_id=int(audience.client_ids[r]),
+            author_id=int(audience.author_ids[r]),
+            reason=audience.reasons[r],
+            occasion=self.occasions.per_row[r],
+            request_id=request if request >= 0 else None,
+            items=items[:size],
+            alternates=items[size:],
+            data_basis=self.basis.of(r, cold=not self.vectors.warm[r]),
+            cold=not bool(self.vectors.warm[r]),
+        )

@@ -1,0 +1,75 @@
+"""What drafting is told and what it hands on: settings, planned drafts, counts and titles."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from recommendations.pipeline.audience import OccasionInfo
+
+
+@dataclass(frozen=True)
+class DraftSettings:
+    """The knobs of a drafting run; each stage reads the ones it needs."""
+
+    size: int = 12  # pieces in a draft
+    alternates: int = 12  # further pieces offered to the stylist for swaps
+    pool: int = 64  # candidates drawn per client
+    refill_pool: int = 512  # the deeper pool for a client the rules leave short
+    mmr_pool: int = 48  # her best valid candidates, which MMR chooses from
+    mmr_lambda: float = 0.6  # relevance against diversity
+    occasion_boost: float = 0.5  # added to the relevance of pieces tagged for her occasion
+    price_multiple: float = 2.5  # derived price ceiling: this x her purchase quantile
+    price_quantile: float = 0.9
+    min_items: int = 6  # fewer pieces than this (or than ``size``): no draft
+    batch: int = 2048  # clients planned together
+    cold_batch: int = 512  # clients without history scored by content together
+    history: int = 16  # strongest pieces of her history kept for explanations
+    explain_with: int = 2
+
+    @property
+    def need(self) -> int:
+        """Pieces picked per client: the draft and its alternates."""
+        return self.size + self.alternates
+
+
+@dataclass
+class DraftedItem:
+    product_id: int
+    variant_id: int | None
+    score: float
+    why: str
+
+
+@dataclass
+class PlannedDraft:
+    row: int
+    client_id: int
+    author_id: int
+    reason: str
+    occasion: OccasionInfo | None
+    request_id: int | None
+    items: list[DraftedItem]
+    alternates: list[DraftedItem]
+    data_basis: dict[str, Any]
+    cold: bool
+
+
+@dataclass
+class DraftStats:
+    candidates: int = 0
+    new_products_placed: int = 0
+    warm: int = 0
+    cold: int = 0
+    refilled: int = 0
+    too_few: int = 0
+    stages: dict[str, float] = field(default_factory=dict)
+
+
+def lookbook_title(plan: PlannedDraft, *, now: dt.datetime) -> str:
+    if plan.occasion is not None:
+        return f"For the {plan.occasion.label}, {plan.occasion.date.day} {plan.occasion.date:%B}"
+    if plan.request_id is not None:
+        return "In answer to your styling request"
+    return f"Selected for you, {now:%B %Y}"

@@ -1,0 +1,138 @@
+"""Who may see which lookbook: the permission-checked getters, the review queue, model versions.
+
+A client never sees a draft: every client-facing read goes through
+lookbooks_visible_to / lookbook_for_user, which for a client user return only
+their own published lookbooks, and lookbook_items_for(for_client=True), which
+leaves out removed pieces.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from clients.models import ClientUserObjectPermission, Occasion
+from clients.selectors import clients_visible_to
+from recommendations.models import ItemState, Lookbook, LookbookItem, LookbookStatus, ModelVersion
+
+REVIEWABLE = (LookbookStatus.DRAFT, LookbookStatus.IN_REVIEW)
+
+
+def _is_staff_side(user: Any) -> bool:
+    return bool(user.is_superuser or getattr(user, "stylist", None) is not None)
+
+
+def lookbooks_visible_to(user: Any) -> QuerySet[Lookbook]:
+    if not user.is_authenticated or not user.is_active:
+        return Lookbook.objects.none()
+    if _is_staff_side(user):
+        return Lookbook.objects.filter(client__in=clients_visible_to(user).values("pk"))
+    return Lookbook.objects.filter(
+        client__user=user, client__status="active", status=LookbookStatus.PUBLISHED
+    )
+
+
+def lookbook_for_user(user: Any, public_id: Any) -> Lookbook:
+    try:
+        return (
+            lookbooks_visible_to(user)
+            .select_related("client__home_boutique", "author__user", "occasion", "model_version")
+            .get(public_id=public_id)
+        )
+    except (Lookbook.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404("No such lookbook") from None
+
+
+def lookbook_for_review(user: Any, public_id: Any) -> Lookbook:
+    """The lookbook with what its review page reads; 404 outside the user's reach."""
+    try:
+        return (
+            lookbooks_visible_to(user)
+            .select_related(
+                "client__home_boutique",
+                "author__user",
+                "occasion",
+                "model_version",
+                "styling_request",
+                "published_by",
+            )
+            .get(public_id=public_id)
+        )
+    except (Lookbook.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404("No such lookbook") from None
+
+
+def lookbook_items_for(lookbook: Lookbook, *, for_client: bool) -> QuerySet[LookbookItem]:
+    items = lookbook.items.select_related("product", "variant").order_by("position", "pk")
+    if for_client:
+        items = items.exclude(state=ItemState.REMOVED)
+    return items
+
+
+def published_lookbooks_for_client(client: Any) -> QuerySet[Lookbook]:
+    visible = LookbookItem.objects.exclude(state=ItemState.REMOVED).select_related("product")
+    return (
+        Lookbook.objects.filter(client=client, status=LookbookStatus.PUBLISHED)
+        .select_related("author__user", "occasion")
+        .prefetch_related(Prefetch("items", queryset=visible.order_by("position", "pk")))
+        .order_by("-published_at", "-pk")
+    )
+
+
+def review_queue_for(user: Any) -> QuerySet[Lookbook]:
+    """Drafts waiting for the user's review, oldest first."""
+    return (
+        lookbooks_visible_to(user)
+        .filter(status__in=REVIEWABLE)
+        .select_related("client", "occasion", "author__user")
+        .order_by("created_at", "pk")
+    )
+
+
+def review_queue_rows(user: Any, *, mine_only: bool = False) -> QuerySet[Lookbook]:
+    """Drafts waiting, oldest first, with their client, author, request and piece count.
+
+    `mine_only` keeps the clients in the user's own book (what they may change).
+    """
+    queue = review_queue_for(user).select_related(
+        "client", "occasion", "author__user", "styling_request"
+    )
+    if mine_only:
+        in_book = ClientUserObjectPermission.objects.filter(
+            user=user,
+            permission__content_type__app_label="clients",
+            permission__codename="change_client",
+        ).values("content_object_id")
+        queue = queue.filter(client__in=in_book)
+    return queue.annotate(pieces_count=Count("items", filter=~Q(items__state=ItemState.REMOVED)))
+
+
+def next_occasions(
+    client_ids: Iterable[int], *, today: dt.date | None = None
+) -> dict[int, Occasion]:
+    """Each client's next occasion (today or later), for many clients in one query."""
+    today = today or timezone.localdate()
+    ids = list(client_ids)
+    if not ids:
+        return {}
+    first = (
+        Occasion.objects.filter(client_id=OuterRef("client_id"), next_date__gte=today)
+        .order_by("next_date", "pk")
+        .values("pk")[:1]
+    )
+    rows = Occasion.objects.filter(client_id__in=ids, pk=Subquery(first))
+    return {row.client_id: row for row in rows}
+
+
+def active_model_version() -> ModelVersion | None:
+    return ModelVersion.objects.filter(is_active=True).first()
+
+
+def latest_model_version() -> ModelVersion | None:
+    return ModelVersion.objects.order_by("-created_at", "-pk").first()

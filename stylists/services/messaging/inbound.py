@@ -1,0 +1,102 @@
+"""What comes from the client: concierge and SMS/WhatsApp replies, read marks, and STOP.
+
+A STOP reply (in any of STOP_WORDS) withdraws consent for that channel through
+consent.services and stores no message; any other reply goes to the advisor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from clients.models import Client, ClientStatus, IdentityKind
+from clients.services import find_client_by_identity
+from consent.services import consent_revoke_channel
+from stylists.models import Message, MessageChannel, MessageDirection, MessageStatus
+from stylists.selectors.messaging import SERVICE
+from stylists.services.books import current_stylist_of
+from stylists.services.messaging.delivery import statuses_below
+from stylists.services.signals import live_message_publish
+
+logger = logging.getLogger(__name__)
+
+STOP_WORDS = frozenset({"STOP", "STOPALL", "ARRET", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
+
+
+@transaction.atomic
+def message_from_client(
+    *, client: Client, body: str, channel: str = MessageChannel.CONCIERGE, provider_sid: str = ""
+) -> Message:
+    """A message from the client (concierge, SMS, WhatsApp, e-mail); the advisor is told."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": "Write your message before sending it."})
+    if channel not in MessageChannel.values:
+        raise ValidationError({"channel": f"Unknown channel {channel!r}."})
+    stylist = current_stylist_of(client)
+    message = Message(
+        client=client,
+        stylist=stylist,
+        direction=MessageDirection.INBOUND,
+        channel=channel,
+        kind=SERVICE,
+        body=body,
+        status=MessageStatus.RECEIVED,
+        provider_sid=provider_sid[:64],
+        created_at=timezone.now(),
+    )
+    message.full_clean()
+    message.save()
+    if stylist is not None:
+        live_message_publish(message=message, stylist=stylist)
+    return message
+
+
+def message_mark_read(*, client: Client, by_client: bool = False) -> int:
+    """The advisor read the client's messages, or (by_client) the client read the house's."""
+    now = timezone.now()
+    if by_client:
+        return _read_by_client(client, now)
+    return Message.objects.filter(
+        client=client, direction=MessageDirection.INBOUND, read_at__isnull=True
+    ).update(read_at=now)
+
+
+def _read_by_client(client: Client, now: dt.datetime) -> int:
+    return Message.objects.filter(
+        client=client,
+        direction=MessageDirection.OUTBOUND,
+        channel=MessageChannel.CONCIERGE,
+        status__in=statuses_below(MessageStatus.READ),
+    ).update(status=MessageStatus.READ, read_at=now)
+
+
+def _keyword(body: str) -> str:
+    folded = unicodedata.normalize("NFKD", body.strip()).encode("ascii", "ignore").decode()
+    return folded.upper().strip(" .!")
+
+
+def inbound_sms(*, from_number: str, body: str, provider_sid: str = "") -> Message | None:
+    """An SMS or WhatsApp message from a number: STOP withdraws that channel, else a message.
+
+    Returns the stored message, or None (a STOP, or a number no client holds).
+    """
+    channel = MessageChannel.SMS
+    number = (from_number or "").strip()
+    if number.startswith("whatsapp:"):
+        channel, number = MessageChannel.WHATSAPP, number.removeprefix("whatsapp:")
+    client = find_client_by_identity(IdentityKind.PHONE, number)
+    if client is None or client.status == ClientStatus.ERASED:
+        logger.warning("Inbound %s from a number no client holds (•••%s)", channel, number[-4:])
+        return None
+    if _keyword(body) in STOP_WORDS:
+        consent_revoke_channel(
+            client=client, channel=str(channel), source="sms_stop", proof_text=body.strip()
+        )
+        return None
+    return message_from_client(client=client, body=body, channel=channel, provider_sid=provider_sid)

@@ -1,0 +1,142 @@
+"""Sending a message: consent for the channel, an address, the guard, then one stored row.
+
+Delivery is handed over by name after the commit (core.tasks.enqueue_on_commit →
+stylists.tasks.deliver_message): a service never imports a task.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from clients.models import Client, ClientStatus
+from clients.services import client_touch_contact
+from consent import policy
+from core.tasks import enqueue_on_commit
+from stylists.models import (
+    FollowUp,
+    FollowUpKind,
+    FollowUpStatus,
+    Message,
+    MessageChannel,
+    MessageDirection,
+    MessageStatus,
+    OutreachTemplate,
+    Stylist,
+)
+from stylists.selectors.messaging import (
+    KINDS,
+    PROACTIVE,
+    channel_decision,
+    contact_address,
+    first_name,
+)
+from stylists.services.messaging.guard import MessageBlocked, proactive_guard
+
+logger = logging.getLogger(__name__)
+
+DELIVER_TASK = "stylists.tasks.deliver_message"
+
+
+def _validate(channel: str, kind: str, body: str) -> str:
+    """The body, stripped; ValidationError for an unknown channel or kind, or no words."""
+    if channel not in MessageChannel.values:
+        raise ValidationError({"channel": f"Unknown channel {channel!r}."})
+    if kind not in KINDS:
+        raise ValidationError({"kind": "A message is either a service or a proactive message."})
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": "Write the message before sending it."})
+    return body
+
+
+def _refusal(
+    client: Client,
+    channel: str,
+    kind: str,
+    *,
+    now: dt.datetime,
+    context: dict[str, Any] | None,
+    consent: policy.ConsentDecision | None,
+) -> MessageBlocked | None:
+    """Why this message may not go now, checked in the order the advisor should hear it."""
+    if client.status == ClientStatus.ERASED:
+        return MessageBlocked(
+            "This client's data was erased; no message may be sent.", code="erased"
+        )
+    decision = channel_decision(client, channel, kind, state=consent)
+    if not decision:
+        return MessageBlocked(decision.reason, code="consent")
+    if contact_address(client, channel) is None:
+        what = "e-mail address" if channel == MessageChannel.EMAIL else "mobile number"
+        return MessageBlocked(f"We have no {what} for {first_name(client)}.", code="no_address")
+    if kind == PROACTIVE:
+        return proactive_guard(client, now=now, about_lookbook=(context or {}).get("lookbook"))
+    return None
+
+
+@transaction.atomic
+def message_send(
+    *,
+    client: Client,
+    stylist: Stylist | None,
+    channel: str,
+    kind: str,
+    body: str,
+    subject: str = "",
+    sent_by: Any = None,
+    context: dict[str, Any] | None = None,
+    template: OutreachTemplate | None = None,
+    consent: policy.ConsentDecision | None = None,
+) -> Message:
+    """Send a message to the client, or raise MessageBlocked (storing nothing).
+
+    `consent`: the client's consent when the caller has decided it already for
+    this action (lookbook_publish does); otherwise it is read here.
+    """
+    body = _validate(channel, kind, body)
+    if consent is not None and consent.client_id != client.pk:
+        raise ValueError("The consent decision passed is another client's.")
+    # One sender at a time per client, so two advisors cannot both pass the guard.
+    locked = (
+        Client.objects.select_for_update(of=("self",))
+        .select_related("home_boutique")
+        .get(pk=client.pk)
+    )
+    now = timezone.now()
+    blocked = _refusal(locked, channel, kind, now=now, context=context, consent=consent)
+    if blocked is not None:
+        logger.info(
+            "Message to client %s held back (%s): %s", locked.pk, blocked.code, blocked.reason
+        )
+        raise blocked
+    message = Message(
+        client=locked,
+        stylist=stylist,
+        direction=MessageDirection.OUTBOUND,
+        channel=channel,
+        kind=kind,
+        subject=subject.strip()[:200] if channel == MessageChannel.EMAIL else "",
+        body=body,
+        status=MessageStatus.QUEUED,
+        created_at=now,
+        sent_by=sent_by if getattr(sent_by, "is_authenticated", False) else None,
+        template=template,
+        context=context or {},
+    )
+    message.full_clean()
+    message.save()
+    client_touch_contact(client=locked, at=now)
+    # The house reached out: a lapsing-client reminder is answered.
+    FollowUp.objects.filter(
+        client=locked,
+        kind=FollowUpKind.LAPSING,
+        status__in=[FollowUpStatus.OPEN, FollowUpStatus.SNOOZED],
+    ).update(status=FollowUpStatus.DONE, completed_at=now)
+    enqueue_on_commit(DELIVER_TASK, message.pk)
+    return message
