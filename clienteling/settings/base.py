@@ -251,14 +251,22 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 AXES_USERNAME_CALLABLE = "accounts.views.axes_username"  # cut to axes' 255 characters
 AXES_ENABLE_ADMIN = True
 # Named limits, "<count>/<seconds|Ns|Nm|Nh|Nd>", used by core.ratelimit:
-# @rate_limit("booking") on a view, or RateLimitThrottle with throttle_scope on DRF.
+# @rate_limit("appointment_book") on a view, or RateLimitThrottle with
+# throttle_scope on DRF. One scope per action (tests/security/test_rate_limit_scopes
+# checks it): a client who books three fittings can still write to her advisor.
 RATE_LIMITS: dict[str, str] = {
     "login": "30/5m",  # per IP (a boutique shares one), on top of the per-username lock-out
     "token": "20/5m",
-    "booking": "10/h",
-    "messaging": "30/10m",
-    "privacy_export": "5/d",
+    # One budget of code guesses across set-up and verify, deliberately shared.
     "two_factor": "10/5m",
+    "appointment_book": "10/h",
+    "appointment_cancel": "10/h",
+    "styling_request": "10/h",
+    "client_message": "30/10m",  # the concierge thread
+    "wishlist_share": "10/h",
+    "advisor_message": "30/10m",  # an advisor writing to clients
+    "lookbook_publish": "30/10m",  # publishing sends the client notices
+    "privacy_export": "5/d",
     "client_export": "10/h",  # per advisor: CSV exports of the client book (GET)
 }
 # Two-factor (TOTP): required for head office, staff and superusers, optional
