@@ -47,6 +47,7 @@ urlpatterns = [
 ]
 
 handler404 = "clienteling.views.page_not_found"
+handler500 = "clienteling.views.server_error"
 
 if settings.DEBUG:
     urlpatterns += [

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id and the one JSON line per request (core.observability).
+    "core.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -150,6 +152,22 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Long tasks (training, nightly drafting, imports, privacy exports) have their
+# own queue and worker (Procfile "worker_long"), so a night's drafting never
+# holds up a message the advisor just sent. Both workers ack late, take one
+# task at a time (prefetch 1) and requeue what a killed worker was running.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
+    "recommendations.tasks.train_recommender": {"queue": "long"},
+    "recommendations.tasks.draft_lookbooks": {"queue": "long"},
+    "clients.tasks.import_run": {"queue": "long"},
+    "consent.tasks.build_export": {"queue": "long"},
+}
+# Redis redelivers an unacknowledged task after this long: longer than the
+# longest task, or a long task would run twice while still running.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # our JSON handler stays in place
 CELERY_TASK_TIME_LIMIT = 60 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 55 * 60
 
@@ -326,7 +344,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+# Compressed, content-hashed static files (whitenoise) whenever DEBUG is off or
+# asked for: `make serve` and the container run collectstatic first.
+STATIC_MANIFEST: bool = env.bool("DJANGO_STATIC_MANIFEST", default=not DEBUG)
+if STATIC_MANIFEST:
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -436,16 +459,31 @@ FIELD_LOOKUP_KEY: str = env.str("FIELD_LOOKUP_KEY", default="atelier-dev-lookup-
 MODEL_ARTIFACT_DIR = Path(env.str("MODEL_ARTIFACT_DIR", default=str(VAR_DIR / "models")))
 LOOKBOOK_DRAFT_SIZE: int = env.int("LOOKBOOK_DRAFT_SIZE", default=12)
 
-# --- Logging ------------------------------------------------------------------
+# --- Logging -------------------------------------------------------------------
+# LOG_FORMAT=json: one JSON object per line (core.observability), what `make
+# serve` and the container use; plain text otherwise (the demo's console).
+LOG_FORMAT: str = env.str("LOG_FORMAT", default="text")
 LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "json": {"()": "core.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "axes": {"level": "WARNING"},  # not its start-up banner on every command
+        # One JSON line per request (RequestLogMiddleware) in the layout; the
+        # demo's runserver already prints its own.
+        "atelier.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+        "atelier.task": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
     },
 }
