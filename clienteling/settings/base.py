@@ -459,6 +459,18 @@ FIELD_LOOKUP_KEY: str = env.str("FIELD_LOOKUP_KEY", default="atelier-dev-lookup-
 MODEL_ARTIFACT_DIR = Path(env.str("MODEL_ARTIFACT_DIR", default=str(VAR_DIR / "models")))
 LOOKBOOK_DRAFT_SIZE: int = env.int("LOOKBOOK_DRAFT_SIZE", default=12)
 
+# --- Benchmarks ------------------------------------------------------------------
+# ATELIER_BENCH_PLAIN_VIEW=1 serves /bench/plain/: a small template through the
+# same middleware, the baseline of benchmarks/production_load.py.
+BENCH_PLAIN_VIEW: bool = env.bool("ATELIER_BENCH_PLAIN_VIEW", default=False)
+# RATE_LIMITS_OVERRIDE="client_message=1000/10m,appointment_book=1000/h": an
+# operator's knob (and the load benchmark's, whose users share two logins).
+for _pair in env.list("RATE_LIMITS_OVERRIDE", default=[]):
+    _scope, _, _rate = _pair.partition("=")
+    if _scope.strip() not in RATE_LIMITS or not _rate.strip():
+        raise ImproperlyConfigured(f"RATE_LIMITS_OVERRIDE: unknown scope or empty rate {_pair!r}")
+    RATE_LIMITS[_scope.strip()] = _rate.strip()
+
 # --- Logging -------------------------------------------------------------------
 # LOG_FORMAT=json: one JSON object per line (core.observability), what `make
 # serve` and the container use; plain text otherwise (the demo's console).
