@@ -94,12 +94,16 @@ class RequestLogMiddleware:
         request_id = offered if _SANE_ID.match(offered) else new_request_id()
         token = request_id_var.set(request_id)
         started = time.perf_counter()
-        status = 500
+        status: int | None = None
+        escaped = ""
         try:
             response = self.get_response(request)
             status = response.status_code
             response[REQUEST_ID_HEADER] = request_id
             return response
+        except BaseException as exc:  # logged, then raised on (a client gone, a cancel)
+            escaped = exc.__class__.__name__
+            raise
         finally:
             request_logger.info(
                 "%s %s %s",
@@ -111,6 +115,7 @@ class RequestLogMiddleware:
                     "method": request.method,
                     "path": request.path,
                     "status": status,
+                    **({"error": escaped} if escaped else {}),
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                     "user_id": _loaded_user_id(request),
                 },
