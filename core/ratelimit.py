@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import logging
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -42,6 +43,7 @@ from django.template.loader import render_to_string
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
+logger = logging.getLogger(__name__)
 KeyBy = Literal["ip", "user", "user_or_ip"]
 
 # Scopes deliberately shared by several views, and why.
@@ -140,12 +142,16 @@ def hit(scope: str, identity: str, *, rate: Rate | None = None) -> Verdict:
     window = int(now // rate.seconds)
     digest = hashlib.sha256(identity.encode()).hexdigest()[:32]  # no raw IPs in cache keys
     key = f"ratelimit:{scope}:{digest}:{window}"
-    cache.add(key, 0, timeout=rate.seconds + 1)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=rate.seconds + 1)
-        count = 1
+        cache.add(key, 0, timeout=rate.seconds + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=rate.seconds + 1)
+            count = 1
+    except Exception:  # the cache (Redis) is down: degrade open, the page still answers
+        logger.warning("Rate limit %s not counted: the cache is unreachable", scope, exc_info=True)
+        return Verdict(True, 0)
     if count <= rate.count:
         return Verdict(True, 0)
     retry_after = max(1, int((window + 1) * rate.seconds - now))

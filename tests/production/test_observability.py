@@ -107,3 +107,28 @@ def test_a_database_gap_is_a_clean_503(
         assert "unavailable" in response.json()["detail"]
     else:
         assert "briefly unavailable" in response.content.decode()
+
+
+def test_rate_limits_degrade_open_when_the_cache_is_down(monkeypatch: Any) -> None:
+    from core import ratelimit
+
+    def down(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionError("redis is restarting")
+
+    monkeypatch.setattr(ratelimit.cache, "add", down)
+    assert ratelimit.hit("client_message", "user:1").allowed
+
+
+def test_a_broker_down_after_commit_is_logged_not_raised(monkeypatch: Any, caplog: Any) -> None:
+    from celery import current_app
+
+    from core import tasks
+
+    def down(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(tasks, "enqueue", down)
+    monkeypatch.setitem(current_app.conf, "task_always_eager", False)
+    with caplog.at_level(logging.ERROR, logger="core.tasks"):
+        tasks._enqueue_or_log("stylists.tasks.deliver_message", (), {"message_id": 1})
+    assert "sweep will pick it up" in caplog.text
