@@ -47,6 +47,12 @@ urlpatterns = [
 ]
 
 handler404 = "clienteling.views.page_not_found"
+handler500 = "clienteling.views.server_error"
+
+if settings.BENCH_PLAIN_VIEW:  # benchmarks/production_load.py: the baseline page
+    urlpatterns += [
+        path("bench/plain/", TemplateView.as_view(template_name="bench_plain.html")),
+    ]
 
 if settings.DEBUG:
     urlpatterns += [

@@ -109,3 +109,40 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Not found."}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+DATABASE_GAP_RETRY_AFTER = 5  # seconds: connections are health-checked and reopened
+
+
+def _database_unavailable(exc: BaseException | None) -> bool:
+    from django.db import InterfaceError, OperationalError
+
+    while exc is not None:
+        if isinstance(exc, (OperationalError, InterfaceError)):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a database that is restarting gets a clean 503, JSON under /api/.
+
+    Connections are opened with CONN_HEALTH_CHECKS, so the next request after
+    PostgreSQL is back reconnects by itself; the page asks to retry shortly.
+    """
+    import sys
+
+    if _database_unavailable(sys.exc_info()[1]):
+        if request.path.startswith("/api/"):
+            message = "The service is briefly unavailable. Retry in a few seconds."
+            response: HttpResponse = JsonResponse({"detail": message}, status=503)
+        else:
+            from django.template import loader
+
+            html = loader.get_template("503.html").render({})
+            response = HttpResponse(html, status=503)
+        response["Retry-After"] = str(DATABASE_GAP_RETRY_AFTER)
+        return response
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Server error."}, status=500)
+    return defaults.server_error(request)

@@ -33,7 +33,9 @@ MAX_DELIVERY_RETRIES = 5
 def deliver_message(self: Any, message_id: int) -> str | None:
     """Hand one queued message to its channel; retried with back-off on transient faults."""
     try:
-        message = message_deliver(message_id=message_id)
+        # Handed on after its worker was killed (acks late): take over what it claimed.
+        resume = bool((self.request.delivery_info or {}).get("redelivered"))
+        message = message_deliver(message_id=message_id, resume=resume)
     except TransientDeliveryError as exc:
         if self.request.is_eager:
             # In-process (no broker): the message is queued again, and the beat

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id and the one JSON line per request (core.observability).
+    "core.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -150,6 +152,36 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Long tasks (training, nightly drafting, imports, privacy exports) have their
+# own queue and worker (Procfile "worker_long"), so a night's drafting never
+# holds up a message the advisor just sent. Both workers ack late, take one
+# task at a time (prefetch 1) and requeue what a killed worker was running.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
+    "recommendations.tasks.train_recommender": {"queue": "long"},
+    "recommendations.tasks.draft_lookbooks": {"queue": "long"},
+    "clients.tasks.import_run": {"queue": "long"},
+    "consent.tasks.build_export": {"queue": "long"},
+}
+# Redis redelivers an unacknowledged task after this long: longer than the
+# longest task, or a long task would run twice while still running.
+# Redis hands an unacknowledged task (its worker was killed) to another worker
+# after visibility_timeout: longer than the longest task (the hard time limit
+# below), else a long task still running would start a second time. The fault
+# drill shortens it (every task is idempotent, so an early re-run is harmless).
+CELERY_VISIBILITY_TIMEOUT: int = env.int("CELERY_VISIBILITY_TIMEOUT", default=65 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# A broker that blinks: the web gives up publishing within a second (the row is
+# saved and a sweep re-queues it) instead of holding the request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # our JSON handler stays in place
 CELERY_TASK_TIME_LIMIT = 60 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 55 * 60
 
@@ -202,6 +234,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="atelier"),
+            # Redis blinking: fail within a second; callers degrade (core.ratelimit).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -251,14 +285,22 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 AXES_USERNAME_CALLABLE = "accounts.views.axes_username"  # cut to axes' 255 characters
 AXES_ENABLE_ADMIN = True
 # Named limits, "<count>/<seconds|Ns|Nm|Nh|Nd>", used by core.ratelimit:
-# @rate_limit("booking") on a view, or RateLimitThrottle with throttle_scope on DRF.
+# @rate_limit("appointment_book") on a view, or RateLimitThrottle with
+# throttle_scope on DRF. One scope per action (tests/security/test_rate_limit_scopes
+# checks it): a client who books three fittings can still write to her advisor.
 RATE_LIMITS: dict[str, str] = {
     "login": "30/5m",  # per IP (a boutique shares one), on top of the per-username lock-out
     "token": "20/5m",
-    "booking": "10/h",
-    "messaging": "30/10m",
-    "privacy_export": "5/d",
+    # One budget of code guesses across set-up and verify, deliberately shared.
     "two_factor": "10/5m",
+    "appointment_book": "10/h",
+    "appointment_cancel": "10/h",
+    "styling_request": "10/h",
+    "client_message": "30/10m",  # the concierge thread
+    "wishlist_share": "10/h",
+    "advisor_message": "30/10m",  # an advisor writing to clients
+    "lookbook_publish": "30/10m",  # publishing sends the client notices
+    "privacy_export": "5/d",
     "client_export": "10/h",  # per advisor: CSV exports of the client book (GET)
 }
 # Two-factor (TOTP): required for head office, staff and superusers, optional
@@ -318,7 +360,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+# Compressed, content-hashed static files (whitenoise) whenever DEBUG is off or
+# asked for: `make serve` and the container run collectstatic first.
+STATIC_MANIFEST: bool = env.bool("DJANGO_STATIC_MANIFEST", default=not DEBUG)
+if STATIC_MANIFEST:
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -428,16 +475,43 @@ FIELD_LOOKUP_KEY: str = env.str("FIELD_LOOKUP_KEY", default="atelier-dev-lookup-
 MODEL_ARTIFACT_DIR = Path(env.str("MODEL_ARTIFACT_DIR", default=str(VAR_DIR / "models")))
 LOOKBOOK_DRAFT_SIZE: int = env.int("LOOKBOOK_DRAFT_SIZE", default=12)
 
-# --- Logging ------------------------------------------------------------------
+# --- Benchmarks ------------------------------------------------------------------
+# ATELIER_BENCH_PLAIN_VIEW=1 serves /bench/plain/: a small template through the
+# same middleware, the baseline of benchmarks/production_load.py.
+BENCH_PLAIN_VIEW: bool = env.bool("ATELIER_BENCH_PLAIN_VIEW", default=False)
+# RATE_LIMITS_OVERRIDE="client_message=1000/10m,appointment_book=1000/h": an
+# operator's knob (and the load benchmark's, whose users share two logins).
+for _pair in env.list("RATE_LIMITS_OVERRIDE", default=[]):
+    _scope, _, _rate = _pair.partition("=")
+    if _scope.strip() not in RATE_LIMITS or not _rate.strip():
+        raise ImproperlyConfigured(f"RATE_LIMITS_OVERRIDE: unknown scope or empty rate {_pair!r}")
+    RATE_LIMITS[_scope.strip()] = _rate.strip()
+
+# --- Logging -------------------------------------------------------------------
+# LOG_FORMAT=json: one JSON object per line (core.observability), what `make
+# serve` and the container use; plain text otherwise (the demo's console).
+LOG_FORMAT: str = env.str("LOG_FORMAT", default="text")
 LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "json": {"()": "core.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "axes": {"level": "WARNING"},  # not its start-up banner on every command
+        # One JSON line per request (RequestLogMiddleware) in the layout; the
+        # demo's runserver already prints its own.
+        "atelier.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+        "atelier.task": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
     },
 }

@@ -107,7 +107,7 @@ def _piece_purpose(request: HttpRequest) -> str:
 
 @require_http_methods(["GET", "POST"])
 @client_required
-@rate_limit("booking")
+@rate_limit("appointment_book")
 def appointment_book(request: ClientRequest) -> HttpResponse:
     client: Client = request.client
     advisor = advisor_of(client)
@@ -202,7 +202,7 @@ def appointment_detail(request: ClientRequest, public_id: Any) -> HttpResponse:
 
 @require_POST
 @client_required
-@rate_limit("booking")
+@rate_limit("appointment_cancel")
 def appointment_cancel_view(request: ClientRequest, public_id: Any) -> HttpResponse:
     client: Client = request.client
     appointment = appointment_of_client(client, public_id)

@@ -54,7 +54,7 @@ def _lookbook_url(context: Any) -> str:
 
 @require_http_methods(["GET", "POST"])
 @client_required
-@rate_limit("messaging")
+@rate_limit("client_message")
 def messages(request: ClientRequest) -> HttpResponse:
     client: Client = request.client
     if request.method == "POST":

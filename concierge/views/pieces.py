@@ -118,7 +118,7 @@ def wishlist(request: ClientRequest) -> HttpResponse:
 
 @require_POST
 @client_required
-@rate_limit("messaging")
+@rate_limit("wishlist_share")
 def wishlist_share(request: ClientRequest) -> HttpResponse:
     """Send the advisor the wishlist, as a message in the concierge thread."""
     client: Client = request.client

@@ -2,7 +2,7 @@
 
 The composer offers only the channels consent allows now and says why the
 others are not; a refused send (MessageBlocked) comes back as a calm note
-above the form, with the text kept. Sending is rate-limited ("messaging").
+above the form, with the text kept. Sending is rate-limited ("advisor_message").
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def conversation(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_POST
-@rate_limit("messaging")
+@rate_limit("advisor_message")
 @stylist_required
 def message_send_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
     client = client_for_user(request.user, public_id, for_change=True)

@@ -310,7 +310,7 @@ def test_the_list_shows_upcoming_and_how_to_join(story: Story) -> None:
 
 @time_machine.travel(MONDAY, tick=False)
 def test_booking_is_rate_limited(cast: Any, tuesdays: None, settings: Any) -> None:
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "booking": "1/h"}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "appointment_book": "1/h"}
     http = cast.http("client_user")
     first = http.post(
         "/concierge/appointments/book/", {"kind": "video", "at": paris(10).isoformat()}

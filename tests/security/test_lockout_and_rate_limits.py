@@ -77,8 +77,8 @@ def test_the_token_endpoint_counts_failures_too(cast):
     RATE_LIMITS={
         "login": "3/5m",
         "token": "20/5m",
-        "booking": "10/h",
-        "messaging": "30/10m",
+        "appointment_book": "10/h",
+        "client_message": "30/10m",
         "privacy_export": "5/d",
         "two_factor": "10/5m",
     }
@@ -101,8 +101,8 @@ def test_sign_in_posts_are_rate_limited_per_address(cast):
         "token": "2/m",
         "login": "20/5m",
         "two_factor": "10/5m",
-        "booking": "10/h",
-        "messaging": "30/10m",
+        "appointment_book": "10/h",
+        "client_message": "30/10m",
         "privacy_export": "5/d",
     }
 )
@@ -118,9 +118,9 @@ def test_the_token_endpoint_is_rate_limited(cast):
     assert "throttled" in limited.json()["detail"]
 
 
-@override_settings(RATE_LIMITS={"booking": "2/h"})
+@override_settings(RATE_LIMITS={"appointment_book": "2/h"})
 def test_the_decorator_for_booking_and_messaging_views(cast):
-    @rate_limit("booking")
+    @rate_limit("appointment_book")
     def book(request):
         return HttpResponse("booked")
 
