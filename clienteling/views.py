@@ -6,7 +6,7 @@ import time
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -19,7 +19,10 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         return redirect("login")
-    if getattr(user, "stylist", None) is not None:
+    stylist = getattr(user, "stylist", None)
+    if stylist is not None:
+        if not stylist.active:  # the sign-in page would send them straight back here
+            raise Http404("This account no longer has access.")
         return redirect("stylists:today")
     if getattr(user, "client", None) is not None:
         return redirect("concierge:home")
