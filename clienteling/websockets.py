@@ -35,18 +35,23 @@ def _header(scope: dict[str, Any], name: bytes) -> str | None:
     return None
 
 
-def _host_port(netloc: str, scheme: str) -> tuple[str, int] | None:
+def _split(netloc: str) -> tuple[str, int | None] | None:
     domain, port = split_domain_port(netloc.lower())
     if not domain:
         return None
     try:
-        return domain, int(port) if port else DEFAULT_PORTS.get(scheme, 80)
+        return domain, int(port) if port else None
     except ValueError:
         return None
 
 
 def origin_allowed(scope: dict[str, Any]) -> bool:
-    """The Origin names an allowed host and the same host and port as the handshake."""
+    """The Origin names an allowed host, the host the handshake was addressed to, and its port.
+
+    A Host header without a port says "the scheme's default" (behind a TLS proxy
+    the server may not know which scheme the browser used): the Origin must then
+    carry no other port than its own scheme's default.
+    """
     origin = _header(scope, b"origin")
     host = _header(scope, b"host")
     if not origin or not host:
@@ -54,10 +59,14 @@ def origin_allowed(scope: dict[str, Any]) -> bool:
     parts = urlsplit(origin)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return False
-    ours = _host_port(parts.netloc, parts.scheme)
-    secure = scope.get("scheme") in ("wss", "https") or parts.scheme == "https"
-    addressed = _host_port(host, "https" if secure else "http")
-    if ours is None or addressed is None or ours != addressed:
+    theirs, ours = _split(parts.netloc), _split(host)
+    if theirs is None or ours is None or theirs[0] != ours[0]:
+        return False
+    origin_port = theirs[1] or DEFAULT_PORTS[parts.scheme]
+    if ours[1] is None:
+        if origin_port != DEFAULT_PORTS[parts.scheme]:
+            return False
+    elif origin_port != ours[1]:
         return False
     return validate_host(ours[0], settings.ALLOWED_HOSTS)
 
