@@ -132,15 +132,6 @@ class TokenResponseSerializer(serializers.Serializer[Any]):
     token = serializers.CharField()
 
 
-class _TokenForRevocation(ExpiringTokenAuthentication):
-    """Only DELETE (revoking) is authenticated, by the token itself; signing in needs none."""
-
-    def authenticate(self, request: Request) -> Any:
-        if request.method != "DELETE":
-            return None
-        return super().authenticate(request)
-
-
 class _SignInOrRevoke(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         return request.method != "DELETE" or bool(request.user and request.user.is_authenticated)
@@ -153,8 +144,15 @@ class ObtainAuthTokenView(APIView):
     token revokes it. Tokens expire after API_TOKEN_LIFETIME_SECONDS.
     """
 
-    authentication_classes = [_TokenForRevocation]
     permission_classes = [_SignInOrRevoke]
+
+    def get_authenticators(self) -> list[Any]:
+        # Only DELETE (revoking) is authenticated, by the token itself; signing in needs none.
+        request = getattr(self, "request", None)
+        if request is not None and request.method == "DELETE":
+            return [ExpiringTokenAuthentication()]
+        return []
+
     throttle_classes = [RateLimitThrottle]
     throttle_scope = "token"
     serializer_class = TokenRequestSerializer

@@ -15,6 +15,7 @@ from django import forms
 from django.utils import timezone
 
 from clients.models import Occasion, OccasionKind
+from stylists.services.appointments import bookable_moment
 
 MESSAGE_MAX_LENGTH = 2000
 
@@ -182,7 +183,8 @@ def parse_slot(value: str) -> dt.datetime | None:
         moment = dt.datetime.fromisoformat(value)
     except (TypeError, ValueError):
         return None
-    return moment if timezone.is_aware(moment) else None
+    # Out-of-range times (year 9999 at -05:00...) would overflow the slot arithmetic.
+    return moment if bookable_moment(moment) else None
 
 
 class MessageForm(forms.Form):

@@ -307,6 +307,11 @@ CLIENT_LANGUAGES = [
     ("nl", "Nederlands"),
 ]
 HOUSE_CURRENCY = "EUR"
+# The separator of the CSV files the house hands out: "," or ";" (Excel in French or
+# Italian settings expects ";"). The book export also offers the other one.
+CSV_SEPARATOR: str = env.str("CSV_SEPARATOR", default=",")
+if CSV_SEPARATOR not in (",", ";"):
+    raise ImproperlyConfigured("CSV_SEPARATOR must be ',' or ';'.")
 
 # --- Static and media ---------------------------------------------------------
 STATIC_URL = "/static/"
