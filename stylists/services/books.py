@@ -20,6 +20,7 @@ from guardian.shortcuts import assign_perm
 
 from catalog.models import Boutique
 from clients.models import Client, ClientUserObjectPermission
+from core.text import has_visible_text
 from stylists.models import (
     Appointment,
     AppointmentStatus,
@@ -346,7 +347,7 @@ def note_add(
     pinned: bool = False,
 ) -> ClientNote:
     body = body.strip()
-    if not body:
+    if not has_visible_text(body):
         raise ValidationError({"body": "Write something before saving the note."})
     note = ClientNote(client=client, author=author, body=body, category=category, pinned=pinned)
     note.full_clean()

@@ -25,6 +25,7 @@ from clients.models import Client, ClientStatus, IdentityKind
 from clients.services import find_client_by_identity
 from consent import policy
 from consent.services import consent_revoke_channel
+from core.text import has_visible_text
 from stylists.models import (
     Message,
     MessageChannel,
@@ -48,7 +49,7 @@ def message_from_client(
 ) -> Message:
     """A message from the client (concierge, SMS, WhatsApp, e-mail); the advisor is told."""
     body = (body or "").strip()
-    if not body:
+    if not has_visible_text(body):
         raise ValidationError({"body": "Write your message before sending it."})
     if channel not in MessageChannel.values:
         raise ValidationError({"channel": f"Unknown channel {channel!r}."})
