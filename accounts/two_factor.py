@@ -39,6 +39,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathImage
 
 from core.ratelimit import rate_limit
+from stylists.services.access import api_tokens_revoke
 
 SESSION_KEY = "atelier_2fa_policy"
 SESSION_SUBJECT_KEY = "atelier_2fa_policy_for"  # what the policy was decided for
@@ -190,7 +191,25 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> bool:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user_id=device.user_id, confirmed=False).delete()
+    # A token taken with the password alone must not outlive the second factor.
+    api_tokens_revoke(user_id=device.user_id)
     return True
+
+
+def _device_removed(*, sender: Any, instance: TOTPDevice, **kwargs: Any) -> None:
+    """Two-factor reset (an administrator deletes the device in the admin): tokens go too.
+
+    A receiver, not a service call, because the deletion happens in django-otp's
+    own admin; only confirmed devices count (a pending one never backed a token).
+    """
+    if instance.confirmed:
+        api_tokens_revoke(user_id=instance.user_id)
+
+
+def connect_device_reset() -> None:
+    from django.db.models.signals import post_delete
+
+    post_delete.connect(_device_removed, sender=TOTPDevice, dispatch_uid="atelier-2fa-reset")
 
 
 def totp_verify_for_api(user: Any, token: str) -> bool:

@@ -38,6 +38,12 @@ def product_by_public_id(public_id: object) -> Product | None:
         return None
 
 
+def active_product_by_public_id(public_id: object) -> Product | None:
+    """A piece clients may open and save: an inactive one (withdrawn) is None."""
+    product = product_by_public_id(public_id)
+    return product if product is not None and product.active else None
+
+
 @dataclass(frozen=True)
 class StockLine:
     size: str

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -32,7 +31,7 @@ urlpatterns = [
     path("accounts/2fa/", two_factor.two_factor_home, name="two_factor"),
     path("accounts/2fa/setup/", two_factor.two_factor_setup, name="two_factor_setup"),
     path("accounts/2fa/verify/", two_factor.two_factor_verify, name="two_factor_verify"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", atelier_auth.logout_view, name="logout"),
     path("admin/", admin.site.urls),
     path("stylist/", include("stylists.urls")),
     path("concierge/", include("concierge.urls")),

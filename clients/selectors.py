@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Permission
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -39,13 +39,32 @@ def _perm(codename: str) -> QuerySet[Permission]:
     return Permission.objects.filter(content_type__app_label="clients", codename=codename)
 
 
+def _staff_role(user: Any) -> tuple[bool, str | None]:
+    """(has an advisor record, its role if active): a deactivated advisor holds no role."""
+    try:
+        stylist = user.stylist
+    except (ObjectDoesNotExist, AttributeError):
+        return False, None
+    if stylist is None:
+        return False, None
+    return True, (stylist.role if stylist.active else None)
+
+
 def sees_all_clients(user: Any) -> bool:
-    return bool(user.is_superuser or user.has_perm("clients.view_client"))
+    if user.is_superuser:
+        return True
+    is_advisor, role = _staff_role(user)
+    if is_advisor and role != "head_office":
+        return False  # a permission left behind does not outlive the role
+    return bool(user.has_perm("clients.view_client"))
 
 
 def managed_boutiques(user: Any) -> QuerySet[Boutique]:
     """Boutiques whose books the user manages (object permission on the boutique)."""
     if not user.is_authenticated:
+        return Boutique.objects.none()
+    is_advisor, role = _staff_role(user)
+    if is_advisor and role != "manager" and not user.is_superuser:
         return Boutique.objects.none()
     return get_objects_for_user(
         user, "catalog.manage_boutique", klass=Boutique, accept_global_perms=True
@@ -56,6 +75,9 @@ def clients_visible_to(user: Any) -> QuerySet[Client]:
     """Every client the user may see on the stylist side (a lazy queryset)."""
     if not user.is_authenticated or not user.is_active:
         return Client.objects.none()
+    is_advisor, role = _staff_role(user)
+    if is_advisor and role is None and not user.is_superuser:
+        return Client.objects.none()  # deactivated: the book's permissions do not count
     if sees_all_clients(user):
         return Client.objects.all()
     in_book = ClientUserObjectPermission.objects.filter(

@@ -15,6 +15,8 @@ from django import forms
 from django.utils import timezone
 
 from clients.models import Occasion, OccasionKind
+from core.text import has_visible_text
+from stylists.services.appointments import bookable_moment
 
 MESSAGE_MAX_LENGTH = 2000
 
@@ -121,7 +123,7 @@ class StylingRequestForm(forms.Form):
 
     def clean_message(self) -> str:
         message = self.cleaned_data["message"].strip()
-        if not message:
+        if not has_visible_text(message):
             raise forms.ValidationError("Please tell your advisor what you are looking for.")
         return message
 
@@ -182,7 +184,8 @@ def parse_slot(value: str) -> dt.datetime | None:
         moment = dt.datetime.fromisoformat(value)
     except (TypeError, ValueError):
         return None
-    return moment if timezone.is_aware(moment) else None
+    # Out-of-range times (year 9999 at -05:00...) would overflow the slot arithmetic.
+    return moment if bookable_moment(moment) else None
 
 
 class MessageForm(forms.Form):
@@ -194,6 +197,6 @@ class MessageForm(forms.Form):
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"].strip()
-        if not body:
+        if not has_visible_text(body):
             raise forms.ValidationError("Your message is empty.")
         return body

@@ -99,6 +99,9 @@ class BookReassignment(models.Model):
     )
     performed_at = models.DateTimeField()
     reason = models.CharField(max_length=280, blank=True)
+    # What came along with the client, and what stayed with the previous advisor:
+    # {"styling_requests": 1, "follow_ups": 2, "appointments": 1, "appointments_kept": ["<uuid>"]}
+    carried = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-performed_at", "-id"]
@@ -368,3 +371,72 @@ class OutreachTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.language})"
+
+
+class StaffSession(models.Model):
+    """A signed-in session of a staff account, so a role change or deactivation can end it.
+
+    Sessions live in the session store keyed by an opaque key; without this
+    list the house could not find an advisor's sessions without decoding every
+    session of the site. Rows go when the session is ended (or expire with it).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-signed_in_at"]
+
+    def __str__(self) -> str:
+        return f"Session of {self.user_id} since {self.signed_in_at:%Y-%m-%d %H:%M}"
+
+
+class StaffAccessChange(models.Model):
+    """Audit row: an advisor's role, boutique or active flag changed, and who changed it."""
+
+    stylist = models.ForeignKey(Stylist, on_delete=models.CASCADE, related_name="access_changes")
+    from_role = models.CharField(max_length=12, choices=Role.choices)
+    to_role = models.CharField(max_length=12, choices=Role.choices)
+    from_boutique = models.ForeignKey(
+        Boutique, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_boutique = models.ForeignKey(
+        Boutique, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_active = models.BooleanField()
+    to_active = models.BooleanField()
+    performed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    performed_at = models.DateTimeField()
+    sessions_ended = models.PositiveIntegerField(default=0)
+    tokens_revoked = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-performed_at", "-id"]
+
+    def __str__(self) -> str:
+        when = f"{self.performed_at:%Y-%m-%d}"
+        return f"{self.stylist_id}: {self.from_role} → {self.to_role} ({when})"
+
+
+class WebhookReceipt(models.Model):
+    """One row per provider message id handled: a replayed webhook (Twilio retries) is a no-op.
+
+    Inbound messages and STOP replies both claim their MessageSid here first,
+    in the same transaction as what they write, so a retry or a concurrent
+    duplicate writes nothing twice (the unique constraint decides the race).
+    """
+
+    provider_sid = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=16)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.provider_sid}"

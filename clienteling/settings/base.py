@@ -69,6 +69,8 @@ MIDDLEWARE = [
     # First: the request id and the one JSON line per request (core.observability).
     "core.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Pages and API answers about people: Cache-Control private, no-store.
+    "clienteling.middleware.PrivateNoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -266,6 +268,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = 60 * 60 * 12  # one boutique day
+# An API token lasts a boutique day too, then is re-issued by POST /api/v1/auth/token/
+# (a new token each time; two-factor set-up or reset and a role change revoke it sooner).
+API_TOKEN_LIFETIME_SECONDS: int = env.int("API_TOKEN_LIFETIME_SECONDS", default=60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from a meta tag, not the cookie
@@ -346,6 +351,11 @@ CLIENT_LANGUAGES = [
     ("nl", "Nederlands"),
 ]
 HOUSE_CURRENCY = "EUR"
+# The separator of the CSV files the house hands out: "," or ";" (Excel in French or
+# Italian settings expects ";"). The book export also offers the other one.
+CSV_SEPARATOR: str = env.str("CSV_SEPARATOR", default=",")
+if CSV_SEPARATOR not in (",", ";"):
+    raise ImproperlyConfigured("CSV_SEPARATOR must be ',' or ';'.")
 
 # --- Static and media ---------------------------------------------------------
 STATIC_URL = "/static/"
@@ -383,10 +393,12 @@ IMPORT_REJECTIONS_KEPT: int = 10_000
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so anonymous calls get 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.api_access.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Signed in is not enough: the account must still be an active advisor, a client or
+    # an admin, asked on every call (a deactivated advisor's token or session gets 403).
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.api_access.ActiveAccountPermission"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.selectors import product_by_public_id
@@ -126,7 +127,12 @@ def appointment_book(request: ClientRequest) -> HttpResponse:
         client_zone=client_zone(client).key,
     )
     occasions = list(upcoming_occasions(client, within_days=365))
-    at = parse_slot(source.get("at", ""))
+    asked = source.get("at", "")
+    at = parse_slot(asked)
+    if asked and at is None:
+        context["slot_error"] = _(
+            "That time is not one we can offer. Please choose one of the times below."
+        )
     if request.method == "POST":
         form = AppointmentConfirmForm(request.POST, occasions=occasions)
         if form.is_valid() and at is not None:

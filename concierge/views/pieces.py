@@ -17,7 +17,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from catalog.models import Product
-from catalog.selectors import product_by_public_id, stock_for_products
+from catalog.selectors import (
+    active_product_by_public_id,
+    product_by_public_id,
+    stock_for_products,
+)
 from clients.models import Client
 from clients.selectors import heritage_moments_for, wishlist_of
 from clients.services import interaction_record_view, wishlist_remove, wishlist_save
@@ -35,8 +39,9 @@ from consent.policy import DataKind, Purpose, may_use
 from core.ratelimit import rate_limit
 
 
-def _product_or_404(public_id: Any) -> Product:
-    product = product_by_public_id(public_id)
+def _product_or_404(public_id: Any, *, withdrawn_too: bool = False) -> Product:
+    """The piece, if the house still offers it (withdrawn_too: also one it no longer does)."""
+    product = (product_by_public_id if withdrawn_too else active_product_by_public_id)(public_id)
     if product is None:
         raise Http404("No such piece")
     return product
@@ -88,7 +93,7 @@ def wishlist_add(request: ClientRequest, public_id: Any) -> HttpResponse:
 @client_required
 def wishlist_delete(request: ClientRequest, public_id: Any) -> HttpResponse:
     client: Client = request.client
-    product = _product_or_404(public_id)
+    product = _product_or_404(public_id, withdrawn_too=True)  # she may drop a withdrawn piece
     wishlist_remove(client=client, product=product)
     if is_htmx(request):
         if request.POST.get("context") == "wishlist":

@@ -145,6 +145,32 @@ def _lock_stylists(stylists: Iterable[Stylist]) -> None:
     list(Stylist.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
 
 
+def moment_fits(moment: dt.datetime) -> bool:
+    """An aware time whose UTC form, and a day either side, datetime can represent.
+
+    9999-12-31T23:00-05:00 or 0001-01-01T00:00+14:00 are valid ISO times whose
+    UTC form (and the slot's end) overflow datetime: refused, not a 500.
+    """
+    if timezone.is_naive(moment):
+        return False
+    try:
+        utc = moment.astimezone(dt.UTC)
+        utc + dt.timedelta(days=1)  # the slot's end and the zone shifts must fit too
+        utc - dt.timedelta(days=1)
+    except OverflowError:
+        return False
+    return True
+
+
+def bookable_moment(moment: dt.datetime, *, now: dt.datetime | None = None) -> bool:
+    """A time that could be one offered: it fits, and lies within the booking horizon."""
+    if not moment_fits(moment):
+        return False
+    now = now or timezone.now()
+    utc = moment.astimezone(dt.UTC)
+    return now - dt.timedelta(days=1) <= utc <= now + dt.timedelta(days=BOOKING_HORIZON_DAYS + 1)
+
+
 def _check_booking_request(
     *,
     client: Client,
@@ -155,7 +181,7 @@ def _check_booking_request(
     occasion: Occasion | None,
 ) -> None:
     """What the client asked for makes sense on its own (no lock needed)."""
-    if timezone.is_naive(starts_at):
+    if not moment_fits(starts_at):
         raise ValidationError({"starts_at": "Choose one of the times offered."})
     if kind == AppointmentKind.BOUTIQUE:
         if boutique is None:

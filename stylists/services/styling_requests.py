@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clients.models import Client, Occasion
+from core.text import has_visible_text
 from stylists.models import (
     STYLING_REQUEST_SLA,
     FollowUp,
@@ -82,7 +83,7 @@ def styling_request_create(
     """
     message = (message or "").strip()
     errors: dict[str, str] = {}
-    if not message:
+    if not has_visible_text(message):
         errors["message"] = "Please tell your advisor a little about what you are looking for."
     elif len(message) > MESSAGE_MAX_LENGTH:
         errors["message"] = f"Please keep your request under {MESSAGE_MAX_LENGTH} characters."

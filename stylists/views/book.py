@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -63,6 +64,12 @@ def client_list(request: HttpRequest) -> HttpResponse:
         "page_range": paginator.get_elided_page_range(page_obj.number, on_each_side=2),
         "rows": rows,
         "show_advisor": filters.scope != "mine",
+        # The export comes in the house's separator; the link offers the other one too.
+        "other_csv_separator": (
+            {"key": "comma", "label": "commas"}
+            if settings.CSV_SEPARATOR == ";"
+            else {"key": "semicolon", "label": "semicolons"}
+        ),
     }
     template = "stylists/_client_table.html" if is_htmx(request) else "stylists/client_list.html"
     return render(request, template, context)

@@ -1020,7 +1020,8 @@ def _entries() -> list[Entry]:
             "api-token",
             "api/v1/auth/token/",
             lambda w: reverse("api-token"),
-            grid(post=cells(BAD_REQUEST)),
+            # DELETE revokes the token it carries: without one (sessions too), 401.
+            {**grid(post=cells(BAD_REQUEST)), "DELETE": cells(UNAUTHORIZED)},
             body=lambda w: {"username": "owner", "password": "not-the-password"},
         )
     )

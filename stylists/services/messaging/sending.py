@@ -18,6 +18,7 @@ from clients.models import Client, ClientStatus
 from clients.services import client_touch_contact
 from consent import policy
 from core.tasks import enqueue_on_commit
+from core.text import has_visible_text
 from stylists.models import (
     FollowUp,
     FollowUpKind,
@@ -50,7 +51,7 @@ def _validate(channel: str, kind: str, body: str) -> str:
     if kind not in KINDS:
         raise ValidationError({"kind": "A message is either a service or a proactive message."})
     body = (body or "").strip()
-    if not body:
+    if not has_visible_text(body):
         raise ValidationError({"body": "Write the message before sending it."})
     return body
 
@@ -100,6 +101,8 @@ def message_send(
     this action (lookbook_publish does); otherwise it is read here.
     """
     body = _validate(channel, kind, body)
+    if any(char in (subject or "") for char in "\r\n"):
+        raise ValidationError({"subject": "A subject is one line: remove the line break."})
     if consent is not None and consent.client_id != client.pk:
         raise ValueError("The consent decision passed is another client's.")
     # One sender at a time per client, so two advisors cannot both pass the guard.
