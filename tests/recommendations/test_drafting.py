@@ -483,7 +483,8 @@ def test_a_new_product_gets_factors_from_its_content_and_can_be_drafted(world, t
         extract_signals(purpose=Purpose.PERSONALISATION),
         catalogue,
         load_stock(catalogue),
-        settings=WIDE,
+        # three of six pieces may be jewellery, the category she asked for
+        settings=DraftSettings(size=6, alternates=6, min_items=1, category_share=0.5),
     )
     column = int(drafter.offer.position[catalogue.index_of(np.array([pendant.pk]))[0]])
 
