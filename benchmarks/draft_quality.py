@@ -11,8 +11,8 @@ reports, for the drafts of the active model:
   half or more of their pieces in one category, and the mean share of the largest one;
 - coverage: distinct products drafted / active products in stock;
 - reasons: per draft, the share of pieces whose reason (the sentence's first clause, the
-  "why") no other piece of the draft carries; the mean over drafts and the share of
-  drafts where it is at least 90%; the same for whole sentences.
+  "why", compared as a bag of words) no other piece of the draft carries; the mean over
+  drafts and the share of drafts where it is at least 90%; the same for whole sentences.
 
 ``--redraft`` first discards the active model's drafts still in draft and drafts again
 (``lookbooks_draft``), so that two versions of the code can be compared on one house.
@@ -39,6 +39,11 @@ def _setup() -> None:
     import django
 
     django.setup()
+
+
+def _reason(why: str) -> str:
+    """The why (first clause), as its words: the same facts in another order read alike."""
+    return " ".join(sorted(why.split("; ")[0].lower().replace(",", " ").split()))
 
 
 def _cap(size: int) -> int:
@@ -101,9 +106,9 @@ def measure() -> dict[str, Any]:
         half += top * 2 >= size
         over = [c for c, n in counts.items() if n > _cap(size)]
         broken += any(c != dominant.get(client_of[lookbook_id]) for c in over)
-        reasons = Counter(why.split("; ")[0] for _, _, why in rows)
+        reasons = Counter(_reason(why) for _, _, why in rows)
         sentences = Counter(why for _, _, why in rows)
-        unique_reason.append(sum(1 for _, _, w in rows if reasons[w.split("; ")[0]] == 1) / size)
+        unique_reason.append(sum(1 for _, _, w in rows if reasons[_reason(w)] == 1) / size)
         unique_sentence.append(sum(1 for _, _, w in rows if sentences[w] == 1) / size)
         drafted.update(product_id for product_id, _, _ in rows)
     n = len(pieces)

@@ -72,6 +72,8 @@ class ClientVectors:
 
     warm: np.ndarray  # bool: she has consented positive signals on pieces the model knows
     factors: np.ndarray  # (rows, factors) float32; zeros for cold clients
+    # (rows, model items) her confidences, what she was folded in from (and explained by)
+    confidences: sp.csr_matrix | None = None
 
 
 def _current_rows(audience: Audience, model: LoadedModel, signals: SignalSet) -> sp.csr_matrix:
@@ -117,7 +119,7 @@ def fold_in_audience(audience: Audience, model: LoadedModel, signals: SignalSet)
         )
     if new.any():
         factors[new] = fold_in(model.model, rows[new])
-    return ClientVectors(warm=warm, factors=factors)
+    return ClientVectors(warm=warm, factors=factors, confidences=rows)
 
 
 # --- her own signals and history -----------------------------------------------------------
@@ -176,6 +178,7 @@ class ClientHistory:
     signal_counts: np.ndarray  # (rows, len(SIGNALS))
     purchase_rows: np.ndarray  # one entry per purchase: her audience row...
     purchase_prices: np.ndarray  # ...and the piece's price in today's catalogue
+    purchase_index: np.ndarray  # ...and its catalogue row
     strongest: StrongestPieces
     # the category (catalogue code) holding >= the dominant share of her purchases, or -1
     dominant_category: np.ndarray
@@ -263,6 +266,7 @@ def client_history(
         signal_counts=counts,
         purchase_rows=own.row[bought],
         purchase_prices=catalogue.price[own.product_index[bought]],
+        purchase_index=own.product_index[bought],
         strongest=_strongest_pieces(own, n_rows, model, depth),
         dominant_category=dominant_category(
             own.row[bought],
