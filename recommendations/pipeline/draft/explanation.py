@@ -23,7 +23,9 @@ against the data).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -46,7 +48,7 @@ SELF_PHRASED = np.array([signal.name in SELF_PHRASES for signal in SIGNALS], dty
 SECOND_REASON_SHARE = 0.5
 # The history pieces, most contributing first, a piece may lead with.
 LEADS = 6
-# Clients whose explain systems are solved together (m x f x f float64 each).
+# Clients whose explain systems are solved together (m x f x f float32 each).
 SOLVE_CHUNK = 256
 # A colour or material she "returns to": shared by at least this many pieces she bought.
 RETURNS_TO = 2
@@ -115,13 +117,19 @@ class Explanations:
         self.occasions = occasions
         self.band = band
         self.confidences = vectors.confidences
-        y = np.asarray(model.model.item_factors, dtype=np.float64)
+        y = np.asarray(model.model.item_factors, dtype=np.float32)
         self.item_factors = y
         regularization = float(model.model.params.regularization)
-        self.base = y.T @ y + regularization * np.eye(y.shape[1])
+        self.base = (y.T @ y + regularization * np.eye(y.shape[1])).astype(np.float32)
         self.catalogue = catalogue
         self.purchases = _purchases_by_row(history)
         self.rank = _popularity_rank(offer, len(catalogue))
+        self.piece_words = lru_cache(maxsize=None)(self._piece_words)
+
+    def _piece_words(self, index: int) -> tuple[str, ...]:
+        """Its colours, then its materials (lower case), as the catalogue lists them."""
+        raw = self.catalogue.raw[index]
+        return (*tokens(raw.get("colours")), *tokens(raw.get("materials")))
 
     def because(self, rows: np.ndarray, picked: np.ndarray) -> list[list[str]]:
         """The 'why' part for each (row, picked candidate); '' where nothing was picked.
@@ -163,17 +171,17 @@ class Explanations:
             return out
         y = self.item_factors
         n_factors = y.shape[1]
-        picks = self.offer.raw[np.maximum(picked, 0)].astype(np.float64)  # (n, width, f)
+        picks = self.offer.raw[np.maximum(picked, 0)]  # (n, width, f) float32
         for start in range(0, len(warm), SOLVE_CHUNK):
             at = warm[start : start + SOLVE_CHUNK]
             conf = sp.csr_matrix(self.confidences[rows[at]])
             conf.sort_indices()
             history = self.strongest.model_row[rows[at]]  # (m, H)
             system = np.broadcast_to(self.base, (len(at), n_factors, n_factors)).copy()
-            history_conf = np.zeros(history.shape, dtype=np.float64)
+            history_conf = np.zeros(history.shape, dtype=np.float32)
             for m in range(len(at)):
                 lo, hi = conf.indptr[m], conf.indptr[m + 1]
-                items, c = conf.indices[lo:hi], conf.data[lo:hi].astype(np.float64)
+                items, c = conf.indices[lo:hi], conf.data[lo:hi]
                 liked = y[items]
                 system[m] += (liked.T * (c - 1.0)) @ liked
                 where = np.searchsorted(items, history[m])
@@ -203,6 +211,8 @@ class Explanations:
         for i, r in enumerate(rows.tolist()):
             draft = _DraftReasons(self, r)
             tastes = self._stated_words(r) if self.cold_stated[r] and not warm[i] else None
+            codes = self.strongest.code[r].tolist()
+            pieces = self.strongest.catalogue_index[r].tolist()
             line: list[str] = []
             for j in range(picked.shape[1]):
                 if picked_l[i][j] < 0:
@@ -210,9 +220,9 @@ class Explanations:
                     continue
                 piece = index_l[i][j]
                 leads = [
-                    (int(self.strongest.code[r, h]), int(self.strongest.catalogue_index[r, h]))
+                    (codes[h], pieces[h])
                     for h, value in zip(order_l[i][j], strength_l[i][j], strict=True)
-                    if value > 0 and value != float("inf")
+                    if value > 0
                 ]
                 line.append(draft.reason(piece, self_l[i][j], leads, strength_l[i][j], tastes))
             out.append(line)
@@ -280,6 +290,7 @@ def _popularity_rank(offer: Offer, n_catalogue: int) -> np.ndarray:
     return rank
 
 
+@lru_cache(maxsize=100_000)
 def _key(reason: str) -> str:
     """Two reasons naming the same facts in another order read alike: compare their words."""
     return " ".join(sorted(reason.lower().replace(",", " ").split()))
@@ -299,14 +310,14 @@ class _DraftReasons:
         """Colours and materials shared by 2+ distinct pieces she bought: word -> pieces."""
         counts: dict[str, int] = {}
         for index in set(bought):
-            raw = self.e.catalogue.raw[index]
-            for word in {*tokens(raw.get("colours")), *tokens(raw.get("materials"))}:
+            for word in set(self.e.piece_words(index)):
                 counts[word] = counts.get(word, 0) + 1
         return {w: n for w, n in counts.items() if n >= RETURNS_TO}
 
     def _attribute(self, piece: int) -> str:
-        raw = self.e.catalogue.raw[piece]
-        words = [w for w in tokens(raw.get("colours")) + tokens(raw.get("materials"))]
+        if not self.returns:
+            return ""
+        words = self.e.piece_words(piece)
         best = max(
             (w for w in words if w in self.returns), key=lambda w: self.returns[w], default=""
         )
@@ -326,42 +337,58 @@ class _DraftReasons:
         strength: list[float],
         tastes: tuple[frozenset[str], frozenset[str]] | None,
     ) -> str:
+        """The first of this piece's true reasons that no earlier piece of the draft has."""
+        first = ""
+        for candidate in self._candidates(piece, self_code, leads, strength, tastes):
+            first = first or candidate
+            key = _key(candidate)
+            if key not in self.used:
+                self.used.add(key)
+                return candidate
+        return first
+
+    def _candidates(
+        self,
+        piece: int,
+        self_code: int,
+        leads: list[tuple[int, int]],
+        strength: list[float],
+        tastes: tuple[frozenset[str], frozenset[str]] | None,
+    ) -> Iterator[str]:
+        """Her reasons for this piece, most telling first (generated lazily: usually one)."""
         explainer, salutation = self.e.explainer, self.salutation
         attribute = self._attribute(piece)
-        options: list[str] = []
+        others: list[tuple[int, int]] = []
         if self_code >= 0:
-            options.append(explainer.because_self(salutation, self_code))
+            lead = explainer.because_self(salutation, self_code)
         elif leads:
             # Lead with the piece that drew this one most and no earlier piece led with.
-            fresh = [k for k, (_, h) in enumerate(leads) if h not in self.led]
-            first = fresh[0] if fresh else 0
-            second = [
-                k
-                for k in range(len(leads))
-                if k != first and strength[k] >= SECOND_REASON_SHARE * strength[first]
-            ][:1]
-            pair = (*leads[first], *(leads[second[0]] if second else (-1, -1)))
-            options.append(explainer.because_history(salutation, pair))
-            options.extend(
-                explainer.because_history(salutation, (*leads[k], -1, -1))
-                for k in [*fresh, *range(len(leads))]
-                if k != first
+            first = next((k for k, (_, h) in enumerate(leads) if h not in self.led), 0)
+            second = next(
+                (
+                    k
+                    for k in range(len(leads))
+                    if k != first and strength[k] >= SECOND_REASON_SHARE * strength[first]
+                ),
+                -1,
             )
+            pair = (*leads[first], *(leads[second] if second >= 0 else (-1, -1)))
+            lead = explainer.because_history(salutation, pair)
             self.led.add(leads[first][1])
+            others = [leads[k] for k in range(len(leads)) if k != first]
         elif tastes is not None:
-            options.append(explainer.because_taste(salutation, tastes, piece))
+            lead = explainer.because_taste(salutation, tastes, piece)
+        else:
+            lead = ""
         rank = self._rank(piece)
-        popular = not any(options)
-        options = [o for o in options if o] or [rank or explainer.because_popular(piece)]
-        extras = [x for x in (attribute, "" if popular else rank) if x]
-        # the first option, alone or with what sets this piece apart, that no piece has yet
-        candidates = [options[0]]
-        candidates += [f"{options[0]}, {x}" for x in extras]
-        candidates += [f"{o}, {x}" if x else o for o in options[1:] for x in ["", *extras]]
-        if len(extras) == 2:
-            candidates.append(f"{options[0]}, {extras[0]}, {extras[1]}")
-        if attribute and not candidates[0].endswith(attribute):
-            candidates[0] = f"{options[0]}, {attribute}"  # what she returns to, always said
-        chosen = next((c for c in candidates if _key(c) not in self.used), candidates[0])
-        self.used.add(_key(chosen))
-        return chosen
+        if not lead:  # nothing of hers to go on: the house's favourites
+            lead, rank = (rank or explainer.because_popular(piece)), ""
+        head = f"{lead}, {attribute}" if attribute else lead
+        yield head
+        if rank:
+            yield f"{head}, {rank}"
+        for other in others:
+            alone = explainer.because_history(salutation, (*other, -1, -1))
+            yield f"{alone}, {attribute}" if attribute else alone
+            if rank:
+                yield f"{alone}, {rank}"
