@@ -125,3 +125,31 @@ def test_relevance_alone_would_crowd_her_draft_but_the_cap_holds(world, trained)
     counts = Counter(by_id[i.product_id] for i in plans[0].items)
     assert max(counts.values()) <= settings.category_cap == 3
     assert len(plans[0].items) == 8
+
+
+def test_offline_the_drafted_list_is_scored_against_the_raw_ranking():
+    # Given the block fixture (4 blocks of 6 products), each block's products in one
+    # category but the last two of each block in a second one
+    from recommendations.ml.datasets import load_interactions
+    from recommendations.ml.evaluation import evaluate
+    from tests.recommendations.test_ml_evaluate_command import BLOCKS
+
+    events = load_interactions(BLOCKS)
+    categories = {
+        str(p): ("second" if str(p).endswith(("p4", "p5")) else str(p)[:2])
+        for p in set(events.item_ids.tolist())
+    }
+    # When evaluated with categories, lists of twelve
+    result = evaluate(
+        events, split="temporal", cutoff="2024-01-20", k=12, item_categories=categories
+    )
+    balanced = result["balanced"]
+    # Then the raw ranking, the cap alone, MMR alone and the drafted list are all scored
+    assert balanced["cap"] == 5
+    assert balanced["raw"]["ndcg"] == pytest.approx(result["model"]["ndcg"], abs=1e-4)
+    for name in ("cap_only", "mmr_only", "drafted"):
+        assert 0 <= balanced[name]["ndcg"] <= 1
+        assert balanced[name]["ndcg_vs_raw"] is not None
+    # and the drafted list keeps the rule where the raw ranking need not
+    assert balanced["drafted"]["breaking_share"] <= balanced["raw"]["breaking_share"]
+    assert balanced["cap_only"]["breaking_share"] == 0
