@@ -30,11 +30,11 @@ def normalize_phone(value: str, *, region: str = "") -> str:
     text = value.strip()
     if text.startswith("00"):
         text = "+" + text[2:].lstrip()
-    region = (region or "").upper() or None
+    country = (region or "").upper() or None
     try:
-        parsed = phonenumbers.parse(text, None if text.startswith("+") else region)
+        parsed = phonenumbers.parse(text, None if text.startswith("+") else country)
     except phonenumbers.NumberParseException:
-        if region is None and not text.startswith("+"):
+        if country is None and not text.startswith("+"):
             raise ValidationError(
                 f"{value!r} has no country code and no country is known: {PHONE_HINT}."
             ) from None
