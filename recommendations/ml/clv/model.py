@@ -140,7 +140,7 @@ def fit_client_value_model(
     calibration_end: dt.date,
     *,
     horizons_weeks: tuple[int, ...] = (8, 13, 17, 21, 26),
-    max_rows: int = 60_000,
+    max_rows: int = 250_000,
     seed: int = 0,
 ) -> ClientValueModel:
     matrix, count, expected = training_windows(days, calibration_end, horizons_weeks)
@@ -156,8 +156,8 @@ def fit_client_value_model(
         "l2_regularization": 1.0,
         "random_state": seed,
     }
-    counts = HistGradientBoostingRegressor(loss="poisson", **shape)  # type: ignore[arg-type]
+    counts = HistGradientBoostingRegressor(loss="poisson", **shape)
     counts.fit(matrix, count / safe, sample_weight=safe)
-    churn = HistGradientBoostingClassifier(**shape)  # type: ignore[arg-type]
+    churn = HistGradientBoostingClassifier(**shape)
     churn.fit(matrix, (count == 0).astype(int))
     return ClientValueModel(counts=counts, churn=churn)
