@@ -5,6 +5,7 @@
 - conversations: messages, one thread, sending, templates
 - appointments: the advisor's appointments and their status
 - team: the manager's team board and book reassignment
+- merges: the manager's merge queue (suggested duplicates, merge, reject, undo)
 - audit: head office's review of staff access to client records
 - export: the client book as CSV (consent-aware, logged, rate-limited)
 """
@@ -29,6 +30,7 @@ from stylists.views.conversations import (
     messages_list,
 )
 from stylists.views.export import client_export
+from stylists.views.merges import merge_accept, merge_queue, merge_reject, merge_undo
 from stylists.views.team import team, team_reassign
 from stylists.views.today import (
     follow_up_dismiss_view,
@@ -48,6 +50,10 @@ __all__ = [
     "follow_up_dismiss_view",
     "follow_up_done",
     "follow_up_snooze_view",
+    "merge_accept",
+    "merge_queue",
+    "merge_reject",
+    "merge_undo",
     "message_send_view",
     "messages_list",
     "note_add_view",
