@@ -79,6 +79,7 @@ def pg_restart() -> float:
     """Restart PostgreSQL (fast shutdown); returns the time it was ready again."""
     as_postgres(
         str(PG_BIN / "pg_ctl"), "-D", str(DRILL / "pg"), "-m", "fast", "-w",
+        "-l", str(DRILL / "pg.log"),  # else the server holds our output pipe open
         "-o", f"-p {PG_PORT} -k {DRILL} -c listen_addresses=127.0.0.1", "restart",
     )  # fmt: skip
     return time.monotonic()
@@ -261,14 +262,14 @@ print(dict(Counter(drill.values_list("status", flat=True))))
 
 DELETE_DRAFTS = """
 from recommendations.models import Lookbook
-qs = Lookbook.objects.filter(status="in_review")
+qs = Lookbook.objects.filter(status__in=["draft", "in_review"])
 n = qs.count(); qs.delete(); print(n)
 """
 
 DRAFT_STATE = """
 from django.db.models import Count
 from recommendations.models import Lookbook
-qs = Lookbook.objects.filter(status="in_review")
+qs = Lookbook.objects.filter(status__in=["draft", "in_review"])
 worst = qs.values("client_id").annotate(n=Count("pk")).order_by("-n").first()
 print(qs.count(), worst["n"] if worst else 0)
 """
@@ -398,9 +399,9 @@ def drill_redis_blink(layout: Layout) -> dict[str, Any]:
         "queued_gone_after_s": took,
         "ok": all(k.endswith(" 200") for k in polls)
         and wrote is not None
-        and wrote.status_code in (302, 200)
+        and wrote.status_code in (302, 303)
         and published is not None
-        and published.status_code in (302, 200)
+        and published.status_code in (302, 303)
         and took is not None,
     }
 
@@ -463,6 +464,8 @@ def main(argv: list[str] | None = None) -> int:
         wait_http(f"http://127.0.0.1:{WEB_PORT}/healthz")
         for drill in args.drills.split(","):
             results[drill] = globals()[f"drill_{drill}"](layout)
+            # Each result as it comes, in case a later drill hangs.
+            print(json.dumps({drill: results[drill]}, default=str), file=sys.stderr, flush=True)
     finally:
         layout.stop()
         redis_stop()
