@@ -79,6 +79,7 @@ def pg_restart() -> float:
     """Restart PostgreSQL (fast shutdown); returns the time it was ready again."""
     as_postgres(
         str(PG_BIN / "pg_ctl"), "-D", str(DRILL / "pg"), "-m", "fast", "-w",
+        "-l", str(DRILL / "pg.log"),  # else the server holds our output pipe open
         "-o", f"-p {PG_PORT} -k {DRILL} -c listen_addresses=127.0.0.1", "restart",
     )  # fmt: skip
     return time.monotonic()
@@ -261,14 +262,14 @@ print(dict(Counter(drill.values_list("status", flat=True))))
 
 DELETE_DRAFTS = """
 from recommendations.models import Lookbook
-qs = Lookbook.objects.filter(status="in_review")
+qs = Lookbook.objects.filter(status__in=["draft", "in_review"])
 n = qs.count(); qs.delete(); print(n)
 """
 
 DRAFT_STATE = """
 from django.db.models import Count
 from recommendations.models import Lookbook
-qs = Lookbook.objects.filter(status="in_review")
+qs = Lookbook.objects.filter(status__in=["draft", "in_review"])
 worst = qs.values("client_id").annotate(n=Count("pk")).order_by("-n").first()
 print(qs.count(), worst["n"] if worst else 0)
 """
@@ -276,11 +277,23 @@ print(qs.count(), worst["n"] if worst else 0)
 
 def drill_worker_kill(layout: Layout) -> dict[str, Any]:
     result: dict[str, Any] = {}
+
     # Messages: 200 hand-offs, the default worker killed two seconds in.
-    queued = int(manage_shell(QUEUE_MESSAGES).strip().splitlines()[-1])
-    time.sleep(2)
-    before_kill = manage_shell(MESSAGE_STATES).strip()
+    def log_count(name: str, needle: str) -> int:
+        return layout.logs[name].read_text().count(needle)
+
+    done_line = '"task": "stylists.tasks.deliver_message", "state": "SUCCESS"'
+    baseline = log_count("worker", done_line)
+    queuing = subprocess.Popen(
+        [str(BIN / "python"), "manage.py", "shell", "-c", QUEUE_MESSAGES],
+        cwd=ROOT, env=env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    # Kill as soon as deliveries are under way: mid-run, not after it.
+    wait_for(lambda: log_count("worker", done_line) - baseline >= 10, 120, step=0.2)
     layout.kill9("worker")
+    delivered_at_kill = log_count("worker", done_line) - baseline
+    queued = int((queuing.communicate()[0] or "0").strip().splitlines()[-1])
+    before_kill = f"{delivered_at_kill} deliveries logged when the worker was killed"
     layout.start("worker")
 
     def messages_done() -> bool:
@@ -303,10 +316,13 @@ def drill_worker_kill(layout: Layout) -> dict[str, Any]:
     }
     # Drafting: every in-review draft deleted, the night's drafting killed four seconds in.
     deleted = int(manage_shell(DELETE_DRAFTS).strip().splitlines()[-1])
+    received = "recommendations.tasks.draft_lookbooks["
+    baseline = log_count("worker_long", received)
     manage_shell('from core.tasks import enqueue; enqueue("recommendations.tasks.draft_lookbooks")')
-    time.sleep(4)
-    drafts_at_kill = manage_shell(DRAFT_STATE).strip().splitlines()[-1]
+    wait_for(lambda: log_count("worker_long", received) > baseline, 120, step=0.2)
+    time.sleep(3)  # drafting 457 lookbooks takes ~15 s on an idle machine
     layout.kill9("worker_long")
+    drafts_at_kill = manage_shell(DRAFT_STATE).strip().splitlines()[-1]
     layout.start("worker_long")
 
     def drafts_back() -> bool:
@@ -398,9 +414,9 @@ def drill_redis_blink(layout: Layout) -> dict[str, Any]:
         "queued_gone_after_s": took,
         "ok": all(k.endswith(" 200") for k in polls)
         and wrote is not None
-        and wrote.status_code in (302, 200)
+        and wrote.status_code in (302, 303)
         and published is not None
-        and published.status_code in (302, 200)
+        and published.status_code in (302, 303)
         and took is not None,
     }
 
@@ -463,6 +479,8 @@ def main(argv: list[str] | None = None) -> int:
         wait_http(f"http://127.0.0.1:{WEB_PORT}/healthz")
         for drill in args.drills.split(","):
             results[drill] = globals()[f"drill_{drill}"](layout)
+            # Each result as it comes, in case a later drill hangs.
+            print(json.dumps({drill: results[drill]}, default=str), file=sys.stderr, flush=True)
     finally:
         layout.stop()
         redis_stop()

@@ -134,7 +134,7 @@ class Client(Signed):
         if reactions:
             self.post(
                 random.choice(reactions),
-                {"reaction": random.choice(["love", "dislike"])},
+                {"reaction": random.choice(["love", "not_for_me"])},
                 "react",
                 headers={"HX-Request": "true"},
             )

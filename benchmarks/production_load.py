@@ -97,7 +97,7 @@ def ensure_house(env: dict[str, str]) -> None:
         "shell",
         "-c",
         "from recommendations.models import Lookbook; "
-        "print(Lookbook.objects.filter(status='in_review').count())",
+        "print(Lookbook.objects.filter(status__in=['draft', 'in_review']).count())",
     )
     if int(in_review.strip().splitlines()[-1] or 0) < 20:
         manage(env, "train_recommender")
