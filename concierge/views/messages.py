@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
@@ -74,5 +75,11 @@ def messages(request: ClientRequest) -> HttpResponse:
     recent.reverse()
     for message in recent:  # a chapter's notice links to the chapter
         message.lookbook_url = _lookbook_url(message.context)  # type: ignore[attr-defined]
-    context: dict[str, Any] = {"form": form, "thread": recent, "shown": THREAD_SHOWN}
+    context: dict[str, Any] = {
+        "form": form,
+        "thread": recent,
+        "shown": THREAD_SHOWN,
+        # Live replies and read receipts (stylists.consumers.thread) need an ASGI server.
+        "live_path": "/ws/thread/" if isinstance(request, ASGIRequest) else "",
+    }
     return page(request, "clients/messages.html", context)

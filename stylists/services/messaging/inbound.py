@@ -21,7 +21,11 @@ from stylists.models import Message, MessageChannel, MessageDirection, MessageSt
 from stylists.selectors.messaging import SERVICE
 from stylists.services.books import current_stylist_of
 from stylists.services.messaging.delivery import statuses_below
-from stylists.services.signals import live_message_publish
+from stylists.services.signals import (
+    live_message_publish,
+    live_thread_publish,
+    live_thread_read_publish,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +56,7 @@ def message_from_client(
     )
     message.full_clean()
     message.save()
+    live_thread_publish(message=message)
     if stylist is not None:
         live_message_publish(message=message, stylist=stylist)
     return message
@@ -61,10 +66,16 @@ def message_mark_read(*, client: Client, by_client: bool = False) -> int:
     """The advisor read the client's messages, or (by_client) the client read the house's."""
     now = timezone.now()
     if by_client:
-        return _read_by_client(client, now)
-    return Message.objects.filter(
-        client=client, direction=MessageDirection.INBOUND, read_at__isnull=True
-    ).update(read_at=now)
+        count = _read_by_client(client, now)
+    else:
+        count = Message.objects.filter(
+            client=client, direction=MessageDirection.INBOUND, read_at__isnull=True
+        ).update(read_at=now)
+    if count:  # the other side's open page shows "Read" at once
+        live_thread_read_publish(
+            client_id=client.pk, by="client" if by_client else "advisor", at=now
+        )
+    return count
 
 
 def _read_by_client(client: Client, now: dt.datetime) -> int:

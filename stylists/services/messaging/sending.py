@@ -37,6 +37,7 @@ from stylists.selectors.messaging import (
     first_name,
 )
 from stylists.services.messaging.guard import MessageBlocked, proactive_guard
+from stylists.services.signals import live_thread_publish
 
 logger = logging.getLogger(__name__)
 
@@ -139,4 +140,5 @@ def message_send(
         status__in=[FollowUpStatus.OPEN, FollowUpStatus.SNOOZED],
     ).update(status=FollowUpStatus.DONE, completed_at=now)
     enqueue_on_commit(DELIVER_TASK, message.pk)
+    live_thread_publish(message=message)
     return message
