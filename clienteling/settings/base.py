@@ -387,6 +387,12 @@ if bool(TWILIO_API_KEY_SID) != bool(TWILIO_API_KEY_SECRET):
     raise ImproperlyConfigured("TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET go together")
 if TWILIO_API_KEY_SID and not TWILIO_ACCOUNT_SID:
     raise ImproperlyConfigured("Twilio Video needs TWILIO_ACCOUNT_SID with the API key")
+if TWILIO_API_KEY_SID:  # the SDK signals and reports to Twilio from the video page
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["connect-src"] += [
+        "wss://global.vss.twilio.com",
+        "wss://*.twilio.com",
+        "https://*.twilio.com",
+    ]
 # ICE servers handed to the browsers for peer-to-peer calls, as JSON, e.g.
 # [{"urls": "turn:turn.example.com:3478", "username": "u", "credential": "p"}].
 # Empty: calls connect on the same network only (see README, "Video consultations").

@@ -20,9 +20,11 @@
   function timeLabel(iso) {
     var date = new Date(iso);
     if (isNaN(date.getTime())) return "";
+    var lang = doc.documentElement.lang || undefined;
+    if (lang === "en") lang = "en-GB"; // the house writes "6 December, 09:55", as the server does
     try {
-      return date.toLocaleString(doc.documentElement.lang || undefined, {
-        day: "numeric", month: "long", hour: "2-digit", minute: "2-digit",
+      return date.toLocaleString(lang, {
+        day: "numeric", month: "long", hour: "2-digit", minute: "2-digit", hour12: false,
       });
     } catch (e) {
       return date.toLocaleString();

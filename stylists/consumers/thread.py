@@ -93,20 +93,23 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
             await self._error(_("Your message is too long; please shorten it."), ref)
             return
         user = self.scope["user"]
-        if not hit("chat", f"user:{user.pk}").allowed:
-            await self._error(_("You have sent many messages; please wait a moment."), ref)
-            return
         try:
-            await database_sync_to_async(self._write)(seat, user, body)
+            allowed = await database_sync_to_async(self._write)(seat, user, body)
         except MessageBlocked as blocked:
             await self._error(blocked.reason, ref)
         except ValidationError as error:
             await self._error(" ".join(error.messages), ref)
         else:
-            await self.send_json({"type": "sent", "ref": ref})
+            if allowed:
+                await self.send_json({"type": "sent", "ref": ref})
+            else:
+                await self._error(_("You have sent many messages; please wait a moment."), ref)
 
     @staticmethod
-    def _write(seat: ThreadSeat, user: Any, body: str) -> None:
+    def _write(seat: ThreadSeat, user: Any, body: str) -> bool:
+        """Store the message (False when the chat rate limit says wait; the cache is sync I/O)."""
+        if not hit("chat", f"user:{user.pk}").allowed:
+            return False
         if seat.party == CLIENT:
             message_from_client(client=seat.client, body=body)
         elif seat.party == ADVISOR:
@@ -118,6 +121,7 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
                 body=body,
                 sent_by=user,
             )
+        return True
 
     async def _error(self, message: str, ref: str) -> None:
         await self.send_json({"type": "error", "message": message, "ref": ref})

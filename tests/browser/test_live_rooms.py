@@ -8,8 +8,10 @@ own browser context; Hugo, a colleague, is refused.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -234,3 +236,69 @@ def test_the_new_pages_pass_axe(world, two):
         if violations:
             found[url] = violations
     assert found == {}
+
+
+@pytest.mark.skipif(
+    not os.environ.get("ATELIER_SCREENSHOT_DIR"), reason="screenshots on demand only"
+)
+def test_screenshots_of_the_live_pages(world, browser, asgi_url):
+    """ATELIER_SCREENSHOT_DIR=/tmp/shots pytest -k screenshots: desktop and phone, mid-call."""
+    out = Path(os.environ["ATELIER_SCREENSHOT_DIR"])
+    out.mkdir(parents=True, exist_ok=True)
+    call, lookbook, client = world["call"], world["lookbook"], world["camille"]
+    with time_machine.travel(timezone.now() - dt.timedelta(days=15)):
+        expired = lookbook_link_path(lookbook_public_id=lookbook.public_id)
+    for device, viewport in (("desktop", (1440, 900)), ("phone", (390, 844))):
+        contexts = []
+        pages = []
+        for who in ("camille", "elise"):
+            context = browser.new_context(
+                base_url=asgi_url,
+                viewport={"width": viewport[0], "height": viewport[1]},
+                device_scale_factor=1,
+            )
+            contexts.append(context)
+            page = context.new_page()
+            log_in(page, who, PASSWORD)
+            pages.append(page)
+        camille, elise = pages
+        try:
+            camille.goto(f"/concierge/appointments/{call.public_id}/video/")
+            camille.screenshot(path=str(out / f"video-before-{device}.png"), full_page=True)
+            camille.get_by_role("button", name="Enter the room").click()
+            elise.goto(f"/stylist/appointments/{call.public_id}/video/")
+            elise.get_by_role("button", name="Enter the room").click()
+            camille.wait_for_function(PLAYING, arg="[data-video-remotes] video", timeout=15_000)
+            elise.wait_for_function(PLAYING, arg="[data-video-remotes] video", timeout=15_000)
+            camille.wait_for_timeout(500)
+            camille.screenshot(path=str(out / f"video-client-{device}.png"), full_page=True)
+            elise.screenshot(path=str(out / f"video-advisor-{device}.png"), full_page=True)
+            camille.get_by_role("button", name="Leave the room").click()
+            camille.goto("/concierge/messages/")
+            elise.goto(f"/stylist/messages/{client.public_id}/")
+            camille.wait_for_selector("[data-thread][data-thread-live]")
+            elise.wait_for_selector("[data-thread][data-thread-live]")
+            camille.get_by_label("Your message").fill("Could I see the navy silk on Thursday?")
+            camille.get_by_role("button", name="Send").click()
+            elise.locator("[data-thread-list]").get_by_text("navy silk").last.wait_for()
+            elise.locator("#compose-channel").select_option("concierge")
+            elise.get_by_label("Message", exact=True).fill("Of course. Thursday at three.")
+            elise.get_by_role("button", name="Send").click()
+            camille.locator("[data-thread-list]").get_by_text("Thursday at three").last.wait_for()
+            camille.wait_for_timeout(1800)
+            camille.screenshot(path=str(out / f"messages-client-{device}.png"), full_page=True)
+            elise.screenshot(path=str(out / f"messages-advisor-{device}.png"), full_page=True)
+            elise.goto(f"/stylist/lookbooks/{lookbook.public_id}/")
+            elise.wait_for_selector("[data-live-signals][data-live-connected]")
+            camille.goto(f"/concierge/lookbooks/{lookbook.public_id}/")
+            item = world["items"][0 if device == "desktop" else 1]
+            camille.locator(f"#reactions-{item.pk}").get_by_role("button", name="Love").click()
+            elise.get_by_text("♥ Camille loves it").first.wait_for()
+            elise.screenshot(path=str(out / f"lookbook-advisor-{device}.png"), full_page=True)
+            elise.goto(f"/stylist/clients/{client.public_id}/")
+            elise.screenshot(path=str(out / f"story-advisor-{device}.png"), full_page=True)
+            camille.goto(expired)
+            camille.screenshot(path=str(out / f"link-expired-{device}.png"), full_page=True)
+        finally:
+            for context in contexts:
+                context.close()

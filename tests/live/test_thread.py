@@ -203,3 +203,19 @@ def test_the_pages_open_their_live_thread_only_on_an_asgi_server(cast):
     page = cast.http("owner").get(f"/stylist/messages/{cast.client.public_id}/").content.decode()
     assert "Without script" in page
     assert "data-thread-list" in page
+
+
+def test_the_chat_is_rate_limited_with_a_calm_message(cast, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "chat": "1/m"}
+
+    async def steps(client: Any, advisor: Any) -> Any:
+        await client.send_json_to({"type": "send", "body": "One", "ref": "1"})
+        first = [await client.receive_json_from(timeout=1) for _ in range(2)]
+        await client.send_json_to({"type": "send", "body": "Two", "ref": "2"})
+        return first, await client.receive_json_from(timeout=1)
+
+    first, second = _pair(cast, steps)
+    assert {"type": "sent", "ref": "1"} in first
+    assert second["type"] == "error"
+    assert second["message"] == "You have sent many messages; please wait a moment."
+    assert Message.objects.count() == 1
