@@ -195,7 +195,10 @@
       submitEvent.preventDefault();
       self.counter += 1;
       self.pending = { ref: "m" + self.counter, body: field.value };
-      self.socket.send(JSON.stringify({ type: "send", body: field.value, ref: self.pending.ref }));
+      var message = { type: "send", body: field.value, ref: self.pending.ref };
+      var extras = self.form.querySelectorAll("[data-thread-extra]"); // "Ask Élise" from a lookbook
+      for (var i = 0; i < extras.length; i++) message[extras[i].name] = extras[i].value;
+      self.socket.send(JSON.stringify(message));
       self.say(self.text("sending"), false);
     });
   };
@@ -204,6 +207,8 @@
     if (!this.pending || this.pending.ref !== event.ref) return;
     var field = this.form && this.form.querySelector("textarea");
     if (field && field.value === this.pending.body) field.value = "";
+    var extras = this.form ? this.form.querySelectorAll("[data-thread-extra]") : [];
+    for (var i = 0; i < extras.length; i++) extras[i].parentNode.removeChild(extras[i]); // asked once
     this.pending = null;
     this.say("", false);
   };

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core.ratelimit import hit
+from recommendations.selectors import lookbook_item_asked_about
 from stylists.consumers._seats import REFUSED, passes_two_factor
 from stylists.models import MessageChannel
 from stylists.selectors.live import (
@@ -36,7 +37,7 @@ from stylists.services.messaging import (
     message_mark_read,
     message_send,
 )
-from stylists.services.signals import thread_group
+from stylists.services.signals import live_reaction_publish, thread_group
 
 MAX_BODY = 4000
 
@@ -65,7 +66,7 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
             return
         kind = content.get("type")
         if kind == "send":
-            await self._send_message(content.get("body"), content.get("ref"))
+            await self._send_message(content.get("body"), content.get("ref"), content)
         elif kind == "read" and self.seat.may_write:
             await database_sync_to_async(message_mark_read)(
                 client=self.seat.client, by_client=self.seat.party == CLIENT
@@ -79,7 +80,7 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
     async def thread_read(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "read", "by": event["by"], "at": event["at"]})
 
-    async def _send_message(self, body: Any, ref: Any) -> None:
+    async def _send_message(self, body: Any, ref: Any, content: dict[str, Any]) -> None:
         seat = self.seat
         assert seat is not None
         ref = str(ref)[:40] if ref else ""
@@ -94,7 +95,7 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
             return
         user = self.scope["user"]
         try:
-            allowed = await database_sync_to_async(self._write)(seat, user, body)
+            allowed = await database_sync_to_async(self._write)(seat, user, body, content)
         except MessageBlocked as blocked:
             await self._error(blocked.reason, ref)
         except ValidationError as error:
@@ -106,12 +107,22 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
                 await self._error(_("You have sent many messages; please wait a moment."), ref)
 
     @staticmethod
-    def _write(seat: ThreadSeat, user: Any, body: str) -> bool:
+    def _write(seat: ThreadSeat, user: Any, body: str, content: dict[str, Any]) -> bool:
         """Store the message (False when the chat rate limit says wait; the cache is sync I/O)."""
         if not hit("chat", f"user:{user.pk}").allowed:
             return False
         if seat.party == CLIENT:
             message_from_client(client=seat.client, body=body)
+            # Sent from "Ask Élise" on a lookbook piece: her advisor's lookbook page shows it.
+            item = lookbook_item_asked_about(user, content.get("lookbook"), content.get("about"))
+            if item is not None:
+                live_reaction_publish(
+                    client=seat.client,
+                    product=item.product,
+                    lookbook_public_id=item.lookbook.public_id,
+                    item_id=item.pk,
+                    reaction="ask",
+                )
         elif seat.party == ADVISOR:
             message_send(
                 client=seat.client,

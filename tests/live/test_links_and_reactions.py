@@ -178,3 +178,73 @@ def test_the_story_reads_reactions_in_one_query_whatever_their_number(
         )
     with django_assert_max_num_queries(baseline):
         http.get(url)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_asking_about_a_piece_reaches_the_advisors_lookbook_page(cast, chapter):
+    lookbook, items = chapter
+    item = items[1]
+    headers = headers_for(cast.owner.user)
+    client_headers = headers_for(cast.client.user)
+    http = cast.http("client_user")
+    others, other_items = publish(cast.other_client, title="Inès only", author=cast.owner)
+
+    async def scenario() -> list[Any]:
+        from asgiref.sync import sync_to_async
+
+        advisor = socket("/ws/stylist/signals/", headers)
+        await advisor.connect()
+        # Without script: the form posts, carrying the piece and the lookbook.
+        await sync_to_async(http.post)(
+            "/concierge/messages/",
+            {
+                "body": "Is it warm enough for March?",
+                "about": str(item.product.public_id),
+                "lookbook": str(lookbook.public_id),
+            },
+        )
+        events = [await advisor.receive_json_from(timeout=1) for _ in range(2)]
+        # Over the socket, the same; naming someone else's lookbook tells nothing.
+        thread = socket("/ws/thread/", client_headers)
+        await thread.connect()
+        await thread.send_json_to(
+            {
+                "type": "send",
+                "body": "And this one?",
+                "about": str(other_items[0].product.public_id),
+                "lookbook": str(others.public_id),
+            }
+        )
+        events += [await advisor.receive_json_from(timeout=1)]
+        await thread.send_json_to(
+            {
+                "type": "send",
+                "body": "And the first?",
+                "about": str(items[0].product.public_id),
+                "lookbook": str(lookbook.public_id),
+            }
+        )
+        events += [await advisor.receive_json_from(timeout=1) for _ in range(2)]
+        await thread.disconnect()
+        await advisor.disconnect()
+        return events
+
+    events = async_to_sync(scenario)()
+    asks = [e for e in events if e["type"] == "reaction"]
+    assert [(e["reaction"], e["item"]) for e in asks] == [("ask", item.pk), ("ask", items[0].pk)]
+    assert asks[0]["label"] == "Camille asked about it"
+    assert asks[0]["text"] == f"Camille Laurent asked about the {item.product.name}"
+    assert [e["type"] for e in events].count("message") == 3  # each message, as before
+
+
+@pytest.mark.django_db
+def test_the_ask_link_carries_the_piece_into_the_form(cast, chapter):
+    lookbook, items = chapter
+    product = items[0].product
+    html = (
+        cast.http("client_user")
+        .get(f"/concierge/messages/?about={product.public_id}&lookbook={lookbook.public_id}")
+        .content.decode()
+    )
+    assert f'name="about" value="{product.public_id}"' in html
+    assert f'name="lookbook" value="{lookbook.public_id}"' in html
