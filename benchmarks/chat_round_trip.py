@@ -15,8 +15,11 @@ What it does:
    answer. Each leg is the real path: the consumer, the service (validation, the row
    written with its encrypted body, Élise's live notice), the on-commit group_send
    through Redis, and each page's consumer reading the message back for its party;
-4. prints ONE JSON object: round trip and one-way (Camille → Élise) p50/p90/p99/max in
-   ms, messages per second, the load average before and after, and the machine.
+4. measures the floor: the same hops over bare channels_redis (no Daphne, no consumer,
+   no database), under the same load;
+5. prints ONE JSON object: round trip and one-way (Camille → Élise) p50/p90/p99/max in
+   ms, messages per second, the baseline and the ratio to it, the load average before
+   and after, and the machine.
 
 The target (issue 10) is a round-trip p99 under 50 ms on this machine. The chat rate
 limit ("chat") is raised for the run only (ATELIER_CHAT_RATE_LIMIT).
@@ -200,6 +203,29 @@ async def ping_pong(port: int, house: dict[str, str], count: int, warmup: int) -
     }
 
 
+async def layer_baseline(redis_url: str, count: int) -> dict[str, float]:
+    """The floor under the chat: two bare channels_redis round trips (send + receive, twice).
+
+    The same number of layer hops as one chat round trip's group sends, without Daphne,
+    the consumers, the services or the database: what this machine's Redis and event
+    loop cost now, under the same load.
+    """
+    from channels_redis.core import RedisChannelLayer
+
+    layer = RedisChannelLayer(hosts=[redis_url])
+    a, b = await layer.new_channel(), await layer.new_channel()
+    timings = []
+    for i in range(count):
+        started = time.perf_counter()
+        await layer.send(b, {"type": "ping", "i": i})
+        await layer.receive(b)
+        await layer.send(a, {"type": "pong", "i": i})
+        await layer.receive(a)
+        timings.append((time.perf_counter() - started) * 1000)
+    await layer.flush()
+    return summary(timings)
+
+
 def main() -> None:
     args = parse_args()
     env = environment(args)
@@ -228,6 +254,7 @@ def main() -> None:
     try:
         wait_for_port(args.port)
         result = asyncio.run(ping_pong(args.port, house, args.messages, args.warmup))
+        baseline = asyncio.run(layer_baseline(args.redis_url, args.messages))
     finally:
         server.terminate()
         try:
@@ -243,6 +270,10 @@ def main() -> None:
                 "path": "client → Daphne → ThreadConsumer → message service (PostgreSQL) → "
                 "on-commit group_send (channels_redis) → advisor's consumer → advisor, and back",
                 **result,
+                "baseline_bare_channels_redis_round_trip": baseline,
+                "ratio_p50_to_baseline": round(
+                    result["round_trip"]["p50_ms"] / max(baseline["p50_ms"], 0.01), 1
+                ),
                 "target_p99_ms": 50,
                 "meets_target": result["round_trip"]["p99_ms"] < 50,
                 "load_average_before": [round(x, 2) for x in load_before],
