@@ -60,10 +60,26 @@ def appointments(request: HttpRequest) -> HttpResponse:
         .filter(starts_at__gte=start_of_today, status=AppointmentStatus.CANCELLED)
         .order_by("starts_at", "pk")[:SHOWN]
     )
+    # Video consultations another advisor invited this manager into (stylists.services.video).
+    invited = list(
+        Appointment.objects.filter(
+            video_guest=stylist,
+            ends_at__gt=now,
+            status__in=[AppointmentStatus.REQUESTED, AppointmentStatus.CONFIRMED],
+        )
+        .select_related("client", "stylist__user")
+        .order_by("starts_at", "pk")[:SHOWN]
+    )
     return render(
         request,
         "stylists/appointments.html",
-        {"upcoming": upcoming, "past": past, "cancelled": cancelled, "now": now},
+        {
+            "upcoming": upcoming,
+            "past": past,
+            "cancelled": cancelled,
+            "invited": invited,
+            "now": now,
+        },
     )
 
 

@@ -288,3 +288,15 @@ def test_no_token_outside_the_window(cast):
     early = video_appointment(cast, starts_in=dt.timedelta(hours=1))
     with pytest.raises(PermissionDenied):
         video_access_token(seat=video_seat(cast.owner.user, early.public_id))
+
+
+def test_the_invited_manager_finds_the_call_on_her_appointments_page(cast, call):
+    link = f"/stylist/appointments/{call.public_id}/video/"
+    assert link not in cast.http("manager").get("/stylist/appointments/").content.decode()
+    appointment_invite_manager(appointment=call, by=cast.owner, manager=cast.manager)
+    html = cast.http("manager").get("/stylist/appointments/").content.decode()
+    assert "Calls you are invited to" in html
+    assert link in html
+    assert "Calls you are invited to" not in (
+        cast.http("colleague").get("/stylist/appointments/").content.decode()
+    )
