@@ -16,6 +16,8 @@ urlpatterns = [
         views.lookbook_react,
         name="lookbook_react",
     ),
+    # Signed, expiring links from messages and e-mails (recommendations.links).
+    path("l/<str:token>/", views.lookbook_link, name="lookbook_link"),
     path("pieces/<uuid:public_id>/", views.product_detail, name="product_detail"),
     path("pieces/<uuid:public_id>/save/", views.wishlist_add, name="wishlist_add"),
     path("pieces/<uuid:public_id>/unsave/", views.wishlist_delete, name="wishlist_remove"),

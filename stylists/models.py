@@ -189,6 +189,10 @@ class Appointment(models.Model):
         Occasion, null=True, blank=True, on_delete=models.SET_NULL, related_name="appointments"
     )
     video_room = models.CharField(max_length=80, blank=True)
+    # The boutique manager the advisor invited into the video consultation, if any.
+    video_guest = models.ForeignKey(
+        Stylist, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

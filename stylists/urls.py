@@ -43,6 +43,16 @@ urlpatterns = [
         views.appointment_status,
         name="appointment_status",
     ),
+    path(
+        "appointments/<uuid:public_id>/video/",
+        views.appointment_video,
+        name="appointment_video",
+    ),
+    path(
+        "appointments/<uuid:public_id>/video/guest/",
+        views.appointment_video_guest,
+        name="appointment_video_guest",
+    ),
     path("team/", views.team, name="team"),
     path("team/reassign/", views.team_reassign, name="team_reassign"),
     path("team/merges/", views.merge_queue, name="merge_queue"),

@@ -297,6 +297,9 @@ RATE_LIMITS: dict[str, str] = {
     "login": "30/5m",  # per IP (a boutique shares one), on top of the per-username lock-out
     "token": "20/5m",
     # One budget of code guesses across set-up and verify, deliberately shared.
+    # per user: messages written in the live conversation (WebSocket); a lively chat
+    # writes more than a form, so its own, looser limit (benchmarks raise it).
+    "chat": env.str("ATELIER_CHAT_RATE_LIMIT", default="120/10m"),
     "two_factor": "10/5m",
     "appointment_book": "10/h",
     "appointment_cancel": "10/h",
@@ -433,6 +436,32 @@ TWILIO_SMS_FROM: str = env.str("TWILIO_SMS_FROM", default="")
 TWILIO_WHATSAPP_FROM: str = env.str("TWILIO_WHATSAPP_FROM", default="")
 if MESSAGING_BACKEND == "twilio" and not (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN):
     raise ImproperlyConfigured("MESSAGING_BACKEND=twilio needs TWILIO_ACCOUNT_SID and TOKEN")
+
+# --- Video consultations (stylists.services.video) -------------------------------
+# With an API key (and TWILIO_ACCOUNT_SID) calls run in Twilio Video rooms;
+# without, peer to peer in the browsers, signalled over the app's WebSocket.
+TWILIO_API_KEY_SID: str = env.str("TWILIO_API_KEY_SID", default="")
+TWILIO_API_KEY_SECRET: str = env.str("TWILIO_API_KEY_SECRET", default="")
+if bool(TWILIO_API_KEY_SID) != bool(TWILIO_API_KEY_SECRET):
+    raise ImproperlyConfigured("TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET go together")
+if TWILIO_API_KEY_SID and not TWILIO_ACCOUNT_SID:
+    raise ImproperlyConfigured("Twilio Video needs TWILIO_ACCOUNT_SID with the API key")
+if TWILIO_API_KEY_SID:  # the SDK signals and reports to Twilio from the video page
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["connect-src"] += [
+        "wss://global.vss.twilio.com",
+        "wss://*.twilio.com",
+        "https://*.twilio.com",
+    ]
+# ICE servers handed to the browsers for peer-to-peer calls, as JSON, e.g.
+# [{"urls": "turn:turn.example.com:3478", "username": "u", "credential": "p"}].
+# Empty: calls connect on the same network only (see README, "Video consultations").
+VIDEO_ICE_SERVERS: list[dict[str, Any]] = env.json("VIDEO_ICE_SERVERS", default=[])
+if not isinstance(VIDEO_ICE_SERVERS, list) or not all(
+    isinstance(server, dict) and server.get("urls") for server in VIDEO_ICE_SERVERS
+):
+    raise ImproperlyConfigured("VIDEO_ICE_SERVERS must be a JSON list of {urls, ...} objects")
+# Signed lookbook links in messages and e-mails stay valid this many days.
+LOOKBOOK_LINK_MAX_AGE_DAYS: int = env.int("LOOKBOOK_LINK_MAX_AGE_DAYS", default=14)
 
 # The frequency guard (stylists.services.messaging): at most one proactive
 # message per client per FREQUENCY_GUARD_DAYS, across channels, and none in the

@@ -28,6 +28,7 @@ from concierge.views._common import client_zone, page
 from core.ratelimit import rate_limit
 from stylists.models import Appointment, AppointmentKind, Stylist
 from stylists.selectors import advisor_of, appointment_of_client, appointments_of_client
+from stylists.selectors.live import video_seat
 from stylists.services import appointments as booking
 from stylists.services.appointments import (
     ACTIVE_STATUSES,
@@ -40,6 +41,7 @@ from stylists.services.appointments import (
     stylist_zone,
     video_room_open,
 )
+from stylists.services.video import video_room_config
 
 KINDS: dict[str, dict[str, str]] = {
     AppointmentKind.BOUTIQUE.value: {
@@ -224,12 +226,25 @@ def appointment_cancel_view(request: ClientRequest, public_id: Any) -> HttpRespo
 @require_GET
 @client_required
 def appointment_video(request: ClientRequest, public_id: Any) -> HttpResponse:
-    """How to join a video consultation; the room's name from ten minutes before the start."""
+    """The video consultation: the room itself from ten minutes before the start to its end.
+
+    Before then the page says when the room opens and how to prepare; only the
+    client, her advisor and the manager she invited may enter
+    (stylists.selectors.live.video_seat, also checked by the socket).
+    """
     client: Client = request.client
     appointment = appointment_of_client(client, public_id)
     if appointment.kind != AppointmentKind.VIDEO:
         raise Http404("This appointment is at the boutique")
-    context = {**_entry(appointment), "ended": appointment.ends_at <= timezone.now()}
+    seat = video_seat(request.user, appointment.public_id)
+    if seat is None:
+        raise Http404("No such appointment")
+    context = {
+        **_entry(appointment),
+        "ended": seat.state == "ended",
+        "room": video_room_config(seat=seat),
+        "waiting_for": appointment.stylist.first_name,
+    }
     return page(request, "clients/appointment_video.html", context)
 
 

@@ -10,7 +10,12 @@
 - export: the client book as CSV (consent-aware, logged, rate-limited)
 """
 
-from stylists.views.appointments import appointment_status, appointments
+from stylists.views.appointments import (
+    appointment_status,
+    appointment_video,
+    appointment_video_guest,
+    appointments,
+)
 from stylists.views.audit import staff_access_audit
 from stylists.views.book import (
     client_detail,
@@ -41,6 +46,8 @@ from stylists.views.today import (
 
 __all__ = [
     "appointment_status",
+    "appointment_video",
+    "appointment_video_guest",
     "appointments",
     "client_detail",
     "client_export",

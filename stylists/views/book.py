@@ -13,6 +13,7 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.handlers.asgi import ASGIRequest
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -104,6 +105,8 @@ def _story_context(request: HttpRequest, client: Client, **overrides: Any) -> di
 def client_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     client = client_for_user(request.user, public_id)
     context = _story_context(request, client)
+    # Her lookbook reactions arrive live on her advisor's open story (an ASGI server only).
+    context["live_path"] = "/ws/stylist/signals/" if isinstance(request, ASGIRequest) else ""
     log_access(request.user, client, "viewed_story")
     return render(request, "stylists/client_detail.html", context)
 

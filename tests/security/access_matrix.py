@@ -40,6 +40,7 @@ from catalog.models import HeritageStory, Product
 from clients.models import Occasion
 from consent.services import privacy_export_request, privacy_export_token
 from consent.tasks import build_export
+from recommendations.links import lookbook_link_token
 from recommendations.models import ItemState, Lookbook, LookbookItem, LookbookStatus
 from stylists.models import (
     STYLING_REQUEST_SLA,
@@ -623,6 +624,24 @@ def _entries() -> list[Entry]:
             body=lambda w: {"status": "cancelled"},
         )
     )
+    # The video consultation, the advisor's side (the room itself opens ten minutes before).
+    e.append(
+        Entry(
+            "stylists:appointment_video",
+            ST + "appointments/<uuid:public_id>/video/",
+            to("stylists:appointment_video", public_id=lambda w: w.appointment.public_id),
+            grid(get=owner_only(OK)),
+        )
+    )
+    e.append(
+        Entry(
+            "stylists:appointment_video_guest",
+            ST + "appointments/<uuid:public_id>/video/guest/",
+            to("stylists:appointment_video_guest", public_id=lambda w: w.appointment.public_id),
+            grid(post=owner_only()),
+            body=lambda w: {"manager": ""},
+        )
+    )
 
     # --- Team and audit (managers, head office) ---------------------------------------------
     e.append(
@@ -907,6 +926,18 @@ def _entries() -> list[Entry]:
             CC + "appointments/book/",
             to("concierge:appointment_book"),
             grid(get=concierge(), post=concierge()),
+        )
+    )
+    # A signed link from a message: sign-in first, then her lookbook; no one else's.
+    e.append(
+        Entry(
+            "concierge:lookbook_link",
+            CC + "l/<str:token>/",
+            to(
+                "concierge:lookbook_link",
+                token=lambda w: lookbook_link_token(lookbook_public_id=published_id(w)),
+            ),
+            grid(get=hers(REDIRECT)),
         )
     )
     appointment_id = lambda w: w.appointment.public_id  # noqa: E731

@@ -36,9 +36,18 @@ from stylists.models import (
 from stylists.selectors.messaging import SERVICE
 from stylists.services.books import current_stylist_of
 from stylists.services.messaging.delivery import statuses_below
-from stylists.services.signals import live_message_publish
+from stylists.services.signals import (
+    live_message_publish,
+    live_thread_publish,
+    live_thread_read_publish,
+)
 
 logger = logging.getLogger(__name__)
+
+# full_clean() checks every field; the relations below are model instances the caller
+# already holds (no query needed to know they exist) and public_id is a fresh uuid4, so
+# those checks are skipped: four queries fewer on every message, the live chat's hot path.
+KNOWN_RELATIONS = ["client", "stylist", "sent_by", "template"]
 
 STOP_WORDS = frozenset({"STOP", "STOPALL", "ARRET", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
 
@@ -65,8 +74,9 @@ def message_from_client(
         provider_sid=provider_sid[:64],
         created_at=timezone.now(),
     )
-    message.full_clean()
+    message.full_clean(exclude=KNOWN_RELATIONS, validate_unique=False)
     message.save()
+    live_thread_publish(message=message)
     if stylist is not None:
         live_message_publish(message=message, stylist=stylist)
     return message
@@ -76,10 +86,16 @@ def message_mark_read(*, client: Client, by_client: bool = False) -> int:
     """The advisor read the client's messages, or (by_client) the client read the house's."""
     now = timezone.now()
     if by_client:
-        return _read_by_client(client, now)
-    return Message.objects.filter(
-        client=client, direction=MessageDirection.INBOUND, read_at__isnull=True
-    ).update(read_at=now)
+        count = _read_by_client(client, now)
+    else:
+        count = Message.objects.filter(
+            client=client, direction=MessageDirection.INBOUND, read_at__isnull=True
+        ).update(read_at=now)
+    if count:  # the other side's open page shows "Read" at once
+        live_thread_read_publish(
+            client_id=client.pk, by="client" if by_client else "advisor", at=now
+        )
+    return count
 
 
 def _read_by_client(client: Client, now: dt.datetime) -> int:

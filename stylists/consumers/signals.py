@@ -1,9 +1,10 @@
 """Live signals for the stylist dashboard over WebSockets (/ws/stylist/signals/).
 
 Each active advisor's open pages join the group stylist_group(stylist.pk).
-Services push two event types there, after commit: "live.signal" (a
-Bespoke client browsing or saving a piece, see stylists.services.signals)
-and "live.message" (a client wrote). Anyone who is not an active advisor
+Services push three event types there, after commit: "live.signal" (a
+Bespoke client browsing or saving a piece, see stylists.services.signals),
+"live.message" (a client wrote) and "live.reaction" (a client loved, passed
+on or asked about a piece of her lookbook). Anyone who is not an active advisor
 (a client, an anonymous visitor, a deactivated account, a session that still
 owes its two-factor code) is refused with close code 4403 before the
 handshake completes.
@@ -68,6 +69,9 @@ class LiveSignalsConsumer(AsyncJsonWebsocketConsumer):
 
     async def live_message(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "message", **event["payload"]})
+
+    async def live_reaction(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "reaction", **event["payload"]})
 
     @staticmethod
     async def _stylist_id(user: Any, session: Any) -> int | None:
