@@ -13,12 +13,17 @@ from accounts import two_factor
 from accounts import views as atelier_auth
 from clienteling import views
 from clients.api import ClientViewSet
+from core.ratelimit import rate_limit
 from recommendations.api import LookbookViewSet
 from stylists import webhooks as stylist_webhooks
 
 router = DefaultRouter()
 router.register("clients", ClientViewSet, basename="client")
 router.register("lookbooks", LookbookViewSet, basename="lookbook")
+
+# One sign-in limit for every way in: the admin's sign-in counts against the same
+# per-address "login" limit as /accounts/login/ (spraying passwords there was unlimited).
+admin.site.login = rate_limit("login", key_by="ip")(admin.site.login)  # type: ignore[method-assign]
 
 admin.site.site_header = "Maison Verlaine · Atelier administration"
 admin.site.site_title = "Atelier admin"

@@ -12,6 +12,7 @@ their open WebSockets through their per-user channel-layer group.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 from importlib import import_module
@@ -62,8 +63,13 @@ def staff_session_record(*, user: Any, session_key: str | None) -> None:
     """Remember a staff account's new session, so that it can be ended later."""
     if not session_key or getattr(user, "pk", None) is None:
         return
+    now = timezone.now()
+    # Sessions past their age have expired in the store: their rows go as new ones come.
+    StaffSession.objects.filter(
+        user_id=user.pk, signed_in_at__lt=now - dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    ).delete()
     StaffSession.objects.update_or_create(
-        session_key=session_key, defaults={"user_id": user.pk, "signed_in_at": timezone.now()}
+        session_key=session_key, defaults={"user_id": user.pk, "signed_in_at": now}
     )
 
 

@@ -401,3 +401,11 @@ def test_head_office_and_admins_get_a_token_only_with_the_code(cast):
 def test_a_client_still_uses_the_api_for_her_lookbooks(cast):
     http = signed_in(cast.client.user)
     assert http.get("/api/v1/lookbooks/").status_code == 200
+
+
+def test_expired_session_rows_are_cleared_as_new_ones_come(cast, settings):
+    settings.SESSION_COOKIE_AGE = 3600
+    signed_in(cast.owner.user)
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=2), tick=False):
+        signed_in(cast.owner.user)
+    assert StaffSession.objects.filter(user=cast.owner.user).count() == 1
