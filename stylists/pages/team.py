@@ -5,6 +5,8 @@ Per advisor, in six queries whatever the team's size:
 - drafts waiting: lookbooks in draft or review for clients in that book;
 - SLA breaches: styling requests of the last 30 days answered after their
   four-hour deadline, or still open past it;
+- met within the promise: of those requests whose fate is known (answered, or
+  open past the deadline), the share answered in time;
 - review acceptance: kept ÷ (kept + removed) pieces in the advisor's review
   decisions (ReviewEvents) of the last 90 days;
 - conversion: share of the lookbooks the advisor published in the last 90
@@ -52,6 +54,8 @@ class AdvisorRow:
     book_size: int = 0
     drafts_waiting: int = 0
     sla_breaches: int = 0
+    requests_met: int = 0
+    requests_decided: int = 0
     kept: int = 0
     removed: int = 0
     published: int = 0
@@ -61,6 +65,10 @@ class AdvisorRow:
     def acceptance(self) -> float | None:
         reviewed = self.kept + self.removed
         return self.kept / reviewed if reviewed else None
+
+    @property
+    def met_share(self) -> float | None:
+        return self.requests_met / self.requests_decided if self.requests_decided else None
 
     @property
     def conversion(self) -> float | None:
@@ -93,13 +101,18 @@ def team_board(*, boutique_ids: list[int], now: dt.datetime | None = None) -> li
         ),
         "client__book_assignments__stylist_id",
     )
-    breaches = _counts(
-        StylingRequest.objects.filter(stylist_id__in=ids, created_at__gte=now - SLA_WINDOW).filter(
-            Q(answered_at__gt=F("due_at"))
-            | Q(answered_at__isnull=True, status=StylingRequestStatus.OPEN, due_at__lt=now)
-        ),
-        "stylist_id",
+    late = Q(answered_at__gt=F("due_at")) | Q(
+        answered_at__isnull=True, status=StylingRequestStatus.OPEN, due_at__lt=now
     )
+    met = Q(answered_at__isnull=False, answered_at__lte=F("due_at"))
+    promises = {
+        row["stylist_id"]: row
+        for row in StylingRequest.objects.filter(
+            stylist_id__in=ids, created_at__gte=now - SLA_WINDOW
+        )
+        .values("stylist_id")
+        .annotate(late=Count("pk", filter=late), met=Count("pk", filter=met))
+    }
     reviews = {
         row["actor_id"]: row
         for row in ReviewEvent.objects.filter(
@@ -141,7 +154,11 @@ def team_board(*, boutique_ids: list[int], now: dt.datetime | None = None) -> li
                 stylist=advisor,
                 book_size=books.get(advisor.pk, 0),
                 drafts_waiting=drafts.get(advisor.pk, 0),
-                sla_breaches=breaches.get(advisor.pk, 0),
+                sla_breaches=promises.get(advisor.pk, {}).get("late", 0),
+                requests_met=promises.get(advisor.pk, {}).get("met", 0),
+                requests_decided=sum(
+                    promises.get(advisor.pk, {}).get(k, 0) for k in ("late", "met")
+                ),
                 kept=review.get("kept", 0),
                 removed=review.get("removed", 0),
                 published=conversion.get("published", 0),
@@ -158,6 +175,8 @@ def team_totals(rows: list[AdvisorRow]) -> AdvisorRow:
             "book_size",
             "drafts_waiting",
             "sla_breaches",
+            "requests_met",
+            "requests_decided",
             "kept",
             "removed",
             "published",

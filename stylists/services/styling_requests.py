@@ -261,7 +261,9 @@ def _escalate_one(pk: int, *, now: dt.datetime) -> bool:
     follow_up = FollowUp(
         stylist=manager,
         client=row.client,
-        kind=FollowUpKind.REQUEST,
+        # Custom, not "request": Today lists request follow-ups through the advisor's own
+        # requests panel, and the request is not the manager's.
+        kind=FollowUpKind.CUSTOM,
         due_on=_local_day(now, manager, row.client),
         reason=_excerpt(
             f"Past the four-hour promise ({hours} h late, {advisor}): {row.message}", 280
