@@ -3,7 +3,7 @@
 from django.urls import path
 
 from concierge import views
-from concierge.views import privacy
+from concierge.views import privacy, rescheduling
 
 app_name = "concierge"
 
@@ -30,11 +30,17 @@ urlpatterns = [
     path("requests/<uuid:public_id>/", views.request_detail, name="request_detail"),
     path("appointments/", views.appointments, name="appointments"),
     path("appointments/book/", views.appointment_book, name="appointment_book"),
+    path("appointments/advisors/", rescheduling.advisors, name="advisors"),
     path("appointments/<uuid:public_id>/", views.appointment_detail, name="appointment_detail"),
     path(
         "appointments/<uuid:public_id>/cancel/",
         views.appointment_cancel_view,
         name="appointment_cancel",
+    ),
+    path(
+        "appointments/<uuid:public_id>/reschedule/",
+        rescheduling.appointment_reschedule_view,
+        name="appointment_reschedule",
     ),
     path("appointments/<uuid:public_id>/video/", views.appointment_video, name="appointment_video"),
     path(

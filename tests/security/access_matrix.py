@@ -780,6 +780,7 @@ def _entries() -> list[Entry]:
         ("concierge:wishlist", CC + "wishlist/"),
         ("concierge:heritage", CC + "heritage/"),
         ("concierge:appointments", CC + "appointments/"),
+        ("concierge:advisors", CC + "appointments/advisors/"),
     ):
         e.append(Entry(name, pattern, to(name), grid(get=concierge())))
     # Camille's published chapter; her draft (a 404 for her too); Inès's chapter.
@@ -916,6 +917,15 @@ def _entries() -> list[Entry]:
         ("concierge:appointment_calendar", "appointments/<uuid:public_id>/calendar.ics"),
     ):
         e.append(Entry(name, CC + pattern, to(name, public_id=appointment_id), grid(get=hers())))
+    # Without a time chosen, her own appointment's page of times again (nothing moves).
+    e.append(
+        Entry(
+            "concierge:appointment_reschedule",
+            CC + "appointments/<uuid:public_id>/reschedule/",
+            to("concierge:appointment_reschedule", public_id=appointment_id),
+            grid(get=hers(), post=hers()),
+        )
+    )
     e.append(
         Entry(
             "concierge:appointment_cancel",
