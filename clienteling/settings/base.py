@@ -375,6 +375,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two choice sets named "kind" (appointments, occasions): each its own enum.
+    "ENUM_NAME_OVERRIDES": {
+        "AppointmentKindEnum": "stylists.models.AppointmentKind",
+        "OccasionKindEnum": "clients.models.OccasionKind",
+    },
 }
 
 # --- Messaging (e-mail, SMS, WhatsApp) ----------------------------------------

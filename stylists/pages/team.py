@@ -81,6 +81,22 @@ def _counts(queryset: QuerySet[Any], key: str) -> dict[int, int]:
     }
 
 
+def _promises(ids: list[int], now: dt.datetime) -> dict[int, dict[str, int]]:
+    """Per advisor, styling requests of the window answered late (or open past due) and in time."""
+    late = Q(answered_at__gt=F("due_at")) | Q(
+        answered_at__isnull=True, status=StylingRequestStatus.OPEN, due_at__lt=now
+    )
+    met = Q(answered_at__isnull=False, answered_at__lte=F("due_at"))
+    return {
+        row["stylist_id"]: row
+        for row in StylingRequest.objects.filter(
+            stylist_id__in=ids, created_at__gte=now - SLA_WINDOW
+        )
+        .values("stylist_id")
+        .annotate(late=Count("pk", filter=late), met=Count("pk", filter=met))
+    }
+
+
 def team_board(*, boutique_ids: list[int], now: dt.datetime | None = None) -> list[AdvisorRow]:
     now = now or timezone.now()
     advisors = list(
@@ -101,18 +117,7 @@ def team_board(*, boutique_ids: list[int], now: dt.datetime | None = None) -> li
         ),
         "client__book_assignments__stylist_id",
     )
-    late = Q(answered_at__gt=F("due_at")) | Q(
-        answered_at__isnull=True, status=StylingRequestStatus.OPEN, due_at__lt=now
-    )
-    met = Q(answered_at__isnull=False, answered_at__lte=F("due_at"))
-    promises = {
-        row["stylist_id"]: row
-        for row in StylingRequest.objects.filter(
-            stylist_id__in=ids, created_at__gte=now - SLA_WINDOW
-        )
-        .values("stylist_id")
-        .annotate(late=Count("pk", filter=late), met=Count("pk", filter=met))
-    }
+    promises = _promises(ids, now)
     reviews = {
         row["actor_id"]: row
         for row in ReviewEvent.objects.filter(

@@ -196,8 +196,12 @@ def _check_booking_request(
 def just_taken() -> ValidationError:
     """The answer to a client who reached for a time someone else has just taken."""
     return ValidationError(
-        {"starts_at": _("This time has just been taken. Please choose another moment.")},
-        code="just_taken",
+        {
+            "starts_at": ValidationError(
+                _("This time has just been taken. Please choose another moment."),
+                code="just_taken",
+            )
+        }
     )
 
 
