@@ -9,6 +9,7 @@ new one in one step; the old time is released in the same transaction
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from catalog import imagery
 from catalog.models import Boutique
 from clients.models import Client
 from concierge.access import ClientRequest, client_required
@@ -27,7 +29,11 @@ from concierge.views._common import client_zone, page
 from concierge.views.appointments import KINDS, WEEKS, _slots_by_client_day, _week
 from core.ratelimit import rate_limit
 from stylists.selectors import appointment_of_client
-from stylists.selectors.advisors import advisor_filter_choices, bookable_advisors
+from stylists.selectors.advisors import (
+    advisor_filter_choices,
+    bookable_advisor,
+    bookable_advisors,
+)
 from stylists.services.appointments import client_may_cancel
 from stylists.services.rescheduling import appointment_reschedule
 
@@ -92,3 +98,25 @@ def appointment_reschedule_view(request: ClientRequest, public_id: Any) -> HttpR
         "client_zone": client_zone(client).key,
     }
     return page(request, "clients/appointment_reschedule.html", context)
+
+
+PORTRAIT_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg"}
+
+
+@require_GET
+@client_required
+def advisor_portrait(request: ClientRequest, pk: int) -> HttpResponse:
+    """The advisor's photo when the house has one; otherwise a generated portrait."""
+    advisor = bookable_advisor(pk)
+    photo = advisor.photo
+    suffix = Path(photo.name).suffix.lower() if photo else ""
+    if photo and suffix in PORTRAIT_TYPES:
+        with photo.open("rb") as handle:
+            response = HttpResponse(handle.read(), content_type=PORTRAIT_TYPES[suffix])
+    else:
+        svg = imagery.portrait_svg(seed=f"advisor:{advisor.pk}", title=advisor.name)
+        response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -135,3 +135,29 @@ def test_the_calendar_file_is_rfc_5545(cast: Any, hours: None) -> None:
     event = Calendar.from_ical(response.content).walk("VEVENT")[0]
     assert str(event["description"]).startswith("To try the coat, the scarf; and, perhaps,")
     assert event.decoded("dtstart") == paris(10)
+
+
+def test_the_advisors_portrait_is_her_photo_or_a_generated_bust(
+    cast: Any, settings: Any, tmp_path: Any
+) -> None:
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    http = cast.http("client_user")
+    generated = http.get(f"/concierge/appointments/advisors/{cast.owner.pk}/portrait/")
+    assert generated["Content-Type"].startswith("image/svg+xml")
+    assert b"<script" not in generated.content
+    assert http.get(f"/concierge/appointments/advisors/{cast.owner.pk}/portrait/").content == (
+        generated.content
+    )  # deterministic
+    cast.owner.photo.save("elise.svg", ContentFile(b"<svg xmlns='http://www.w3.org/2000/svg'/>"))
+    photo = http.get(f"/concierge/appointments/advisors/{cast.owner.pk}/portrait/")
+    assert photo.content == b"<svg xmlns='http://www.w3.org/2000/svg'/>"
+    # Head office is nobody's advisor to book
+    assert (
+        http.get(f"/concierge/appointments/advisors/{cast.head_office.pk}/portrait/").status_code
+        == 404
+    )
+    # Her advisor card shows the portrait and how to reach Élise
+    home = http.get("/concierge/appointments/").content.decode()
+    assert f"/concierge/appointments/advisors/{cast.owner.pk}/portrait/" in home

@@ -781,6 +781,7 @@ def _entries() -> list[Entry]:
         ("concierge:heritage", CC + "heritage/"),
         ("concierge:appointments", CC + "appointments/"),
         ("concierge:advisors", CC + "appointments/advisors/"),
+        ("concierge:purchases", CC + "pieces/"),
     ):
         e.append(Entry(name, pattern, to(name), grid(get=concierge())))
     # Camille's published chapter; her draft (a 404 for her too); Inès's chapter.
@@ -917,6 +918,15 @@ def _entries() -> list[Entry]:
         ("concierge:appointment_calendar", "appointments/<uuid:public_id>/calendar.ics"),
     ):
         e.append(Entry(name, CC + pattern, to(name, public_id=appointment_id), grid(get=hers())))
+    # Any client may see the portrait of an advisor she may book with.
+    e.append(
+        Entry(
+            "concierge:advisor_portrait",
+            CC + "appointments/advisors/<int:pk>/portrait/",
+            to("concierge:advisor_portrait", pk=lambda w: w.cast.owner.pk),
+            grid(get=concierge()),
+        )
+    )
     # Without a time chosen, her own appointment's page of times again (nothing moves).
     e.append(
         Entry(
