@@ -83,3 +83,25 @@ def test_heritage_connections_follow_the_pieces_lineage(cast: Any) -> None:
     shown = [response.context["moment"], *response.context["connections"]]
     assert [story.title for story in shown] == ["The tailor's workroom", "The 1934 archive cape"]
     assert "Heritage connections" in response.content.decode()
+
+
+def test_the_home_tells_the_story_of_a_piece_she_owns_or_was_shown(cast: Any) -> None:
+    from tests.concierge.conftest import publish
+    from tests.factories.clients import OrderFactory, OrderLineFactory
+
+    owned = ProductFactory(name="Saddle bag")
+    HeritageStoryFactory(title="The saddler of the rue du Bac", published=True).products.add(owned)
+    HeritageStoryFactory(title="Another story", published=True).products.add(ProductFactory())
+    http = cast.http("client_user")
+    # Shown in a published chapter: its story, saying why
+    _lookbook, items = publish(cast.client, title="For Rome", author=cast.owner, pieces=1)
+    shown = items[0].product
+    HeritageStoryFactory(title="The silk of Lyon", published=True).products.add(shown)
+    home = http.get("/concierge/")
+    assert home.context["story"].title == "The silk of Lyon"
+    assert home.context["story_reason"] == f"The story behind the {shown.name} you were shown"
+    # A piece she owns comes first (Personal consent lets purchases personalise)
+    OrderLineFactory(order=OrderFactory(client=cast.client, status="completed"), product=owned)
+    home = http.get("/concierge/")
+    assert home.context["story"].title == "The saddler of the rue du Bac"
+    assert home.context["story_reason"] == "The story behind the Saddle bag you own"
