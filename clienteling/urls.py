@@ -14,12 +14,20 @@ from accounts import views as atelier_auth
 from clienteling import views
 from clients.api import ClientViewSet
 from core.ratelimit import rate_limit
+from concierge.api import views as client_api
 from recommendations.api import LookbookViewSet
 from stylists import webhooks as stylist_webhooks
 
 router = DefaultRouter()
 router.register("clients", ClientViewSet, basename="client")
 router.register("lookbooks", LookbookViewSet, basename="lookbook")
+# The client API (the house's mobile app): each client her own things only.
+router.register("appointments", client_api.AppointmentViewSet, basename="client-appointment")
+router.register("occasions", client_api.OccasionViewSet, basename="client-occasion")
+router.register(
+    "styling-requests", client_api.StylingRequestViewSet, basename="client-styling-request"
+)
+router.register("messages", client_api.MessageViewSet, basename="client-message")
 
 # One sign-in limit for every way in: the admin's sign-in counts against the same
 # per-address "login" limit as /accounts/login/ (spraying passwords there was unlimited).
@@ -45,6 +53,12 @@ urlpatterns = [
     path("webhooks/twilio/status/", stylist_webhooks.twilio_status, name="twilio_status"),
     path("webhooks/twilio/inbound/", stylist_webhooks.twilio_inbound, name="twilio_inbound"),
     path("api/v1/auth/token/", atelier_auth.obtain_auth_token, name="api-token"),
+    path(
+        "api/v1/lookbooks/<str:id>/reactions/",
+        client_api.LookbookReactionView.as_view(),
+        name="api-lookbook-reactions",
+    ),
+    path("api/v1/availability/", client_api.AvailabilityView.as_view(), name="api-availability"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

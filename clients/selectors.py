@@ -28,6 +28,7 @@ from clients.models import (
     Interaction,
     InteractionKind,
     Occasion,
+    Order,
     OrderLine,
     WishlistItem,
 )
@@ -298,3 +299,21 @@ def occasions_by_id(ids: list[int | None]) -> dict[int, Occasion]:
     if not wanted:
         return {}
     return {o.pk: o for o in Occasion.objects.filter(pk__in=wanted)}
+
+
+def purchases_of_client(client: Client) -> QuerySet[Order]:
+    """The client's orders on every channel, newest first, with lines, pieces and boutique.
+
+    Three queries whatever their number (orders, lines with product and variant).
+    """
+    return (
+        Order.objects.filter(client=client)
+        .select_related("boutique")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=OrderLine.objects.select_related("product", "variant").order_by("pk"),
+            )
+        )
+        .order_by("-placed_at", "-pk")
+    )

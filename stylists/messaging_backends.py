@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 
-from stylists.models import Message, MessageChannel, MessageStatus
+from stylists.models import Appointment, Message, MessageChannel, MessageStatus
 
 logger = logging.getLogger(__name__)
 
@@ -65,17 +65,36 @@ class EmailBackend:
         from stylists.services.outreach import email_html
 
         subject = message.subject or f"A message from {settings.DEFAULT_FROM_EMAIL.split('<')[0]}"
+        email = EmailMultiAlternatives(
+            subject=subject.strip(),
+            body=message.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[to],
+        )
+        email.attach_alternative(email_html(subject=subject, body=message.body), "text/html")
+        calendar = _appointment_calendar(message)
+        if calendar is not None:
+            email.attach("maison-verlaine.ics", calendar, "text/calendar; charset=utf-8")
         try:
-            send_mail(
-                subject=subject.strip(),
-                message=message.body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[to],
-                html_message=email_html(subject=subject, body=message.body),
-            )
+            email.send()
         except (OSError, TimeoutError) as exc:  # SMTP refused or unreachable: try later
             raise TransientDeliveryError(str(exc)) from exc
         return Delivery(status=MessageStatus.SENT)
+
+
+def _appointment_calendar(message: Message) -> bytes | None:
+    """The .ics of the appointment a notice is about (confirmation, new time, cancellation)."""
+    public_id = (message.context or {}).get("appointment")
+    if not public_id:
+        return None
+    from stylists.selectors.calendar import appointment_ics
+
+    appointment = (
+        Appointment.objects.select_related("stylist__user", "boutique")
+        .filter(public_id=public_id, client_id=message.client_id)
+        .first()
+    )
+    return appointment_ics(appointment) if appointment is not None else None
 
 
 class TwilioBackend:

@@ -32,6 +32,10 @@ class Stylist(models.Model):
     languages = models.JSONField(default=list, blank=True)
     specialities = models.JSONField(default=list, blank=True)
     bio = models.TextField(blank=True)
+    # The advisor's portrait, shown to her clients (the demo draws one, as it draws pieces).
+    photo = models.FileField(upload_to="advisors/", blank=True)
+    # How clients reach the advisor directly (the boutique's line when empty).
+    phone = models.CharField(max_length=32, blank=True)
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -194,6 +198,11 @@ class Appointment(models.Model):
         Stylist, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the current time was chosen (booking or the last reschedule): a reminder is
+    # only due for a time chosen before the reminder's moment.
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    # The calendar event's SEQUENCE (RFC 5545): one more at each new time or cancellation.
+    sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["starts_at"]
@@ -212,6 +221,40 @@ class Appointment(models.Model):
         return f"{self.get_kind_display()} {self.client} {self.starts_at:%Y-%m-%d %H:%M}"
 
 
+class AppointmentNoticeKind(models.TextChoices):
+    CONFIRMATION = "confirmation", "Confirmation"
+    RESCHEDULED = "rescheduled", "New time confirmed"
+    CANCELLED = "cancelled", "Cancellation"
+    REMINDER_24H = "reminder_24h", "Reminder a day before"
+    REMINDER_1H = "reminder_1h", "Reminder an hour before"
+
+
+class AppointmentNotice(models.Model):
+    """One notice about one appointment at one time, claimed before it is sent.
+
+    The unique constraint is the claim: a reminder task that runs twice, or two
+    workers racing, insert the same row and only one of them succeeds. A new
+    time (reschedule) is a new slot, so its reminders are due again.
+    """
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=14, choices=AppointmentNoticeKind.choices)
+    starts_at = models.DateTimeField(help_text="The appointment's start the notice was about")
+    channels = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment", "kind", "starts_at"], name="appt_notice_once_per_slot"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.appointment_id} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
 STYLING_REQUEST_SLA = dt.timedelta(hours=4)
 
 
@@ -219,6 +262,12 @@ class StylingRequestStatus(models.TextChoices):
     OPEN = "open", "Waiting for the advisor"
     ANSWERED = "answered", "Answered"
     CLOSED = "closed", "Closed"
+
+
+class StylingRequestAnswer(models.TextChoices):
+    LOOKBOOK = "lookbook", "A published lookbook"
+    MESSAGE = "message", "A message from the advisor"
+    ADVISOR = "advisor", "Marked answered by the advisor"
 
 
 class StylingRequest(models.Model):
@@ -240,6 +289,11 @@ class StylingRequest(models.Model):
     created_at = models.DateTimeField()
     due_at = models.DateTimeField(db_index=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    answered_via = models.CharField(
+        max_length=10, choices=StylingRequestAnswer.choices, blank=True, default=""
+    )
+    # Set once, when the promise was breached and the boutique manager was told.
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_at"]

@@ -222,6 +222,25 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "stylists.tasks.redeliver_queued_messages",
         "schedule": crontab(minute="*/5"),
     },
+    # Every five minutes: appointment reminders whose moment (24 h, 1 h before)
+    # has come. Each is claimed by a unique row, so a run that overlaps the
+    # previous one, or a second beat, never sends a reminder twice.
+    "appointment-reminders": {
+        "task": "stylists.tasks.send_appointment_reminders",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Every five minutes: styling requests past their four-hour promise go to
+    # the boutique manager (Today + a live notice), each exactly once.
+    "escalate-requests": {
+        "task": "stylists.tasks.escalate_styling_requests",
+        "schedule": crontab(minute="*/5"),
+    },
+    # 00:05 UTC, before the follow-ups (00:30) read next dates: yearly
+    # occasions that passed yesterday come back for next year. Idempotent.
+    "roll-occasions-daily": {
+        "task": "clients.tasks.roll_occasions_forward",
+        "schedule": crontab(hour=0, minute=5),
+    },
 }
 
 if REDIS_URL:
@@ -303,6 +322,7 @@ RATE_LIMITS: dict[str, str] = {
     "two_factor": "10/5m",
     "appointment_book": "10/h",
     "appointment_cancel": "10/h",
+    "appointment_reschedule": "10/h",
     "styling_request": "10/h",
     "client_message": "30/10m",  # the concierge thread
     "wishlist_share": "10/h",
@@ -418,6 +438,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two choice sets named "kind" (appointments, occasions): each its own enum.
+    "ENUM_NAME_OVERRIDES": {
+        "AppointmentKindEnum": "stylists.models.AppointmentKind",
+        "OccasionKindEnum": "clients.models.OccasionKind",
+    },
 }
 
 # --- Messaging (e-mail, SMS, WhatsApp) ----------------------------------------

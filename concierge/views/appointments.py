@@ -29,6 +29,8 @@ from core.ratelimit import rate_limit
 from stylists.models import Appointment, AppointmentKind, Stylist
 from stylists.selectors import advisor_of, appointment_of_client, appointments_of_client
 from stylists.selectors.live import video_seat
+from stylists.selectors.advisors import bookable_advisor
+from stylists.selectors.calendar import appointment_ics
 from stylists.services import appointments as booking
 from stylists.services.appointments import (
     ACTIVE_STATUSES,
@@ -81,13 +83,15 @@ def appointments(request: ClientRequest) -> HttpResponse:
 
 
 def _slots_by_client_day(
-    advisor: Stylist, kind: str, week: int, client: Client
+    advisor: Stylist, kind: str, week: int, client: Client, ignoring: int | None = None
 ) -> list[tuple[dt.date, list[dt.datetime]]]:
     zone = stylist_zone(advisor)
     if zone is None:
         return []
     first_day = timezone.now().astimezone(zone).date() + dt.timedelta(days=7 * week)
-    slots = appointment_slots_between(stylist=advisor, first_day=first_day, days=7, kind=kind)
+    slots = appointment_slots_between(
+        stylist=advisor, first_day=first_day, days=7, kind=kind, ignoring=ignoring
+    )
     mine = client_zone(client)
     days: dict[dt.date, list[dt.datetime]] = {}
     for starts in (s for day in slots.values() for s in day):
@@ -113,10 +117,17 @@ def _piece_purpose(request: HttpRequest) -> str:
 @rate_limit("appointment_book")
 def appointment_book(request: ClientRequest) -> HttpResponse:
     client: Client = request.client
-    advisor = advisor_of(client)
     source = request.POST if request.method == "POST" else request.GET
+    # Her own advisor by default; any advisor the house offers when she chose one.
+    chosen = source.get("advisor", "")
+    advisor = bookable_advisor(chosen) if chosen else advisor_of(client)
     kind = source.get("kind", "")
-    context: dict[str, Any] = {"advisor": advisor, "kinds": KINDS, "kind": kind}
+    context: dict[str, Any] = {
+        "advisor": advisor,
+        "kinds": KINDS,
+        "kind": kind,
+        "advisor_param": str(advisor.pk) if chosen and advisor is not None else "",
+    }
     if advisor is None or advisor.boutique is None:
         return page(request, "clients/appointment_book.html", {**context, "step": "no_advisor"})
     if kind not in KINDS:
@@ -152,7 +163,13 @@ def appointment_book(request: ClientRequest) -> HttpResponse:
                 form.add_error(None, error.messages)
                 context["taken"] = True
             else:
-                messages.success(request, "Your appointment is confirmed. We look forward to it.")
+                messages.success(
+                    request,
+                    _(
+                        "Your appointment is confirmed, and a confirmation is on its way. "
+                        "We look forward to it."
+                    ),
+                )
                 return redirect("concierge:appointment_detail", public_id=appointment.public_id)
         elif at is None:
             form.add_error(None, "Please choose one of the times offered.")
@@ -219,7 +236,7 @@ def appointment_cancel_view(request: ClientRequest, public_id: Any) -> HttpRespo
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("concierge:appointment_detail", public_id=appointment.public_id)
-    messages.success(request, "Your appointment is cancelled. We hope to see you another time.")
+    messages.success(request, _("Your appointment is cancelled. We hope to see you another time."))
     return redirect("concierge:appointments")
 
 
@@ -248,41 +265,14 @@ def appointment_video(request: ClientRequest, public_id: Any) -> HttpResponse:
     return page(request, "clients/appointment_video.html", context)
 
 
-def _ics_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", r"\;").replace(",", r"\,").replace("\n", r"\n")
-
-
 @require_GET
 @client_required
 def appointment_calendar(request: ClientRequest, public_id: Any) -> HttpResponse:
-    """The appointment as an .ics file, for the client's own calendar."""
+    """The appointment as an .ics file (RFC 5545, written by icalendar), for her own calendar."""
     client: Client = request.client
     appointment = appointment_of_client(client, public_id)
-    stamp = "%Y%m%dT%H%M%SZ"
-    utc = dt.UTC
-    where = (
-        "Video consultation (join from Your Style Story)"
-        if appointment.kind == AppointmentKind.VIDEO
-        else f"{appointment.boutique.name}, {appointment.boutique.address}".strip(", ")
-        if appointment.boutique
-        else ""
+    response = HttpResponse(
+        appointment_ics(appointment), content_type="text/calendar; charset=utf-8"
     )
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Maison Verlaine//Your Style Story//EN",
-        "BEGIN:VEVENT",
-        f"UID:{appointment.public_id}@maison-verlaine",
-        f"DTSTAMP:{timezone.now().astimezone(utc).strftime(stamp)}",
-        f"DTSTART:{appointment.starts_at.astimezone(utc).strftime(stamp)}",
-        f"DTEND:{appointment.ends_at.astimezone(utc).strftime(stamp)}",
-        f"SUMMARY:{_ics_escape(f'Maison Verlaine with {appointment.stylist.first_name}')}",
-        f"LOCATION:{_ics_escape(where)}",
-        f"DESCRIPTION:{_ics_escape(appointment.purpose)}",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    body = "\r\n".join(lines) + "\r\n"
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="maison-verlaine.ics"'
     return response

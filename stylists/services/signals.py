@@ -195,3 +195,20 @@ def live_reaction_publish(
     stylist_id = stylist.pk
     transaction.on_commit(lambda: _send(stylist_id, {"type": "live.reaction", "payload": payload}))
     return True
+
+
+def request_escalation_publish(*, styling_request: Any, manager: Stylist) -> None:
+    """Tell the boutique manager, on commit, that a styling request is past its promise."""
+    client = styling_request.client
+    payload = {
+        "client": {
+            "id": str(client.public_id),
+            "name": client.full_name,
+            "url": reverse("stylists:client_detail", args=[client.public_id]),
+        },
+        "channel": "concierge",
+        "at": timezone.now().isoformat(),
+        "text": f"{client.full_name}'s styling request is past its four-hour promise",
+    }
+    manager_id = manager.pk
+    transaction.on_commit(lambda: _send(manager_id, {"type": "live.message", "payload": payload}))

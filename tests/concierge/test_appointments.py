@@ -132,7 +132,7 @@ def test_double_booking_is_refused_clearly(cast: Any, tuesdays: None) -> None:
             starts_at=paris(10),
             boutique=cast.paris,
         )
-    assert "just been reserved" in str(error.value)
+    assert "just been taken" in str(error.value)
     assert Appointment.objects.count() == 1
 
 
@@ -152,7 +152,7 @@ def test_a_slot_taken_meanwhile_shows_the_times_again(cast: Any, tuesdays: None)
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "just been reserved" in html
+    assert "just been taken" in html
     assert ">10:45<" in html  # the other times, to choose again
     assert not Appointment.objects.filter(client=cast.client).exists()
 

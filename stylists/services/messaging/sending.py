@@ -39,6 +39,7 @@ from stylists.selectors.messaging import (
 )
 from stylists.services.messaging.guard import MessageBlocked, proactive_guard
 from stylists.services.signals import live_thread_publish
+from stylists.services.styling_requests import styling_requests_answer_by_message
 
 logger = logging.getLogger(__name__)
 
@@ -147,6 +148,10 @@ def message_send(
         kind=FollowUpKind.LAPSING,
         status__in=[FollowUpStatus.OPEN, FollowUpStatus.SNOOZED],
     ).update(status=FollowUpStatus.DONE, completed_at=now)
+    if message.sent_by_id is not None:
+        # An advisor wrote to her (not the house's automatic notices): her open
+        # styling requests are answered.
+        styling_requests_answer_by_message(client=locked, at=now)
     enqueue_on_commit(DELIVER_TASK, message.pk)
     live_thread_publish(message=message)
     return message
