@@ -33,6 +33,7 @@ from clients.selectors import client_for_concierge, lookbook_reactions, occasion
 from clients.services import lookbook_reaction_set, occasion_add
 from concierge.api import serializers as s
 from core.api_errors import VALIDATION_ERRORS, error_responses
+from core.ratelimit import RateLimitThrottle
 from recommendations.selectors import lookbook_for_user, lookbook_items_for
 from stylists.models import Appointment, AppointmentKind, Message, StylingRequest
 from stylists.selectors import (
@@ -50,6 +51,23 @@ from stylists.services.styling_requests import styling_request_create
 
 TAKEN = OpenApiResponse(VALIDATION_ERRORS, description="Someone has just taken this time.")
 AVAILABILITY_DAYS = 7
+
+
+class WritesLimitedLikeThePages:
+    """Each write takes the named limit (RATE_LIMITS) its concierge page takes.
+
+    The same scope and the same key as the page, so the mobile app is no way
+    round a limit; reading is not limited.
+    """
+
+    write_scopes: dict[str, str] = {}
+
+    def get_throttles(self) -> list[Any]:
+        scope = self.write_scopes.get(getattr(self, "action", None) or "")
+        if scope is None:
+            return []
+        self.throttle_scope = scope
+        return [RateLimitThrottle()]
 
 
 def _client(request: Request) -> Client:
@@ -136,10 +154,18 @@ class AvailabilityView(APIView):
     ),
 )
 class AppointmentViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Appointment]
+    WritesLimitedLikeThePages,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Appointment],
 ):
     serializer_class = s.AppointmentSerializer
     lookup_url_kwarg = "id"
+    write_scopes = {
+        "create": "appointment_book",
+        "reschedule": "appointment_reschedule",
+        "cancel": "appointment_cancel",
+    }
 
     def get_queryset(self) -> QuerySet[Appointment]:
         return appointments_of_client(_client(self.request)).select_related("stylist__boutique")
@@ -262,9 +288,13 @@ class OccasionViewSet(
     ),
 )
 class StylingRequestViewSet(
-    mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[StylingRequest]
+    WritesLimitedLikeThePages,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[StylingRequest],
 ):
     serializer_class = s.StylingRequestSerializer
+    write_scopes = {"create": "styling_request"}
 
     def get_queryset(self) -> QuerySet[StylingRequest]:
         return styling_requests_of_client(_client(self.request))
@@ -299,9 +329,13 @@ class StylingRequestViewSet(
     ),
 )
 class MessageViewSet(
-    mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[Message]
+    WritesLimitedLikeThePages,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[Message],
 ):
     serializer_class = s.MessageSerializer
+    write_scopes = {"create": "client_message"}
 
     def get_queryset(self) -> QuerySet[Message]:
         return concierge_thread(_client(self.request)).order_by("-created_at", "-pk")

@@ -166,3 +166,20 @@ def test_reactions_on_her_published_lookbook_only(cast: Any) -> None:
     )
     wrong = camille.post(url, {"item": others_items[0].pk, "reaction": "love"}, format="json")
     assert wrong.status_code == 400
+
+
+def test_the_api_writes_count_against_the_pages_limits(cast: Any, settings: Any) -> None:
+    # A limit the concierge page keeps is no limit if the mobile app can go round it:
+    # the API's writes take the same named limits, keyed the same way (per client).
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "client_message": "2/10m"}
+    camille = api(cast, "client_user")
+    for body in ("Bonjour Élise.", "Merci."):
+        assert camille.post("/api/v1/messages/", {"body": body}, format="json").status_code == 201
+    refused = camille.post("/api/v1/messages/", {"body": "Encore."}, format="json")
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert Message.objects.filter(client=cast.client).count() == 2
+    # Reading is not limited, and another client has her own allowance
+    assert camille.get("/api/v1/messages/").status_code == 200
+    ines = api(cast, "other_client_user")
+    assert ines.post("/api/v1/messages/", {"body": "Bonjour."}, format="json").status_code == 201
