@@ -49,6 +49,7 @@ KeyBy = Literal["ip", "user", "user_or_ip"]
 # Scopes deliberately shared by several views, and why.
 SHARED_SCOPES: dict[str, str] = {
     "two_factor": "one budget of code guesses, whether setting up or verifying",
+    "login": "one budget of password guesses per address, at /accounts/login/ or /admin/login/",
 }
 _SCOPE_USERS: dict[str, set[str]] = {}
 
