@@ -49,6 +49,7 @@ _REASON_WORDS = {
     "occasion": "an occasion is coming.",
     "stale": "no new lookbook for a while.",
     "manual": "an advisor asked for a draft.",
+    "refresh": "the client just bought, loved or asked for something, so her draft was redone.",
 }
 
 
