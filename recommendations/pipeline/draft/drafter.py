@@ -30,7 +30,7 @@ from recommendations.pipeline.draft.clients import (
     fold_in_audience,
     own_signals,
 )
-from recommendations.pipeline.draft.diversity import diversify
+from recommendations.pipeline.draft.diversity import balanced_split, diversify
 from recommendations.pipeline.draft.explanation import Explanations, picks_from
 from recommendations.pipeline.draft.occasion import consented_occasions
 from recommendations.pipeline.draft.plans import (
@@ -82,6 +82,9 @@ class Drafter:
             dominant_share=settings.dominant_share,
         )
         self.dominant = history.dominant_category
+        # product pk -> category code, to keep a draft MMR could not balance within the cap
+        self._product_ids = catalogue.product_ids
+        self._product_category = catalogue.category
 
         # 1. Candidates: the pieces on offer.
         self.offer = build_offer(catalogue, stock, model)
@@ -189,11 +192,36 @@ class Drafter:
             if len(items) < min(s.min_items, s.size):
                 self.stats.too_few += 1
                 continue
-            plans.append(self._plan(r, items))
+            plan = self._plan(r, items, balance=bool(broken[i]))
+            if plan is None:
+                self.stats.too_few += 1
+                continue
+            plans.append(plan)
         return plans
 
-    def _plan(self, r: int, items: list[DraftedItem]) -> PlannedDraft:
+    def _balanced(self, r: int, items: list[DraftedItem]) -> tuple[list[DraftedItem], int]:
+        """Her picks reordered so the draft keeps the rule; (items, pieces in the draft)."""
+        s = self.settings
+        at = np.searchsorted(self._product_ids, [item.product_id for item in items])
+        categories = self._product_category[at].astype(np.int64).tolist()
+        draft, held = balanced_split(
+            categories, size=s.size, cap=s.category_cap, exempt=int(self.dominant[r])
+        )
+        return [items[p] for p in draft] + [items[p] for p in held], len(draft)
+
+    def _plan(
+        self, r: int, items: list[DraftedItem], *, balance: bool = False
+    ) -> PlannedDraft | None:
+        """Her draft and alternates; None when balancing leaves fewer than ``min_items``."""
         audience, size = self.audience, self.settings.size
+        basis = self.basis.of(r, cold=not self.vectors.warm[r])
+        if balance:
+            items, size = self._balanced(r, items)
+            if size < min(self.settings.min_items, self.settings.size):
+                return None
+            if size < self.settings.size:
+                self.stats.shortened += 1
+                basis = {**basis, "short": {"pieces": size, "of": self.settings.size}}
         request = int(audience.request_ids[r])
         return PlannedDraft(
             row=r,
@@ -204,6 +232,6 @@ class Drafter:
             request_id=request if request >= 0 else None,
             items=items[:size],
             alternates=items[size:],
-            data_basis=self.basis.of(r, cold=not self.vectors.warm[r]),
+            data_basis=basis,
             cold=not bool(self.vectors.warm[r]),
         )
