@@ -24,6 +24,8 @@ from recommendations.pipeline.catalogue import Catalogue, Stock
 from recommendations.pipeline.draft.basis import DataBasis
 from recommendations.pipeline.draft.candidates import CandidatePools, build_offer
 from recommendations.pipeline.draft.clients import (
+    ClientHistory,
+    Permissions,
     client_history,
     client_permissions,
     cold_profiles,
@@ -32,6 +34,12 @@ from recommendations.pipeline.draft.clients import (
 )
 from recommendations.pipeline.draft.diversity import balanced_split, diversify
 from recommendations.pipeline.draft.explanation import Explanations, picks_from
+from recommendations.pipeline.draft.feedback import (
+    Removals,
+    excluded_after_review,
+    lower_ceilings,
+    read_removals,
+)
 from recommendations.pipeline.draft.occasion import consented_occasions
 from recommendations.pipeline.draft.plans import (
     DraftedItem,
@@ -39,8 +47,8 @@ from recommendations.pipeline.draft.plans import (
     DraftStats,
     PlannedDraft,
 )
-from recommendations.pipeline.draft.price_band import price_band
-from recommendations.pipeline.draft.rules import HouseRules, Shortlist, excluded_pieces, shortlist
+from recommendations.pipeline.draft.price_band import PriceBand, price_band
+from recommendations.pipeline.draft.rules import HouseRules, Shortlist, shortlist
 from recommendations.pipeline.extract import SignalSet
 
 
@@ -82,19 +90,16 @@ class Drafter:
             dominant_share=settings.dominant_share,
         )
         self.dominant = history.dominant_category
-        # product pk -> category code, to keep a draft MMR could not balance within the cap
-        self._product_ids = catalogue.product_ids
-        self._product_category = catalogue.category
+        self._categories = (catalogue.product_ids, catalogue.category)  # to balance a draft
 
         # 1. Candidates: the pieces on offer.
         self.offer = build_offer(catalogue, stock, model)
         self.stats.candidates = len(self.offer)
         self.stats.new_products_placed = self.offer.placed
 
-        # 2. Rules, with her price band.
-        band = price_band(
-            audience, permissions, history, catalogue.price[self.offer.catalogue_index], settings
-        )
+        # 2. Rules, with her price band (moved by what advisors removed as out of budget).
+        removals = read_removals(audience, permissions, catalogue)
+        band = self._price_band(permissions, history, catalogue, removals)
         self.rules = HouseRules(audience, permissions, catalogue, stock, self.offer, band)
 
         # 3. Occasions; clients without history are ranked by their tastes and occasion.
@@ -107,7 +112,7 @@ class Drafter:
         self.pools = CandidatePools(
             self.offer,
             self.vectors,
-            excluded_pieces(own, self.offer, len(audience)),
+            excluded_after_review(own, self.offer, removals, len(audience)),
             cold,
             settings,
         )
@@ -136,6 +141,17 @@ class Drafter:
             cold_stated=cold.stated,
             from_purchases=band.from_purchases,
         )
+
+    def _price_band(
+        self,
+        permissions: Permissions,
+        history: ClientHistory,
+        catalogue: Catalogue,
+        removals: Removals,
+    ) -> PriceBand:
+        on_offer = catalogue.price[self.offer.catalogue_index]
+        band = price_band(self.audience, permissions, history, on_offer, self.settings)
+        return lower_ceilings(band, removals, history, catalogue)
 
     def batches(self) -> Iterator[list[PlannedDraft]]:
         n = len(self.audience)
@@ -202,8 +218,9 @@ class Drafter:
     def _balanced(self, r: int, items: list[DraftedItem]) -> tuple[list[DraftedItem], int]:
         """Her picks reordered so the draft keeps the rule; (items, pieces in the draft)."""
         s = self.settings
-        at = np.searchsorted(self._product_ids, [item.product_id for item in items])
-        categories = self._product_category[at].astype(np.int64).tolist()
+        product_ids, category = self._categories
+        at = np.searchsorted(product_ids, [item.product_id for item in items])
+        categories = category[at].astype(np.int64).tolist()
         draft, held = balanced_split(
             categories, size=s.size, cap=s.category_cap, exempt=int(self.dominant[r])
         )
