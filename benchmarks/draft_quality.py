@@ -7,7 +7,8 @@ house after ``make demo``, or the 100k benchmark database after draft_pipeline.p
 reports, for the drafts of the active model:
 
 - balance: the share of drafts breaking the rule (a category above 5 of 12 pieces, scaled
-  to the draft's size, that is not the category of 80%+ of her purchases), the share with
+  to the draft's size, that is not the category of 80%+ of her purchases; and the same with
+  the cap of a full draft, 5, which is the cap the drafter keeps), the share with
   half or more of their pieces in one category, and the mean share of the largest one;
 - coverage: distinct products drafted / active products in stock;
 - reasons: per draft, the share of pieces whose reason (the sentence's first clause, the
@@ -93,7 +94,11 @@ def measure() -> dict[str, Any]:
         pieces[lookbook_id].append((product_id, category, why))
     dominant = _dominant(set(client_of.values()))
 
-    broken = half = 0
+    from django.conf import settings
+
+    nominal = int(settings.LOOKBOOK_DRAFT_SIZE)
+    broken = broken_nominal = short = 0
+    half = 0
     largest: list[float] = []
     unique_reason: list[float] = []
     unique_sentence: list[float] = []
@@ -106,6 +111,9 @@ def measure() -> dict[str, Any]:
         half += top * 2 >= size
         over = [c for c, n in counts.items() if n > _cap(size)]
         broken += any(c != dominant.get(client_of[lookbook_id]) for c in over)
+        over_nominal = [c for c, n in counts.items() if n > _cap(nominal)]
+        broken_nominal += any(c != dominant.get(client_of[lookbook_id]) for c in over_nominal)
+        short += size < nominal
         reasons = Counter(_reason(why) for _, _, why in rows)
         sentences = Counter(why for _, _, why in rows)
         unique_reason.append(sum(1 for _, _, w in rows if reasons[_reason(w)] == 1) / size)
@@ -127,6 +135,9 @@ def measure() -> dict[str, Any]:
         "balance": {
             "rule": "no category above round(size*5/12) unless 80%+ of her purchases",
             "breaking_share": round(broken / n, 4) if n else 0.0,
+            # the same rule with the cap of a full draft (5 of 12) even for a shorter one
+            "breaking_share_nominal_cap": round(broken_nominal / n, 4) if n else 0.0,
+            "shorter_than_nominal_share": round(short / n, 4) if n else 0.0,
             "half_or_more_in_one_category_share": round(half / n, 4) if n else 0.0,
             "mean_largest_category_share": mean(largest),
             "clients_with_dominant_category": len(dominant),

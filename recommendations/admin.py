@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpR
 from django.urls import URLPattern, path, reverse
 
 from recommendations.models import Lookbook, LookbookItem, ModelVersion, ReviewEvent
+from recommendations.selectors.acceptance import acceptance_label, with_acceptance
 
 TRAIN_QUEUED = (
     "Training of a new model is queued. It appears in this list when it finishes and "
@@ -34,6 +35,7 @@ class ModelVersionAdmin(admin.ModelAdmin[ModelVersion]):
         "is_active",
         "created_at",
         "holdout_ndcg",
+        "advisor_acceptance",
         "promotion_interval",
         "training_seconds",
         "promoted_at",
@@ -49,6 +51,13 @@ class ModelVersionAdmin(admin.ModelAdmin[ModelVersion]):
     def holdout_ndcg(self, obj: ModelVersion) -> str:
         value = ((obj.metrics or {}).get("holdout") or {}).get("ndcg")
         return f"{value:.4f}" if value is not None else "—"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ModelVersion]:
+        return with_acceptance(super().get_queryset(request))
+
+    @admin.display(description="kept by advisors")
+    def advisor_acceptance(self, obj: ModelVersion) -> str:
+        return acceptance_label(obj)
 
     @admin.display(description="vs active, 95% interval")
     def promotion_interval(self, obj: ModelVersion) -> str:

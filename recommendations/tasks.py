@@ -1,6 +1,6 @@
 """Celery tasks of the recommendation engine: thin, by id, retried on transient faults.
 
-Both run nightly from the one beat schedule (clienteling.settings.base) and on demand:
+The first two run nightly from the one beat schedule (clienteling.settings.base) and on demand:
 ``train_recommender`` from the admin ("Train a new model now") and the command of the same
 name, ``draft_lookbooks`` from its command. Safe to run twice: a second training run finds
 the lock taken (or, after the first finished, trains a version that is promoted only if it
@@ -9,6 +9,7 @@ is strictly better); a second drafting run finds every draft key already written
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from celery import shared_task
@@ -17,6 +18,7 @@ from django.db import OperationalError
 
 from clients.models import Client
 from recommendations.services import TrainingInProgress, lookbooks_draft, model_train
+from recommendations.services.refresh import lookbook_refresh
 
 RETRY = {"max_retries": 3}
 
@@ -64,3 +66,17 @@ def draft_lookbooks(self: Any, client_ids: list[str] | None = None) -> dict[str,
     if client_ids is not None:
         pks = list(Client.objects.filter(public_id__in=client_ids).values_list("pk", flat=True))
     return lookbooks_draft(client_ids=pks).as_dict()
+
+
+@shared_task(
+    name="recommendations.tasks.refresh_client_draft",
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=2,
+    retry_kwargs=RETRY,
+)
+def refresh_client_draft(self: Any, client_id: int, event_at: str | None = None) -> dict[str, Any]:
+    """Redraft one client after a purchase, love or request (safe to deliver twice)."""
+    when = dt.datetime.fromisoformat(event_at) if event_at else None
+    return lookbook_refresh(client_id=client_id, event_at=when).as_dict()

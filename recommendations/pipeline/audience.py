@@ -11,7 +11,9 @@ A client needs a draft when all of these hold:
   1. she has an open styling request with no lookbook answering it yet;
   2. an occasion of hers falls within ``OCCASION_WITHIN`` and has no lookbook yet;
   3. her last machine draft is older than ``STALE_AFTER`` (or she never had one);
-  4. a stylist asked for her by name (``draft_lookbooks --client``).
+  4. a stylist asked for her by name (``draft_lookbooks --client``), or something she just
+     did (a purchase, a love, a styling request) asked for a fresh draft
+     (``recommendations.services.refresh``): ``asked`` names which.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ class Reason(StrEnum):
     OCCASION = "occasion"
     STALE = "stale"
     MANUAL = "manual"
+    REFRESH = "refresh"  # she just bought, loved or asked: her draft is redrafted now
 
 
 @dataclass(frozen=True)
@@ -220,6 +223,7 @@ def _choose(
     *,
     now: dt.datetime,
     by_hand: bool,
+    asked: str = Reason.MANUAL,
 ) -> _Chosen:
     """Her reason, in order of priority: request, occasion, stale, asked for by hand."""
     stale_before = now - STALE_AFTER
@@ -239,7 +243,7 @@ def _choose(
         elif last is None or last < stale_before:
             reason = Reason.STALE
         elif by_hand:
-            reason = Reason.MANUAL
+            reason = asked
         else:
             chosen.up_to_date += 1
             continue
@@ -279,14 +283,22 @@ def _audience(chosen: _Chosen) -> Audience:
     )
 
 
-def find_audience(*, now: dt.datetime, client_ids: list[int] | None = None) -> Audience:
-    """Everyone who needs a draft now; ``client_ids`` asks for those clients by hand."""
+def find_audience(
+    *, now: dt.datetime, client_ids: list[int] | None = None, asked: str = Reason.MANUAL
+) -> Audience:
+    """Everyone who needs a draft now; ``client_ids`` asks for those clients by hand.
+
+    ``asked`` is the reason recorded when nothing more pressing applies to a client asked
+    for by id: "manual" (an advisor) or "refresh" (her own purchase, love or request).
+    """
     every = _booked_rows(client_ids)
     tiers = set(draftable_tiers())
     allowed = [r for r in every if r[TIER] in tiers]
     rows = [r for r in allowed if not r[HAS_OPEN]]
     unanswered = _unanswered(timezone.localdate(now), client_ids)
-    audience = _audience(_choose(rows, unanswered, now=now, by_hand=client_ids is not None))
+    audience = _audience(
+        _choose(rows, unanswered, now=now, by_hand=client_ids is not None, asked=asked)
+    )
     audience.booked = len(every)
     audience.not_allowed = len(every) - len(allowed)
     audience.already_open = len(allowed) - len(rows)

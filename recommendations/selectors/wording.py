@@ -49,6 +49,7 @@ _REASON_WORDS = {
     "occasion": "an occasion is coming.",
     "stale": "no new lookbook for a while.",
     "manual": "an advisor asked for a draft.",
+    "refresh": "the client just bought, loved or asked for something, so her draft was redone.",
 }
 
 
@@ -136,6 +137,20 @@ def _consent_lines(tier_then: str, state: policy.ConsentState) -> list[str]:
     return [f"Consent: {label_then}, then and now."]
 
 
+def _short_draft_lines(basis: dict[str, Any]) -> list[str]:
+    """Why a draft holds fewer pieces than usual (the pipeline kept it balanced)."""
+    short = basis.get("short")
+    if not isinstance(short, dict) or not short.get("pieces") or not short.get("of"):
+        return []
+    pieces, of = int(short["pieces"]), int(short["of"])
+    cap = max(1, round(of * 5 / 12))
+    return [
+        f"Shorter than usual: {pieces} of {of} pieces. Her best candidates are mostly in too "
+        f"few categories to keep any one to {cap} of {of} pieces, so the draft stops here; "
+        "the pieces left out for balance come first among the alternates."
+    ]
+
+
 def describe_data_basis(lookbook: Lookbook, state: policy.ConsentState) -> DataBasisView:
     """The draft's data basis in plain words: tier then, data kinds and signals, the model.
 
@@ -149,6 +164,7 @@ def describe_data_basis(lookbook: Lookbook, state: policy.ConsentState) -> DataB
     reason = basis.get("reason") or basis.get("trigger")
     if isinstance(reason, str) and reason:
         lines.append(f"Why now: {_REASON_WORDS.get(reason, reason)}")
+    lines.extend(_short_draft_lines(basis))
     not_used = [
         _KIND_WORDS.get(kind.value, kind.value)
         for kind in policy.DataKind

@@ -26,7 +26,7 @@ from threadpoolctl import threadpool_limits
 from consent.policy import Purpose
 from recommendations.models import ModelVersion
 from recommendations.pipeline.artifacts import LoadedModel
-from recommendations.pipeline.audience import Audience, find_audience
+from recommendations.pipeline.audience import Audience, Reason, find_audience
 from recommendations.pipeline.catalogue import load_catalogue, load_stock
 from recommendations.pipeline.draft import Drafter, DraftSettings
 from recommendations.pipeline.extract import extract_signals
@@ -137,11 +137,13 @@ def lookbooks_draft(
     client_ids: list[int] | None = None,
     now: dt.datetime | None = None,
     draft_settings: DraftSettings | None = None,
+    asked: str = Reason.MANUAL,
 ) -> DraftReport:
     """Draft a lookbook for every client who needs one (or for ``client_ids`` by hand).
 
     Idempotent: a draft's key is (client, model version, reason, what it answers), so a
-    second run with the same model writes nothing new.
+    second run with the same model writes nothing new. ``asked`` is the reason recorded for
+    a client asked for by id when nothing more pressing applies ("manual" or "refresh").
     """
     now = now or timezone.now()
     started = time.perf_counter()
@@ -156,7 +158,7 @@ def lookbooks_draft(
     with _stage(stages, "load_model"):
         model = load_model_version(version)  # refuses an artifact whose checksum changed
     with _stage(stages, "audience"):
-        audience = find_audience(now=now, client_ids=client_ids)
+        audience = find_audience(now=now, client_ids=client_ids, asked=asked)
     _count_audience(report, audience)
     if not len(audience):
         return _finish(report, stages, started)

@@ -9,13 +9,14 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
+from catalog.models import Product
 from consent.policy import Purpose
 from recommendations.models import Lookbook, LookbookOrigin
 from recommendations.pipeline.audience import find_audience
 from recommendations.pipeline.catalogue import load_catalogue, load_stock
 from recommendations.pipeline.draft import Drafter, DraftSettings, mmr_select
 from recommendations.pipeline.draft.clients import dominant_category
-from recommendations.pipeline.draft.diversity import over_cap
+from recommendations.pipeline.draft.diversity import balanced_split, over_cap
 from recommendations.pipeline.extract import extract_signals
 from recommendations.services import load_model_version, lookbooks_draft
 from tests.recommendations.pipeline_world import (  # noqa: F401 - fixtures
@@ -153,3 +154,78 @@ def test_offline_the_drafted_list_is_scored_against_the_raw_ranking():
     # and the drafted list keeps the rule where the raw ranking need not
     assert balanced["drafted"]["breaking_share"] <= balanced["raw"]["breaking_share"]
     assert balanced["cap_only"]["breaking_share"] == 0
+
+
+# --- a draft MMR cannot balance ships shorter, the over-cap pieces first among alternates ---
+
+
+def test_balanced_split_stops_the_draft_short_rather_than_break_the_rule():
+    categories = [0] * 13 + [1] * 4  # MMR's order: five fragrances, four others, ...
+    draft, held = balanced_split(categories, size=12, cap=5, exempt=-1)
+    assert [categories[p] for p in draft] == [0] * 5 + [1] * 4
+    assert len(draft) == 9
+    assert held == list(range(5, 13))  # the over-cap fragrances, in their order
+    assert sorted(draft + held) == list(range(17))
+
+
+def test_balanced_split_leaves_her_dominant_category_uncapped():
+    categories = [0] * 13 + [1] * 4
+    draft, held = balanced_split(categories, size=12, cap=5, exempt=0)
+    assert draft == list(range(12))
+    assert held == list(range(12, 17))
+
+
+def plan_for(world, client, settings):
+    from recommendations.models import ModelVersion
+
+    model = load_model_version(ModelVersion.objects.get(is_active=True))
+    audience = find_audience(now=timezone.now(), client_ids=[client.pk])
+    signals = extract_signals(purpose=Purpose.PERSONALISATION, client_ids=[client.pk])
+    catalogue = load_catalogue(with_descriptions=True)
+    drafter = Drafter(audience, model, signals, catalogue, load_stock(catalogue), settings=settings)
+    return drafter, [p for batch in drafter.batches() for p in batch]
+
+
+@pytest.mark.django_db
+def test_with_one_category_left_her_draft_is_shorter_and_says_so(world, trained):
+    # Given only ready-to-wear on offer, and a client with no dominant category (two of
+    # her three pieces are ready-to-wear: 67%, under 80%)
+    client = world.cast.client
+    buy(client, world.product("Tote 35"), when=timezone.now())
+    Product.objects.exclude(category="ready_to_wear").update(active=False)
+
+    drafter, plans = plan_for(world, client, DraftSettings(size=4, alternates=4, min_items=1))
+
+    (plan,) = plans
+    by_id = {p.pk: p.category for p in world.products.values()}
+    assert [by_id[i.product_id] for i in plan.items] == ["ready_to_wear"] * 2  # cap of 4: 2
+    assert plan.data_basis["short"] == {"pieces": 2, "of": 4}
+    assert plan.alternates  # the over-cap pieces stay within reach of the advisor
+    assert all(by_id[i.product_id] == "ready_to_wear" for i in plan.alternates)
+    assert drafter.stats.shortened == 1
+    assert drafter.stats.over_cap == 1
+
+
+@pytest.mark.django_db
+def test_a_short_draft_below_the_minimum_is_not_written(world, trained):
+    client = world.cast.client
+    buy(client, world.product("Tote 35"), when=timezone.now())
+    Product.objects.exclude(category="ready_to_wear").update(active=False)
+
+    drafter, plans = plan_for(world, client, DraftSettings(size=4, alternates=4, min_items=3))
+
+    assert plans == []
+    assert drafter.stats.too_few == 1
+
+
+@pytest.mark.django_db
+def test_the_advisor_reads_why_the_draft_is_short(world, trained):
+    from consent.policy import ConsentState
+    from recommendations.selectors.wording import describe_data_basis
+
+    lookbooks_draft()
+    draft = Lookbook.objects.filter(origin=LookbookOrigin.MODEL).first()
+    draft.data_basis = {**draft.data_basis, "short": {"pieces": 9, "of": 12}}
+    view = describe_data_basis(draft, ConsentState(client_id=draft.client_id, tier="personal"))
+    assert any(line.startswith("Shorter than usual: 9 of 12 pieces") for line in view.lines)
+    assert any("to 5 of 12 pieces" in line for line in view.lines)

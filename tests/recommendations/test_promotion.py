@@ -121,3 +121,77 @@ def test_the_model_version_records_the_interval_and_its_clean_window(trained):
     held_out_from = dt.datetime.fromisoformat(second.data_counts["holdout_cutoff"]).timestamp()
     assert held_out_from >= active_trained_until(trained)
     assert second.data_counts["trained_until"] >= active_trained_until(trained)
+
+
+# --- what advisors keep, beside nDCG -------------------------------------------------------
+
+
+@pytest.fixture
+def superuser_http(db):
+    from django.contrib.auth import get_user_model
+    from django.test import Client as HttpClient
+
+    from tests.factories.security import otp_verify
+
+    user = get_user_model().objects.create_superuser("root", "root@example.com", "x")
+    http = HttpClient()
+    http.force_login(user)
+    otp_verify(http, user)
+    return http
+
+
+def _judged(version, *, kept: int, removed: int, status: str = "published") -> None:
+    from recommendations.models import ItemSource, ItemState
+    from tests.factories.recommendations import LookbookFactory, LookbookItemFactory
+
+    lookbook = LookbookFactory(model_version=version, status=status)
+    for _ in range(kept):
+        LookbookItemFactory(lookbook=lookbook, state=ItemState.KEPT)
+    for _ in range(removed):
+        LookbookItemFactory(lookbook=lookbook, state=ItemState.REMOVED)
+    # an advisor's own addition is not the model's to be judged on
+    LookbookItemFactory(lookbook=lookbook, state=ItemState.KEPT, source=ItemSource.STYLIST)
+
+
+@pytest.mark.django_db
+def test_acceptance_counts_the_models_pieces_in_finished_lookbooks_only():
+    from recommendations.models import ModelVersion
+    from recommendations.selectors.acceptance import acceptance_label, with_acceptance
+    from tests.factories.recommendations import ModelVersionFactory
+
+    # Given a model whose pieces advisors kept 6 of 9 in published lookbooks...
+    version = ModelVersionFactory(metrics={"holdout": {"ndcg": 0.2}})
+    _judged(version, kept=4, removed=2)
+    _judged(version, kept=2, removed=1, status="withdrawn")
+    # ...and a draft still in review, which nobody has finished judging
+    _judged(version, kept=1, removed=5, status="in_review")
+    # When acceptance is read
+    annotated = with_acceptance(ModelVersion.objects.filter(pk=version.pk)).get()
+    # Then it is 6 kept of 9 judged
+    assert (annotated.pieces_kept, annotated.pieces_judged) == (6, 9)
+    assert acceptance_label(annotated) == "67% (6/9)"
+    # and a model nobody has judged yet shows a dash, not 0%
+    fresh = ModelVersionFactory()
+    assert acceptance_label(with_acceptance(ModelVersion.objects.filter(pk=fresh.pk)).get()) == "—"
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_acceptance_beside_ndcg_in_constant_queries(
+    superuser_http, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    from tests.factories.recommendations import ModelVersionFactory
+
+    url = reverse("admin:recommendations_modelversion_changelist")
+    first = ModelVersionFactory(metrics={"holdout": {"ndcg": 0.2}})
+    _judged(first, kept=3, removed=1)
+    with django_assert_max_num_queries(20) as one:
+        page = superuser_http.get(url).content.decode()
+    assert "75% (3/4)" in page
+    assert "0.2000" in page
+    for _ in range(5):
+        _judged(ModelVersionFactory(metrics={"holdout": {"ndcg": 0.1}}), kept=1, removed=1)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = superuser_http.get(url).content.decode()
+    assert page.count("50% (1/2)") == 5

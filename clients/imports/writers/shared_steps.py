@@ -10,8 +10,9 @@ from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from clients.imports.writers.batch import BatchOutcome, CreatedHook, Group
-from clients.models import Client, Identity, Order, OrderLine
+from clients.models import Client, Identity, Order, OrderLine, OrderStatus
 from clients.services import identity_build
+from clients.signals import purchases_recorded
 
 IMPORT_SOURCE = "import"
 KIND_WORDS = {"email": "e-mail", "phone": "phone", "loyalty": "loyalty id", "pos": "till id"}
@@ -110,6 +111,14 @@ class OrdersToSave:
         lines = self.added_lines
         if self.new_orders:
             Order.objects.bulk_create([order for order, _ in self.new_orders], batch_size=1000)
+            purchases_recorded.send(
+                sender=Order,
+                client_ids={
+                    order.client_id
+                    for order, _ in self.new_orders
+                    if order.status == OrderStatus.COMPLETED
+                },
+            )
             for order, order_lines in self.new_orders:
                 for order_line in order_lines:
                     order_line.order_id = order.pk

@@ -18,8 +18,12 @@ For a batch of clients at once (``drafter.Drafter`` runs the stages in this orde
 3. ``occasion``: pieces tagged for her upcoming occasion get ``occasion_boost`` (0.5) on
    top of their relevance (their rank in her pool, from 1 down to 0).
 4. ``diversity``: greedy MMR with category/subcategory similarity picks the draft (the
-   first ``size``) and the alternates offered to the stylist (the next ``alternates``).
-5. ``explanation``: the facts behind each piece, worded by ``pipeline.explain``; ``basis``
+   first ``size``) and the alternates offered to the stylist (the next ``alternates``),
+   with no category above 5 of 12 draft pieces unless 80% of her purchases are in it (a
+   client the cap leaves short is chosen again from the deeper pool).
+5. ``explanation``: a reason per piece about that piece (the history pieces implicit's
+   explain says drew it, the colour or material she returns to, its rank in its
+   category), no two alike within a draft, worded by ``pipeline.explain``; ``basis``
    records the data kinds each draft was built from.
 
 ``plans`` holds the settings and what drafting hands to ``pipeline.write``. The names

@@ -11,9 +11,10 @@ Balance, a hard rule on the draft (not the alternates): no category fills more t
 ``category_cap`` (5) of its ``size`` (12) pieces, unless 80% or more of her purchases are
 in that category (``ClientHistory.dominant_category``): a client who buys almost only
 fragrance may be shown mostly fragrance, one who bought two may not. When her valid
-candidates cannot fill the draft within the cap, the best over-cap piece is taken rather
-than a shorter draft, and the row is reported (``over_cap``) so that the drafter can
-draw her a deeper pool first.
+candidates cannot fill the draft within the cap, MMR takes the best over-cap piece and
+the row is reported (``over_cap``), so that the drafter draws her a deeper pool first;
+if even that cannot balance her draft, ``balanced_split`` ships a shorter, balanced draft
+and moves the over-cap pieces to the head of the alternates (the draft says so).
 """
 
 from __future__ import annotations
@@ -69,3 +70,25 @@ def diversify(
         chosen, category, size=settings.size, cap=settings.category_cap, exempt=exempt[rows]
     )
     return chosen, broken
+
+
+def balanced_split(
+    categories: list[int], *, size: int, cap: int, exempt: int
+) -> tuple[list[int], list[int]]:
+    """Positions of a row's picks (in pick order) that make the draft, and the alternates.
+
+    A pick joins the draft while the draft has room and its category holds fewer than
+    ``cap`` pieces (the ``exempt`` category, -1 for none, has no cap); an over-cap pick
+    goes to the alternates, ahead of the ones that were alternates already, so that the
+    advisor can still swap it in. The draft may come out shorter than ``size``.
+    """
+    draft: list[int] = []
+    held: list[int] = []
+    counts: dict[int, int] = {}
+    for position, category in enumerate(categories):
+        if len(draft) < size and (category == exempt or counts.get(category, 0) < cap):
+            draft.append(position)
+            counts[category] = counts.get(category, 0) + 1
+        else:
+            held.append(position)
+    return draft, held

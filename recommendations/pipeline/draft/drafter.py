@@ -24,14 +24,22 @@ from recommendations.pipeline.catalogue import Catalogue, Stock
 from recommendations.pipeline.draft.basis import DataBasis
 from recommendations.pipeline.draft.candidates import CandidatePools, build_offer
 from recommendations.pipeline.draft.clients import (
+    ClientHistory,
+    Permissions,
     client_history,
     client_permissions,
     cold_profiles,
     fold_in_audience,
     own_signals,
 )
-from recommendations.pipeline.draft.diversity import diversify
+from recommendations.pipeline.draft.diversity import balanced_split, diversify
 from recommendations.pipeline.draft.explanation import Explanations, picks_from
+from recommendations.pipeline.draft.feedback import (
+    Removals,
+    excluded_after_review,
+    lower_ceilings,
+    read_removals,
+)
 from recommendations.pipeline.draft.occasion import consented_occasions
 from recommendations.pipeline.draft.plans import (
     DraftedItem,
@@ -39,8 +47,8 @@ from recommendations.pipeline.draft.plans import (
     DraftStats,
     PlannedDraft,
 )
-from recommendations.pipeline.draft.price_band import price_band
-from recommendations.pipeline.draft.rules import HouseRules, Shortlist, excluded_pieces, shortlist
+from recommendations.pipeline.draft.price_band import PriceBand, price_band
+from recommendations.pipeline.draft.rules import HouseRules, Shortlist, shortlist
 from recommendations.pipeline.extract import SignalSet
 
 
@@ -82,16 +90,16 @@ class Drafter:
             dominant_share=settings.dominant_share,
         )
         self.dominant = history.dominant_category
+        self._categories = (catalogue.product_ids, catalogue.category)  # to balance a draft
 
         # 1. Candidates: the pieces on offer.
         self.offer = build_offer(catalogue, stock, model)
         self.stats.candidates = len(self.offer)
         self.stats.new_products_placed = self.offer.placed
 
-        # 2. Rules, with her price band.
-        band = price_band(
-            audience, permissions, history, catalogue.price[self.offer.catalogue_index], settings
-        )
+        # 2. Rules, with her price band (moved by what advisors removed as out of budget).
+        removals = read_removals(audience, permissions, catalogue)
+        band = self._price_band(permissions, history, catalogue, removals)
         self.rules = HouseRules(audience, permissions, catalogue, stock, self.offer, band)
 
         # 3. Occasions; clients without history are ranked by their tastes and occasion.
@@ -104,7 +112,7 @@ class Drafter:
         self.pools = CandidatePools(
             self.offer,
             self.vectors,
-            excluded_pieces(own, self.offer, len(audience)),
+            excluded_after_review(own, self.offer, removals, len(audience)),
             cold,
             settings,
         )
@@ -133,6 +141,17 @@ class Drafter:
             cold_stated=cold.stated,
             from_purchases=band.from_purchases,
         )
+
+    def _price_band(
+        self,
+        permissions: Permissions,
+        history: ClientHistory,
+        catalogue: Catalogue,
+        removals: Removals,
+    ) -> PriceBand:
+        on_offer = catalogue.price[self.offer.catalogue_index]
+        band = price_band(self.audience, permissions, history, on_offer, self.settings)
+        return lower_ceilings(band, removals, history, catalogue)
 
     def batches(self) -> Iterator[list[PlannedDraft]]:
         n = len(self.audience)
@@ -189,11 +208,37 @@ class Drafter:
             if len(items) < min(s.min_items, s.size):
                 self.stats.too_few += 1
                 continue
-            plans.append(self._plan(r, items))
+            plan = self._plan(r, items, balance=bool(broken[i]))
+            if plan is None:
+                self.stats.too_few += 1
+                continue
+            plans.append(plan)
         return plans
 
-    def _plan(self, r: int, items: list[DraftedItem]) -> PlannedDraft:
+    def _balanced(self, r: int, items: list[DraftedItem]) -> tuple[list[DraftedItem], int]:
+        """Her picks reordered so the draft keeps the rule; (items, pieces in the draft)."""
+        s = self.settings
+        product_ids, category = self._categories
+        at = np.searchsorted(product_ids, [item.product_id for item in items])
+        categories = category[at].astype(np.int64).tolist()
+        draft, held = balanced_split(
+            categories, size=s.size, cap=s.category_cap, exempt=int(self.dominant[r])
+        )
+        return [items[p] for p in draft] + [items[p] for p in held], len(draft)
+
+    def _plan(
+        self, r: int, items: list[DraftedItem], *, balance: bool = False
+    ) -> PlannedDraft | None:
+        """Her draft and alternates; None when balancing leaves fewer than ``min_items``."""
         audience, size = self.audience, self.settings.size
+        basis = self.basis.of(r, cold=not self.vectors.warm[r])
+        if balance:
+            items, size = self._balanced(r, items)
+            if size < min(self.settings.min_items, self.settings.size):
+                return None
+            if size < self.settings.size:
+                self.stats.shortened += 1
+                basis = {**basis, "short": {"pieces": size, "of": self.settings.size}}
         request = int(audience.request_ids[r])
         return PlannedDraft(
             row=r,
@@ -204,6 +249,6 @@ class Drafter:
             request_id=request if request >= 0 else None,
             items=items[:size],
             alternates=items[size:],
-            data_basis=self.basis.of(r, cold=not self.vectors.warm[r]),
+            data_basis=basis,
             cold=not bool(self.vectors.warm[r]),
         )

@@ -71,7 +71,8 @@ class DraftStats:
     cold: int = 0
     refilled: int = 0
     rebalanced: int = 0  # clients given a deeper pool because the cap left them short
-    over_cap: int = 0  # drafts still breaking the balance rule (too few categories)
+    over_cap: int = 0  # drafts MMR could not balance (too few categories)...
+    shortened: int = 0  # ...shipped shorter and balanced, the over-cap pieces as alternates
     too_few: int = 0
     stages: dict[str, float] = field(default_factory=dict)
 
