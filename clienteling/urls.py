@@ -13,8 +13,8 @@ from accounts import two_factor
 from accounts import views as atelier_auth
 from clienteling import views
 from clients.api import ClientViewSet
-from core.ratelimit import rate_limit
 from concierge.api import views as client_api
+from core.ratelimit import rate_limit
 from recommendations.api import LookbookViewSet
 from stylists import webhooks as stylist_webhooks
 

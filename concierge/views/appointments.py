@@ -28,9 +28,9 @@ from concierge.views._common import client_zone, page
 from core.ratelimit import rate_limit
 from stylists.models import Appointment, AppointmentKind, Stylist
 from stylists.selectors import advisor_of, appointment_of_client, appointments_of_client
-from stylists.selectors.live import video_seat
 from stylists.selectors.advisors import bookable_advisor
 from stylists.selectors.calendar import appointment_ics
+from stylists.selectors.live import video_seat
 from stylists.services import appointments as booking
 from stylists.services.appointments import (
     ACTIVE_STATUSES,

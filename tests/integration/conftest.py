@@ -33,9 +33,14 @@ def celery_worker() -> Iterator[Any]:
     previous = {
         "task_always_eager": celery_app.conf.task_always_eager,
         "task_default_queue": celery_app.conf.task_default_queue,
+        "task_routes": celery_app.conf.task_routes,
     }
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_default_queue = queue
+    # Production routes long tasks (training, exports, imports) to a "long" queue:
+    # here every task goes to this test's own queue, which its one worker consumes.
+    celery_app.conf.task_routes = {}
+    _forget_routes()
     try:
         with start_worker(
             celery_app,
@@ -50,6 +55,13 @@ def celery_worker() -> Iterator[Any]:
     finally:
         for key, value in previous.items():
             setattr(celery_app.conf, key, value)
+        _forget_routes()
+
+
+def _forget_routes() -> None:
+    """Celery caches its router on first use: make it read task_routes again."""
+    celery_app.amqp._rtable = None
+    celery_app.amqp.__dict__.pop("router", None)
 
 
 def wait_for(condition: Callable[[], bool], *, timeout: float = 20.0) -> bool:

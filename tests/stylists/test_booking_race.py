@@ -68,6 +68,7 @@ def _together(n: int, work: Any) -> list[Any]:
     return results
 
 
+@pytest.mark.allow_output  # the closing note quotes the race's outcome
 def test_twenty_clients_one_slot_exactly_one_wins(cast: Any) -> None:
     # Given Élise receives on Wednesdays and twenty clients want the same hour
     weekly(cast.owner, weekdays=[2], starts=dt.time(10, 0), ends=dt.time(12, 0))

@@ -36,6 +36,9 @@ def fill_the_day(cast, n: int) -> None:
     """n of everything Today lists, for the owner."""
     clients = book_of_n(cast, cast.owner, n, tier=ConsentTier.BESPOKE)
     now = timezone.now()
+    # An advisor cannot be in two appointments at once (a constraint on PostgreSQL):
+    # a second fill takes the hours after the first's.
+    taken = Appointment.objects.filter(stylist=cast.owner).count()
     for i, client in enumerate(clients):
         LookbookFactory(client=client, status=LookbookStatus.DRAFT)
         StylingRequest.objects.create(
@@ -58,8 +61,8 @@ def fill_the_day(cast, n: int) -> None:
             client=client,
             stylist=cast.owner,
             kind="video",
-            starts_at=now + dt.timedelta(days=1, hours=i),
-            ends_at=now + dt.timedelta(days=1, hours=i, minutes=45),
+            starts_at=now + dt.timedelta(days=1, hours=taken + i),
+            ends_at=now + dt.timedelta(days=1, hours=taken + i, minutes=45),
         )
         Message.objects.create(
             client=client,
