@@ -45,6 +45,7 @@ urlpatterns = [
     ),
     path("team/", views.team, name="team"),
     path("team/reassign/", views.team_reassign, name="team_reassign"),
+    path("team/quality/", views.data_quality, name="data_quality"),
     path("team/merges/", views.merge_queue, name="merge_queue"),
     path("team/merges/<uuid:public_id>/merge/", views.merge_accept, name="merge_accept"),
     path("team/merges/<uuid:public_id>/reject/", views.merge_reject, name="merge_reject"),
