@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import OperationalError
 
 from clients.models import Client
+from recommendations.pipeline.outlook import client_outlooks_refresh
 from recommendations.services import TrainingInProgress, lookbooks_draft, model_train
 
 RETRY = {"max_retries": 3}
@@ -64,3 +65,18 @@ def draft_lookbooks(self: Any, client_ids: list[str] | None = None) -> dict[str,
     if client_ids is not None:
         pks = list(Client.objects.filter(public_id__in=client_ids).values_list("pk", flat=True))
     return lookbooks_draft(client_ids=pks).as_dict()
+
+
+@shared_task(
+    name="recommendations.tasks.client_outlooks",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=30,
+    retry_kwargs=RETRY,
+)
+def client_outlooks() -> int:
+    """Nightly: stage, churn risk and value of every client whose consent allows analytics.
+
+    Safe to run twice: each run rewrites every outlook of the audience (upsert by client).
+    """
+    return client_outlooks_refresh()
