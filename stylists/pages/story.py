@@ -21,6 +21,7 @@ from clients.models import Client, Identity, IdentityKind, Occasion, Order, Orde
 from clients.selectors import segment_of
 from consent import policy
 from recommendations.models import ItemState, Lookbook, LookbookItem
+from recommendations.selectors.outlook import OutlookView, outlook_for
 from stylists.models import (
     Appointment,
     ClientNote,
@@ -276,6 +277,7 @@ class StoryPage:
     sizes: list[tuple[str, str, str]] = field(default_factory=list)
     preferences: list[tuple[str, str, list[str]]] = field(default_factory=list)
     average_order: Decimal | None = None
+    outlook: OutlookView | None = None
 
 
 def client_notes(client: Client) -> list[ClientNote]:
@@ -341,4 +343,5 @@ def story_page(client: Client) -> StoryPage:
             if client.orders_count
             else None
         ),
+        outlook=outlook_for(client, state),
     )
