@@ -696,6 +696,15 @@ def _entries() -> list[Entry]:
     e.append(
         Entry("stylists:merge_queue", ST + "team/merges/", to("stylists:merge_queue"), manager_page)
     )
+    e.append(Entry("stylists:kpis", ST + "team/kpis/", to("stylists:kpis"), manager_page))
+    e.append(
+        Entry(
+            "stylists:kpi_export",
+            ST + "team/kpis/export.csv",
+            to("stylists:kpi_export"),
+            manager_page,
+        )
+    )
     # A suggested duplicate of Camille's (Paris): Milan's manager gets 404 like any outsider.
     for name, action in (("stylists:merge_accept", "merge"), ("stylists:merge_reject", "reject")):
         e.append(
