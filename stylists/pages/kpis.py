@@ -105,7 +105,7 @@ class KpiPage:
     books: list[Figures]
     months: list[Figures]
     book: Stylist | None = None
-    charts: dict[str, Any] = field(default_factory=dict)
+    charts: list[dict[str, Any]] = field(default_factory=list)
 
 
 def percent(value: float | None) -> str:
@@ -264,30 +264,36 @@ def _count_requests(
             figures.requests_met += met
 
 
-def _charts(page: KpiPage) -> dict[str, Any]:
+def _charts(page: KpiPage) -> list[dict[str, Any]]:
     months = page.months
     scope = page.book.name if page.book else page.boutique.city
-    return {
+    titles = {
+        "buyers": f"Buyers per month, {scope}",
+        "repeat": f"Returning buyers per month, {scope}",
+        "requests": f"Styling requests answered in time, {scope}",
+    }
+    svgs = {
         "buyers": bar_chart(
-            f"Buyers per month, {scope}",
+            titles["buyers"],
             f"Clients with a completed purchase each month, {months[0].label} to "
             f"{months[-1].label}. The table below gives every figure.",
             [Bar(m.label, m.buyers, str(m.buyers)) for m in months],
         ),
         "repeat": bar_chart(
-            f"Returning buyers per month, {scope}",
+            titles["repeat"],
             "Share of each month's buyers who had bought before or bought twice that month.",
             [Bar(m.label, m.repeat_rate, percent(m.repeat_rate)) for m in months],
             maximum=1.0,
         ),
         "requests": bar_chart(
-            f"Styling requests answered in time, {scope}",
+            titles["requests"],
             "Share of each month's styling requests answered by their due time "
             "(a gap: no request that month).",
             [Bar(m.label, m.requests_met_rate, percent(m.requests_met_rate)) for m in months],
             maximum=1.0,
         ),
     }
+    return [{"title": titles[key], "svg": svg} for key, svg in svgs.items()]
 
 
 def csv_rows(page: KpiPage) -> list[list[Any]]:
