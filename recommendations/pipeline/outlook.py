@@ -5,6 +5,10 @@ the others are neither read nor scored, and a stored outlook of a client who wit
 it is deleted. Purchases are client-days of completed orders. BG/NBD + Gamma-Gamma
 (recommendations.ml.clv) give churn risk (no purchase in 180 days) and 12-month
 purchases and value; a house with too few clients for the fit gets stages only.
+With enough buyers (MIN_CLIENTS_TO_BOOST), churn risk comes from the gradient-boosted
+classifier learned inside the house's own history (recommendations.ml.clv.model, better
+than BG/NBD offline: CDNOW AUC 0.770 vs 0.747); if that fit cannot learn (a history too
+short), BG/NBD's stands.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 from django.db import transaction
@@ -20,11 +25,13 @@ from django.utils import timezone
 from clients.models import Client, ClientStatus, Order, OrderStatus
 from consent import policy
 from recommendations.ml.clv.bgnbd import fit_bgnbd, fit_gamma_gamma
+from recommendations.ml.clv.model import fit_client_value_model
 from recommendations.ml.clv.rfm import summarise
 from recommendations.ml.clv.transactions import client_days
 from recommendations.models import ClientOutlook, LifecycleStage
 
 MIN_CLIENTS_TO_FIT = 30
+MIN_CLIENTS_TO_BOOST = 500  # below, too few rows per leaf: BG/NBD alone
 CHURN_WEEKS = 180 / 7
 YEAR_WEEKS = 52.0
 
@@ -70,6 +77,19 @@ def reasons_of(days: list[dt.date], today: dt.date) -> list[str]:
     return words[:3]
 
 
+def boosted_churn(
+    purchases: Any, today: dt.date, ids: np.ndarray, fallback: np.ndarray
+) -> np.ndarray:
+    """P(no purchase in 180 days) from the boosted classifier, in `ids` order (else fallback)."""
+    try:
+        model = fit_client_value_model(purchases, today)
+    except ValueError:  # the history is too short to learn from
+        return fallback
+    predictions = model.predict(purchases, today, CHURN_WEEKS)
+    by_id = dict(zip(predictions.ids.tolist(), predictions.p_churn.tolist(), strict=True))
+    return np.array([by_id.get(i, f) for i, f in zip(ids.tolist(), fallback, strict=True)])
+
+
 @transaction.atomic
 def client_outlooks_refresh(*, today: dt.date | None = None) -> int:
     """Score every client of the audience; returns how many outlooks were written."""
@@ -95,6 +115,8 @@ def client_outlooks_refresh(*, today: dt.date | None = None) -> int:
         year = bg.expected_purchases(YEAR_WEEKS, summary.x, summary.t_x, summary.T)
         spend = np.where(summary.x > 0, summary.mean_spend, summary.first_spend)
         value = year * gg.expected_value(summary.x, spend)
+        if len(summary.ids) >= MIN_CLIENTS_TO_BOOST:
+            churn = boosted_churn(purchases, today, summary.ids, churn)
         for i, client in enumerate(summary.ids):
             scores[int(client)] = (float(churn[i]), float(year[i]), float(value[i]))
     now = timezone.now()

@@ -91,3 +91,38 @@ def test_reasons_are_in_plain_words():
     days = [today - dt.timedelta(days=d) for d in (300, 260)]
     assert reasons_of(days, today) == ["quiet for 37 weeks, longer than ever between two purchases"]
     assert reasons_of([], today) == ["has not bought yet"]
+
+
+def _house_of(cast, n):
+    for i in range(n):
+        client = ClientFactory(home_boutique=cast.paris)
+        ConsentRecordFactory(client=client, tier=ConsentTier.PERSONAL, policy_version=cast.policy)
+        buy(client, *(range(5 + (i * 7) % 90, 420, 45 + (i * 13) % 120)))
+
+
+def _risks():
+    return dict(ClientOutlook.objects.values_list("client_id", "churn_risk"))
+
+
+def test_with_enough_buyers_churn_risk_comes_from_the_boosted_model(cast, monkeypatch):
+    from recommendations.pipeline import outlook
+
+    _house_of(cast, 70)
+    monkeypatch.setattr(outlook, "MIN_CLIENTS_TO_BOOST", 10**9)
+    client_outlooks_refresh()
+    bgnbd = _risks()
+    monkeypatch.setattr(outlook, "MIN_CLIENTS_TO_BOOST", 10)
+    client_outlooks_refresh()
+    boosted = _risks()
+
+    assert boosted.keys() == bgnbd.keys()
+    assert all(0 <= risk <= 1 for risk in boosted.values() if risk is not None)
+    assert boosted != bgnbd  # the classifier's, not BG/NBD's
+
+    # A history too short to learn from: BG/NBD's risk stands
+    def too_short(*args, **kwargs):
+        raise ValueError("The calibration period is too short to learn from.")
+
+    monkeypatch.setattr(outlook, "fit_client_value_model", too_short)
+    client_outlooks_refresh()
+    assert _risks() == pytest.approx(bgnbd)
