@@ -8,6 +8,8 @@ report (refresh it) once the task is done.
 
 from __future__ import annotations
 
+import csv
+import gzip
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
@@ -22,7 +24,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 
 from clients.imports.report import rejections_csv
-from clients.imports.runs import can_import, import_upload_run
+from clients.imports.runs import can_import, import_rejections_path, import_upload_run
 from clients.models import ImportFormat, ImportKind, ImportRun, ImportStatus
 from stylists.models import Role, Stylist
 
@@ -221,9 +223,14 @@ class ImportRunAdmin(admin.ModelAdmin[ImportRun]):
             run = ImportRun.objects.get(pk=pk)
         except ImportRun.DoesNotExist:
             raise Http404("No such import") from None
-        response = HttpResponse(
-            rejections_csv(run.report.get("rejections", [])), content_type="text/csv"
-        )
+        full = import_rejections_path(run)
+        if full is not None:  # every rejected row, however many
+            with gzip.open(full, "rt", encoding="utf-8", newline="") as stored:
+                rows = sorted(list(csv.reader(stored))[1:], key=lambda row: int(row[0]))
+            body = rejections_csv(rows)
+        else:
+            body = rejections_csv(run.report.get("rejections", []))
+        response = HttpResponse(body, content_type="text/csv")
         stem = slugify(run.filename.rsplit(".", 1)[0])[:40] or "import"
         response["Content-Disposition"] = (
             f'attachment; filename="rejections-{stem}-{run.created_at:%Y-%m-%d}.csv"'

@@ -469,7 +469,7 @@ class ClientMerge(models.Model):
     user_moved = models.BooleanField(default=False)
     survivor_before = models.JSONField(default=dict, blank=True)
     survivor_consent_before = models.JSONField(default=dict, blank=True)
-    # consent.ConsentRecord ids (consent sits above clients: a number, not a foreign key)
+    # The consent record the merge wrote (consent sits above clients: a number, no key)
     consent_record_id = models.PositiveBigIntegerField(null=True, blank=True)
     unmerged_at = models.DateTimeField(null=True, blank=True)
     unmerged_by = models.ForeignKey(

@@ -10,11 +10,24 @@ totals, boutique figures and other aggregates stay true but anonymous.
 
 from __future__ import annotations
 
+import csv
+import gzip
 import re
 import secrets
+from pathlib import Path
 from typing import Any
 
-from clients.models import Client, ClientStatus, Identity, Interaction, Occasion, OrderLine
+from django.conf import settings
+
+from clients.models import (
+    Client,
+    ClientStatus,
+    Identity,
+    ImportRun,
+    Interaction,
+    Occasion,
+    OrderLine,
+)
 
 ERASED_FIRST_NAME = "Erased client"
 
@@ -221,3 +234,84 @@ def erase_profile(client: Client) -> int:
     client.full_clean()
     client.save()
     return 1
+
+
+# --- Import reports ---------------------------------------------------------------------
+# A rejected row is personal data too: the report keeps its value so that head office can
+# fix the row. Erasure finds her values there by what identifies her (e-mail, phone digits,
+# loyalty and till ids, her full name) and blanks them, in the JSON and in the full file.
+
+ERASED_VALUE = "[erased]"
+
+
+def _needles(client: Client) -> tuple[list[str], list[str]]:
+    """(texts, digit strings) that identify the client in a rejected value."""
+    texts = [f"{client.first_name} {client.last_name}", f"{client.last_name} {client.first_name}"]
+    digits = []
+    for kind, value in Identity.objects.filter(client=client).values_list("kind", "value"):
+        if not value:
+            continue
+        if kind == "phone":
+            national = value.lstrip("+")
+            digits.extend([national, national[2:], national[3:]])  # with or without the country
+        else:
+            texts.append(value)
+    return [t.casefold() for t in texts if t.strip()], [d for d in digits if len(d) >= 7]
+
+
+def _mentions(value: str, texts: list[str], digits: list[str]) -> bool:
+    folded = value.casefold()
+    if any(text in folded for text in texts):
+        return True
+    only_digits = "".join(ch for ch in value if ch.isdigit())
+    return bool(only_digits) and any(d in only_digits for d in digits)
+
+
+def import_report_file(run: ImportRun) -> Path | None:
+    """The file holding every rejected row of a run, if any (never outside the private root)."""
+    relative = (run.report or {}).get("rejections_file", "")
+    if not relative:
+        return None
+    root = Path(settings.PRIVATE_STORAGE_ROOT).resolve()
+    path = (root / relative).resolve()
+    if root not in path.parents or not path.is_file():
+        return None
+    return path
+
+
+def erase_import_reports(client: Client) -> int:
+    """Blank her values in every import report (JSON and full file); the count blanked."""
+    texts, digits = _needles(client)
+    if not texts and not digits:
+        return 0
+    blanked = 0
+    for run in ImportRun.objects.exclude(rows_rejected=0).only("pk", "report"):
+        report = run.report or {}
+        changed = False
+        for row in report.get("rejections", []):
+            if len(row) == 4 and _mentions(str(row[3]), texts, digits):
+                row[3] = ERASED_VALUE
+                changed = True
+                blanked += 1
+        path = import_report_file(run)
+        if path is not None:
+            blanked += _blank_file(path, texts, digits)
+        if changed:
+            ImportRun.objects.filter(pk=run.pk).update(report=report)
+    return blanked
+
+
+def _blank_file(path: Any, texts: list[str], digits: list[str]) -> int:
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as stored:
+        rows = list(csv.reader(stored))
+    blanked = 0
+    for row in rows[1:]:
+        if len(row) == 4 and _mentions(row[3], texts, digits):
+            row[3] = ERASED_VALUE
+            blanked += 1
+    if blanked:
+        temporary = path.with_suffix(".tmp")
+        with gzip.open(temporary, "wt", encoding="utf-8", newline="") as out:
+            csv.writer(out, lineterminator="\r\n").writerows(rows)
+        temporary.replace(path)
+    return blanked

@@ -264,6 +264,17 @@ def current_consent(client: Client | int) -> ConsentState:
     return _state_from_record(client_id, record)
 
 
+def newest_consent_record_id(client: Client | int) -> int | None:
+    """The id of the record the client's consent now derives from (None: no record)."""
+    client_id = client if isinstance(client, int) else client.pk
+    return (
+        ConsentRecord.objects.filter(client_id=client_id)
+        .order_by("-recorded_at", "-id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 def current_consents(client_ids: Iterable[int]) -> dict[int, ConsentState]:
     """Consent now for many clients at once (one query, whatever their number)."""
     ids = list(client_ids)

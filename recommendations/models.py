@@ -230,3 +230,34 @@ class ReviewEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} on {self.lookbook_id}"
+
+
+class LifecycleStage(models.TextChoices):
+    PROSPECT = "prospect", "Prospect"
+    NEW = "new", "New"
+    ACTIVE = "active", "Active"
+    DORMANT = "dormant", "Dormant"
+    LAPSED = "lapsed", "Lapsed"
+    WON_BACK = "won_back", "Won back"
+
+
+class ClientOutlook(models.Model):
+    """A client's stage, churn risk and expected value, scored nightly (client_outlooks_refresh).
+
+    Only for clients whose consent allows purchases to serve analytics (consent.policy);
+    a client who withdraws it loses her row on the next run.
+    """
+
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="outlook")
+    stage = models.CharField(max_length=10, choices=LifecycleStage.choices)
+    churn_risk = models.FloatField(null=True, blank=True, help_text="P(no purchase in 180 days)")
+    expected_purchases = models.FloatField(null=True, blank=True, help_text="Next 12 months")
+    predicted_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    scored_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["-churn_risk"])]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.stage}"

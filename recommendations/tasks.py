@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import OperationalError
 
 from clients.models import Client
+from recommendations.pipeline.outlook import client_outlooks_refresh
 from recommendations.services import TrainingInProgress, lookbooks_draft, model_train
 from recommendations.services.refresh import lookbook_refresh
 
@@ -80,3 +81,18 @@ def refresh_client_draft(self: Any, client_id: int, event_at: str | None = None)
     """Redraft one client after a purchase, love or request (safe to deliver twice)."""
     when = dt.datetime.fromisoformat(event_at) if event_at else None
     return lookbook_refresh(client_id=client_id, event_at=when).as_dict()
+
+
+@shared_task(
+    name="recommendations.tasks.client_outlooks",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=30,
+    retry_kwargs=RETRY,
+)
+def client_outlooks() -> int:
+    """Nightly: stage, churn risk and value of every client whose consent allows analytics.
+
+    Safe to run twice: each run rewrites every outlook of the audience (upsert by client).
+    """
+    return client_outlooks_refresh()

@@ -15,6 +15,7 @@ from stylists.pages.story import CATEGORY_LABELS, PREFERENCE_FIELDS, SIZE_LABELS
 from stylists.selectors.book import (
     LAST_PURCHASE,
     OCCASION_WITHIN,
+    OUTLOOKS,
     SCOPES,
     SEGMENTS,
     SORTS,
@@ -63,6 +64,9 @@ class BookFilterForm(forms.Form):
             {str(c): policy.channel_label(c).capitalize() for c in policy.CHANNELS},
         ),
     )
+    outlook = forms.ChoiceField(
+        required=False, label="Outlook", choices=_any("Any outlook", OUTLOOKS)
+    )
     vic = forms.BooleanField(required=False, label="VIC only")
     sort = forms.ChoiceField(required=False, choices=list(SORTS.items()))
     dir = forms.ChoiceField(required=False, choices=[("", "Default"), ("desc", "Reversed")])
@@ -92,6 +96,7 @@ class BookFilterForm(forms.Form):
             occasion=data.get("occasion") or "",
             vic=bool(data.get("vic")),
             channel=data.get("channel") or "",
+            outlook=data.get("outlook") or "",
             sort=data.get("sort") or "name",
             descending=data.get("dir") == "desc",
         )

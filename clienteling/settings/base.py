@@ -202,6 +202,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "recommendations.tasks.draft_lookbooks",
         "schedule": crontab(hour=4, minute=0),
     },
+    # 03:30 UTC, after training: each consenting client's stage, churn risk and
+    # 12-month value, ready for "whom to call this week" on Today.
+    "client-outlooks-nightly": {
+        "task": "recommendations.tasks.client_outlooks",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # Every hour at :15: delete privacy exports whose 48-hour link has lapsed,
     # so no archive of a client's data outlives its promise.
     "privacy-exports-expire": {

@@ -8,8 +8,11 @@ new clients in an advisor's book (book_assign_bulk), as clients/admin.py does.
 
 from __future__ import annotations
 
+import csv
+import gzip
 import logging
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -18,15 +21,18 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from clients.imports.report import ImportReport
+from clients.imports.report import ImportReport, Rejection
 from clients.imports.services import import_stream
 from clients.imports.writers.batch import CreatedHook
 from clients.models import ImportRun, ImportStatus
+from clients.privacy import import_report_file
 from core.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
 UPLOAD_DIR = "imports"
+REPORT_DIR = "import-reports"  # every rejected row of a run, gzip CSV (personal data: erasable)
+REPORT_HEADER = ["line", "code", "reason", "value"]
 IMPORT_RUN_TASK = "clients.tasks.import_run"  # the task runs import_run_execute_stored
 
 
@@ -101,37 +107,69 @@ def import_run_execute(
     """Run a queued import on this stream and store its report (None if already claimed)."""
     if not _claim(run):
         return None
-    try:
-        report = import_stream(
-            stream=stream,
-            kind=run.kind,
-            fmt=run.format,
-            dry_run=run.dry_run,
-            limit=limit,
-            max_bytes=max_bytes,
-            actor=run.requested_by,
-            on_clients_created=book_hook(run.assign_to),
-            **options,
-        )
-    except Exception as exc:  # a bug, not bad input: the run says so, the worker logs it
-        logger.exception("Import run %s crashed.", run.public_id)
-        _finish(run, None, error=f"The import stopped on an internal error ({type(exc).__name__}).")
-        raise
-    _finish(run, report)
+    relative = f"{REPORT_DIR}/{run.public_id}.csv.gz"
+    target = _private_root() / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    caller_sink: Callable[[Rejection], None] | None = options.pop("on_rejection", None)
+    with gzip.open(target, "wt", encoding="utf-8", newline="") as full:
+        writer = csv.writer(full, lineterminator="\r\n")
+        writer.writerow(REPORT_HEADER)
+
+        def keep_every_rejection(rejection: Rejection) -> None:
+            nonlocal written
+            writer.writerow(rejection.as_list())  # neutralised when downloaded
+            written += 1
+            if caller_sink is not None:
+                caller_sink(rejection)
+
+        try:
+            report = import_stream(
+                stream=stream,
+                kind=run.kind,
+                fmt=run.format,
+                dry_run=run.dry_run,
+                limit=limit,
+                max_bytes=max_bytes,
+                actor=run.requested_by,
+                on_clients_created=book_hook(run.assign_to),
+                on_rejection=keep_every_rejection,
+                **options,
+            )
+        except Exception as exc:  # a bug, not bad input: the run says so, the worker logs it
+            logger.exception("Import run %s crashed.", run.public_id)
+            _finish(
+                run, None, error=f"The import stopped on an internal error ({type(exc).__name__})."
+            )
+            raise
+    _finish(run, report, rejections_file=relative if written else "", rejections_written=written)
+    if not written:
+        target.unlink(missing_ok=True)
     return report
 
 
-def _finish(run: ImportRun, report: ImportReport | None, *, error: str = "") -> None:
+def _finish(
+    run: ImportRun,
+    report: ImportReport | None,
+    *,
+    error: str = "",
+    rejections_file: str = "",
+    rejections_written: int = 0,
+) -> None:
     fields: dict[str, Any] = {"finished_at": timezone.now(), "file_path": ""}
     if report is None:
         fields.update(status=ImportStatus.FAILED, error=error)
     else:
+        data = report.as_dict()
+        # The JSON keeps the first IMPORT_REJECTIONS_KEPT; the file keeps every one.
+        data["rejections_file"] = rejections_file
+        data["rejections_in_file"] = rejections_written
         fields.update(
             status=ImportStatus.COMPLETED if report.ok else ImportStatus.FAILED,
             rows_read=report.rows_read,
             rows_accepted=report.rows_accepted,
             rows_rejected=report.rows_rejected,
-            report=report.as_dict(),
+            report=data,
             error=report.error,
         )
     ImportRun.objects.filter(pk=run.pk).update(**fields)
@@ -155,6 +193,11 @@ def import_upload_store(*, upload: UploadedFile) -> str:
         for chunk in upload.chunks():
             out.write(chunk)
     return relative
+
+
+def import_rejections_path(run: ImportRun) -> Path | None:
+    """The file holding every rejected row of the run, if it has one (inside the private root)."""
+    return import_report_file(run)
 
 
 def _stored_file(run: ImportRun) -> Path | None:

@@ -67,8 +67,13 @@ def import_stream(
     default_boutique: str = DEFAULT_BOUTIQUE,
     rejections_kept: int | None = None,
     on_rejection: Callable[[Rejection], None] | None = None,
+    default_channel: str = "",
 ) -> ImportReport:
-    """Import one CSV stream; never raises for bad input (the report says what went wrong)."""
+    """Import one CSV stream; never raises for bad input (the report says what went wrong).
+
+    `default_channel` (import_orders --source pos|ecommerce|phone): the channel of every
+    order line, so the file may leave the column out.
+    """
     report = ImportReport(
         kind=kind,
         format=fmt,
@@ -91,6 +96,7 @@ def import_stream(
             on_clients_created,
             default_boutique,
             on_rejection,
+            default_channel,
         )
 
     started = time.perf_counter()
@@ -135,6 +141,7 @@ def _importer(
     actor: Any,
     on_clients_created: CreatedHook | None,
     default_boutique: str,
+    default_channel: str = "",
 ) -> Importer:
     if fmt not in KINDS_BY_FORMAT or kind not in KINDS_BY_FORMAT[fmt]:  # type: ignore[index]
         raise FileRefused("bad_request", f"There is no {kind!r} import in the {fmt!r} format.")
@@ -157,7 +164,9 @@ def _importer(
             on_created=on_clients_created,
             recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-    return OrdersImporter(boutiques=Boutiques(boutiques, countries))
+    return OrdersImporter(
+        boutiques=Boutiques(boutiques, countries), default_channel=default_channel
+    )
 
 
 def _run(
@@ -172,6 +181,7 @@ def _run(
     on_clients_created: CreatedHook | None,
     default_boutique: str,
     on_rejection: Callable[[Rejection], None] | None,
+    default_channel: str = "",
 ) -> None:
     rows = Boutique.objects.values_list("code", "pk", "timezone", "country")
     boutiques = {code.lower(): (pk, tz) for code, pk, tz, _ in rows}
@@ -184,6 +194,7 @@ def _run(
         actor=actor,
         on_clients_created=on_clients_created,
         default_boutique=default_boutique,
+        default_channel=default_channel,
     )
     normalise = retail_header if fmt == ImportFormat.ONLINE_RETAIL else snake_header
     source = CsvSource(

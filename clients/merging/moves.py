@@ -323,7 +323,7 @@ def _restore_consent(survivor: Client, merge: ClientMerge, performed_by: Any) ->
     if merge.consent_record_id is None:
         return
     newest = policy.current_consent(survivor.pk)
-    newest_id = survivor.consent_records.values_list("pk", flat=True).first()
+    newest_id = policy.newest_consent_record_id(survivor)
     before = merge.survivor_consent_before
     if newest_id != merge.consent_record_id:
         return

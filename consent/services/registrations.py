@@ -176,6 +176,8 @@ def register_client_records() -> None:
         count=lambda c: c.wishlist.count(),
         order=70,
     )
+    # before identities go: her e-mail and phone are how her rejected rows are found
+    privacy.register_erasure_step("import_reports", client_records.erase_import_reports, order=8)
     privacy.register_erasure_step("identities", client_records.erase_identities, order=10)
     privacy.register_erasure_step("occasions", client_records.erase_occasions, order=30)
     privacy.register_erasure_step("interactions", client_records.erase_interactions, order=40)

@@ -31,6 +31,7 @@ from clients.models import (
 from clients.selectors import segment_of
 from consent import policy
 from recommendations.models import ItemState, Lookbook, LookbookItem
+from recommendations.selectors.outlook import OutlookView, outlook_for
 from stylists.models import (
     Appointment,
     ClientNote,
@@ -287,6 +288,7 @@ class StoryPage:
     preferences: list[tuple[str, str, list[str]]] = field(default_factory=list)
     average_order: Decimal | None = None
     reactions: list[Interaction] = field(default_factory=list)
+    outlook: OutlookView | None = None
 
 
 def client_notes(client: Client) -> list[ClientNote]:
@@ -368,4 +370,5 @@ def story_page(client: Client) -> StoryPage:
             if client.orders_count
             else None
         ),
+        outlook=outlook_for(client, state),
     )

@@ -18,6 +18,7 @@ from clients.selectors import occasions_by_id
 from consent import policy
 from recommendations.models import Lookbook
 from recommendations.selectors import review_queue_for
+from recommendations.selectors.outlook import about_to_lapse
 from stylists.models import (
     Appointment,
     AppointmentStatus,
@@ -205,6 +206,7 @@ class TodayPage:
     unread: list[Message]
     unread_count: int
     book_count: int
+    lapsing: list[Any] = field(default_factory=list)
     now: dt.datetime = field(default_factory=timezone.now)
 
     @property
@@ -221,6 +223,10 @@ def today_page(user: Any, stylist: Stylist, *, all_follow_ups: bool = False) -> 
     )
     unread = unread_messages(stylist)
     unread_rows = list(unread[:3])
+    lapsing = about_to_lapse(book_of(stylist))
+    hints = channel_hints([row.client_id for row in lapsing])
+    for row in lapsing:
+        row.hint = hints.get(row.client_id)
     return TodayPage(
         stylist=stylist,
         queue=queue,
@@ -234,5 +240,6 @@ def today_page(user: Any, stylist: Stylist, *, all_follow_ups: bool = False) -> 
         unread=unread_rows,
         unread_count=unread.count(),
         book_count=Client.objects.filter(pk__in=book_of(stylist).values("pk")).count(),
+        lapsing=lapsing,
         now=now,
     )

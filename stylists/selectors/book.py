@@ -16,7 +16,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    DecimalField,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from clients.identities import identity_lookup_hash, normalize_identity
@@ -61,7 +74,22 @@ SORTS = {
     "last_purchase": "Last purchase",
     "spend": "Lifetime spend",
     "occasion": "Next occasion",
+    "churn_risk": "Churn risk",
+    "value": "12-month value",
 }
+# The nightly outlook (recommendations.ClientOutlook, reached by its reverse name
+# "outlook": consent.policy decides whose may be read). Stage keys = LifecycleStage.
+OUTLOOKS = {
+    "about_to_lapse": "About to lapse",
+    "prospect": "Prospect",
+    "new": "New",
+    "active": "Active",
+    "dormant": "Dormant",
+    "lapsed": "Lapsed",
+    "won_back": "Won back",
+}
+LAPSE_RISK = 0.5  # as recommendations.selectors.outlook.LAPSE_RISK (tested equal)
+STILL_BUYING = ("new", "active", "won_back", "dormant")
 _PHONEISH = re.compile(r"^[\d\s+().\-]{6,}$")
 
 
@@ -76,6 +104,7 @@ class BookFilters:
     occasion: str = ""
     vic: bool = False
     channel: str = ""
+    outlook: str = ""
     sort: str = "name"
     descending: bool = False
 
@@ -193,6 +222,7 @@ def client_book(user: Any, stylist: Stylist, filters: BookFilters) -> QuerySet[C
             next_date__lte=today + dt.timedelta(days=int(filters.occasion)),
         )
         queryset = queryset.filter(Exists(soon))
+    queryset = _with_outlook(queryset, filters.outlook)
     queryset = policy.annotate_consent(queryset)
     if filters.tier in policy.TIER_DESCRIPTIONS:
         queryset = queryset.filter(**{"consent_tier": filters.tier})  # an annotation
@@ -208,8 +238,38 @@ def client_book(user: Any, stylist: Stylist, filters: BookFilters) -> QuerySet[C
     return queryset.order_by(*_ordering(filters))
 
 
+def _with_outlook(queryset: QuerySet[Client], outlook: str) -> QuerySet[Client]:
+    """Annotate the outlook where her consent lets purchases serve analytics; filter on it."""
+    allowed = Q(
+        pk__in=policy.client_ids_allowing(policy.DataKind.PURCHASES, policy.Purpose.ANALYTICS)
+    )
+    queryset = queryset.annotate(
+        outlook_stage=Case(
+            When(allowed, then=F("outlook__stage")), default=Value(""), output_field=CharField()
+        ),
+        outlook_risk=Case(
+            When(allowed, then=F("outlook__churn_risk")), default=None, output_field=FloatField()
+        ),
+        outlook_value=Case(
+            When(allowed, then=F("outlook__predicted_value")),
+            default=None,
+            output_field=DecimalField(max_digits=14, decimal_places=2),
+        ),
+    )
+    if outlook == "about_to_lapse":
+        return queryset.filter(outlook_risk__gte=LAPSE_RISK, outlook_stage__in=STILL_BUYING)
+    if outlook in OUTLOOKS:
+        return queryset.filter(outlook_stage=outlook)
+    return queryset
+
+
 def _ordering(filters: BookFilters) -> list[Any]:
     desc = filters.descending
+    if filters.sort in ("churn_risk", "value"):
+        column = F("outlook_risk" if filters.sort == "churn_risk" else "outlook_value")
+        # Highest first by default; clients with no outlook always last.
+        first = column.asc(nulls_last=True) if desc else column.desc(nulls_last=True)
+        return [first, "last_name", "first_name", "pk"]
     if filters.sort == "last_purchase":
         column = F("last_purchase_at")
         # Most recent first by default; "never" always last.
@@ -233,6 +293,7 @@ def decorate_rows(rows: list[Client], *, with_advisor: bool) -> list[Client]:
     for row in rows:
         row.segment = segment_of(row, today=today)  # type: ignore[attr-defined]
         row.next_occasion = occasions.get(row.next_occasion_id)  # type: ignore[attr-defined]
+        row.outlook_stage_label = OUTLOOKS.get(getattr(row, "outlook_stage", ""), "")  # type: ignore[attr-defined]
         row.advisor = advisors.get(row.pk)  # type: ignore[attr-defined]
         row.channels = [  # type: ignore[attr-defined]
             policy.channel_label(c) for c in policy.CHANNELS if getattr(row, f"consent_{c}")

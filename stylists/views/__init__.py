@@ -5,6 +5,8 @@
 - conversations: messages, one thread, sending, templates
 - appointments: the advisor's appointments and their status
 - team: the manager's team board and book reassignment
+- quality: data quality of a boutique, each book, the records to fix
+- kpis: KPI dashboards for managers (charts, CSV)
 - merges: the manager's merge queue (suggested duplicates, merge, reject, undo)
 - audit: head office's review of staff access to client records
 - export: the client book as CSV (consent-aware, logged, rate-limited)
@@ -35,7 +37,9 @@ from stylists.views.conversations import (
     messages_list,
 )
 from stylists.views.export import client_export
+from stylists.views.kpis import kpi_export, kpis
 from stylists.views.merges import merge_accept, merge_queue, merge_reject, merge_undo
+from stylists.views.quality import data_quality
 from stylists.views.team import team, team_reassign
 from stylists.views.today import (
     follow_up_dismiss_view,
@@ -54,9 +58,12 @@ __all__ = [
     "client_list",
     "compose_template",
     "conversation",
+    "data_quality",
     "follow_up_dismiss_view",
     "follow_up_done",
     "follow_up_snooze_view",
+    "kpi_export",
+    "kpis",
     "merge_accept",
     "merge_queue",
     "merge_reject",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -16,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from clients.imports.runs import import_run_create, import_run_execute
 from clients.models import Client, Order
 from clients.services import identity_add
 from consent.services import access_log_record, consent_record
@@ -174,4 +176,14 @@ def story(cast: Any) -> Story:
         change_message=f'[{{"changed": {{"fields": ["{LAST}"]}}}}]',
     )
     assert Path(settings.PRIVATE_STORAGE_ROOT).name == "private"
+    # An import that refused rows holding her e-mail, her phone and her name
+    rejected_rows = (
+        "first_name,last_name,email,phone,home_boutique\n"
+        f"Jeanne,Martin,{EMAIL},,paris\n"
+        f"Jeanne,Martin,,{PHONE},paris\n"
+        f"{FIRST},{LAST},,,paris\n"
+    )
+    run = import_run_create(kind="clients", fmt="atelier", filename="crm-export.csv")
+    import_run_execute(run=run, stream=io.BytesIO(rejected_rows.encode()))
+    assert run.report["rows"]["rejected"] == 3
     return Story(client=client, order=order, order_total=order.total)

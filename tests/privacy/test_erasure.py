@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
+from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.db import connection, models
 from django.test import Client as HttpClient
@@ -37,6 +40,11 @@ def _text_columns() -> list[tuple[type[models.Model], models.Field]]:
             if isinstance(field, TEXT_FIELDS):
                 columns.append((model, field))
     return columns
+
+
+def read_gzip(path: Path) -> str:
+    with gzip.open(path, "rt", encoding="utf-8") as stored:
+        return stored.read()
 
 
 def find_personal_data() -> list[str]:
@@ -80,6 +88,7 @@ def test_the_search_finds_the_client_everywhere_before_erasure(story):
         "recommendations_lookbook",
         "consent_staffaccesslog",
         "consent_consentrecord",
+        "clients_importrun",
     ):
         assert table in tables, table
     assert any("(decrypted)" in hit for hit in hits)
@@ -92,6 +101,10 @@ def test_after_erasure_no_table_holds_her_name_email_or_phone(story, cast):
     )
     # Then no text, char or JSON column of any table holds her name, e-mail or phone
     assert find_personal_data() == []
+    # nor the full reports of imports, kept as files
+    for path in Path(settings.PRIVATE_STORAGE_ROOT).glob("import-reports/*.csv.gz"):
+        text = read_gzip(path).lower()
+        assert not [needle for needle in NEEDLES if needle.lower() in text], path
     assert erasure.kind == PrivacyRequestKind.ERASURE
     assert erasure.status == "completed"
 
@@ -219,3 +232,19 @@ def test_the_admin_cannot_change_a_clients_status(cast):
     data["status"] = "erased"
     http.post(url, data)
     assert Client.objects.get(pk=cast.client.pk).status == "active"
+
+
+def test_the_full_import_report_file_holds_her_values_until_erasure(story, cast):
+    files = list(Path(settings.PRIVATE_STORAGE_ROOT).glob("import-reports/*.csv.gz"))
+    assert len(files) == 1
+    before = read_gzip(files[0])
+    assert EMAIL in before
+    assert PHONE in before
+
+    privacy_erase(client=story.client, requested_by=cast.head_office.user)
+
+    after = read_gzip(files[0])
+    assert EMAIL not in after
+    assert PHONE not in after
+    assert after.count("[erased]") == 3
+    assert "identity_taken" in after  # the rows stay, with their reasons

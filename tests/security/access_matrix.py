@@ -348,6 +348,32 @@ def client_id(w: World) -> Any:
     return w.client_id
 
 
+def suggested_duplicate(w: World) -> Any:
+    """A pending merge suggestion pairing Camille with a second profile of hers (made once)."""
+    from clients.models import MergeSuggestion
+    from tests.factories.clients import ClientFactory
+
+    found = MergeSuggestion.objects.filter(status="pending").first()
+    if found is None:
+        twin = ClientFactory(first_name="Camile", last_name="Laurent", home_boutique=w.cast.paris)
+        a, b = sorted((w.cast.client.pk, twin.pk))
+        found = MergeSuggestion.objects.create(client_a_id=a, client_b_id=b, score=0.8)
+    return found.public_id
+
+
+def done_merge(w: World) -> Any:
+    """A merge of a second profile into Camille's (made once), for the undo route."""
+    from clients.merging import client_merge
+    from clients.models import ClientMerge
+    from tests.factories.clients import ClientFactory
+
+    found = ClientMerge.objects.filter(unmerged_at__isnull=True).first()
+    if found is None:
+        twin = ClientFactory(first_name="Camile", last_name="Laurent", home_boutique=w.cast.paris)
+        found = client_merge(survivor=w.cast.client, absorbed=twin)
+    return found.public_id
+
+
 def draft_id(w: World) -> Any:
     return w.draft.public_id
 
@@ -673,6 +699,48 @@ def _entries() -> list[Entry]:
                 "to_stylist": w.cast.colleague.pk,
                 "reason": "Élise on leave",
             },
+        )
+    )
+    manager_page = grid(
+        get=cells(NOT_FOUND, manager=OK, manager_elsewhere=OK, head_office=OK, anonymous=LOGIN)
+    )
+    manager_post = grid(
+        post=cells(NOT_FOUND, manager=REDIRECT, head_office=REDIRECT, anonymous=LOGIN)
+    )
+    e.append(
+        Entry(
+            "stylists:data_quality", ST + "team/quality/", to("stylists:data_quality"), manager_page
+        )
+    )
+    e.append(
+        Entry("stylists:merge_queue", ST + "team/merges/", to("stylists:merge_queue"), manager_page)
+    )
+    e.append(Entry("stylists:kpis", ST + "team/kpis/", to("stylists:kpis"), manager_page))
+    e.append(
+        Entry(
+            "stylists:kpi_export",
+            ST + "team/kpis/export.csv",
+            to("stylists:kpi_export"),
+            manager_page,
+        )
+    )
+    # A suggested duplicate of Camille's (Paris): Milan's manager gets 404 like any outsider.
+    for name, action in (("stylists:merge_accept", "merge"), ("stylists:merge_reject", "reject")):
+        e.append(
+            Entry(
+                name,
+                ST + f"team/merges/<uuid:public_id>/{action}/",
+                to(name, public_id=suggested_duplicate),
+                manager_post,
+                body=lambda w: {"keep": str(w.cast.client.public_id)},
+            )
+        )
+    e.append(
+        Entry(
+            "stylists:merge_undo",
+            ST + "team/merges/done/<uuid:public_id>/undo/",
+            to("stylists:merge_undo", public_id=done_merge),
+            manager_post,
         )
     )
     e.append(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from catalog.models import Product, Variant
@@ -63,8 +63,16 @@ class OrdersImporter:
     spec = ORDER_COLUMNS
     primary_entity = "order_lines"
 
-    def __init__(self, *, boutiques: Boutiques) -> None:
+    def __init__(self, *, boutiques: Boutiques, default_channel: str = "") -> None:
         self.boutiques = boutiques
+        # --source pos|ecommerce|phone: the channel of every line, the column optional
+        self.default_channel = default_channel
+        if default_channel:
+            self.spec = replace(
+                ORDER_COLUMNS,
+                required=tuple(c for c in ORDER_COLUMNS.required if c != "channel"),
+                optional=(*ORDER_COLUMNS.optional, "channel"),
+            )
         self.header: list[str] = []
         self.created_refs: set[str] = set()
         self.bad_refs: dict[str, int] = {}  # ref -> the first line rejected while parsing
@@ -74,6 +82,16 @@ class OrdersImporter:
 
     def prepare(self, line: int, values: list[str]) -> tuple[str, OrderLineInput]:
         row = row_by_column(self.header, values)
+        if self.default_channel:
+            given = row.get("channel", "").strip().lower()
+            if given and given != self.default_channel:
+                raise RowRejected(
+                    "bad_channel",
+                    f"This file comes from a {self.default_channel} system, but the line says "
+                    f"channel {given}.",
+                    given,
+                )
+            row = {**row, "channel": self.default_channel}
         try:
             item = parse_order_line(line, row, boutiques=self.boutiques)
         except RowRejected:

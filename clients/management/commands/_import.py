@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import csv
 import json
+import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
 
 from clients.imports.report import Rejection
 from clients.imports.runs import import_run_create, import_run_execute
@@ -15,6 +26,31 @@ from clients.imports.services import DEFAULT_BATCH_ROWS
 from clients.imports.writers.online_retail import DEFAULT_BOUTIQUE
 from clients.models import ImportFormat
 from core.csvsafe import neutralise_row
+
+
+class ProgressStream:
+    """A binary file that reports how far it has been read (bytes of the file on disk)."""
+
+    def __init__(self, raw: BinaryIO, on_progress: Callable[[int], object]) -> None:
+        self._raw = raw
+        self._on_progress = on_progress
+
+    def _report(self) -> None:
+        self._on_progress(self._raw.tell())
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        self._report()
+        return data
+
+    def readline(self, size: int = -1) -> bytes:
+        data = self._raw.readline(size)
+        if self._raw.tell() % 65536 < len(data) + 1:  # every 64 KiB or so: cheap
+            self._report()
+        return data
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
 
 
 class ImportCommand(BaseCommand):
@@ -46,8 +82,16 @@ class ImportCommand(BaseCommand):
             "--rejections", metavar="PATH", help="Also write every rejected row to this CSV."
         )
         parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
+        parser.add_argument(
+            "--no-progress", action="store_true", help="No progress bar (it goes to stderr)."
+        )
+
+    def source_options(self, options: dict[str, Any]) -> dict[str, Any]:
+        """Options the import takes from the command's own arguments (import_orders --source)."""
+        return {}
 
     def handle(self, *args: Any, **options: Any) -> None:
+        extra = self.source_options(options)
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
@@ -73,15 +117,28 @@ class ImportCommand(BaseCommand):
             def sink(rejection: Rejection) -> None:
                 writer.writerow(neutralise_row([rejection.line, rejection.reason, rejection.value]))
 
+        progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+            console=Console(file=sys.stderr),
+            disable=options["no_progress"] or not sys.stderr.isatty(),
+            transient=True,
+        )
         try:
-            with open(path, "rb") as stream:
+            with progress, open(path, "rb") as raw:
+                task = progress.add_task(f"Importing {path.name}", total=path.stat().st_size)
+                stream = ProgressStream(raw, lambda done: progress.update(task, completed=done))
                 report = import_run_execute(
                     run=run,
-                    stream=stream,
+                    stream=stream,  # type: ignore[arg-type]  # a file, with a progress hook
                     limit=options["limit"],
                     batch_rows=options["batch_rows"],
                     default_boutique=options["default_boutique"],
                     on_rejection=sink,
+                    **extra,
                 )
         finally:
             if out is not None:
