@@ -15,6 +15,8 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils import translation
+from django.utils.translation import gettext
 
 from stylists.models import Message, MessageChannel, MessageStatus
 
@@ -64,14 +66,18 @@ class EmailBackend:
     def send(self, message: Message, *, to: str, status_callback: str) -> Delivery:
         from stylists.services.outreach import email_html
 
-        subject = message.subject or f"A message from {settings.DEFAULT_FROM_EMAIL.split('<')[0]}"
+        # The letter around the advisor's words speaks the client's language.
+        with translation.override(message.client.preferred_language or settings.LANGUAGE_CODE):
+            house = settings.DEFAULT_FROM_EMAIL.split("<")[0].strip()
+            subject = message.subject or gettext("A message from %(house)s") % {"house": house}
+            html = email_html(subject=subject, body=message.body)
         try:
             send_mail(
                 subject=subject.strip(),
                 message=message.body,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=[to],
-                html_message=email_html(subject=subject, body=message.body),
+                html_message=html,
             )
         except (OSError, TimeoutError) as exc:  # SMTP refused or unreachable: try later
             raise TransientDeliveryError(str(exc)) from exc

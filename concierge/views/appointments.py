@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.selectors import product_by_public_id
@@ -40,14 +41,14 @@ from stylists.services.appointments import (
     video_room_open,
 )
 
-KINDS: dict[str, dict[str, str]] = {
+KINDS: dict[str, dict[str, Any]] = {
     AppointmentKind.BOUTIQUE.value: {
-        "label": "At the boutique",
-        "text": "An hour in a private salon, the pieces ready in your size.",
+        "label": gettext_lazy("At the boutique"),
+        "text": gettext_lazy("An hour in a private salon, the pieces ready in your size."),
     },
     AppointmentKind.VIDEO.value: {
-        "label": "By video",
-        "text": "Forty-five minutes with your advisor, wherever you are.",
+        "label": gettext_lazy("By video"),
+        "text": gettext_lazy("Forty-five minutes with your advisor, wherever you are."),
     },
 }
 WEEKS = BOOKING_HORIZON_DAYS // 7
@@ -102,7 +103,7 @@ def _week(request: HttpRequest) -> int:
 
 def _piece_purpose(request: HttpRequest) -> str:
     product = product_by_public_id(request.GET.get("piece") or request.POST.get("piece"))
-    return f"To try the {product.name}" if product is not None else ""
+    return gettext("To try the %(piece)s") % {"piece": product.name} if product is not None else ""
 
 
 @require_http_methods(["GET", "POST"])
@@ -144,10 +145,12 @@ def appointment_book(request: ClientRequest) -> HttpResponse:
                 form.add_error(None, error.messages)
                 context["taken"] = True
             else:
-                messages.success(request, "Your appointment is confirmed. We look forward to it.")
+                messages.success(
+                    request, gettext("Your appointment is confirmed. We look forward to it.")
+                )
                 return redirect("concierge:appointment_detail", public_id=appointment.public_id)
         elif at is None:
-            form.add_error(None, "Please choose one of the times offered.")
+            form.add_error(None, gettext("Please choose one of the times offered."))
             context["taken"] = True
     else:
         form = AppointmentConfirmForm(
@@ -211,7 +214,9 @@ def appointment_cancel_view(request: ClientRequest, public_id: Any) -> HttpRespo
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("concierge:appointment_detail", public_id=appointment.public_id)
-    messages.success(request, "Your appointment is cancelled. We hope to see you another time.")
+    messages.success(
+        request, gettext("Your appointment is cancelled. We hope to see you another time.")
+    )
     return redirect("concierge:appointments")
 
 
@@ -240,12 +245,13 @@ def appointment_calendar(request: ClientRequest, public_id: Any) -> HttpResponse
     stamp = "%Y%m%dT%H%M%SZ"
     utc = dt.UTC
     where = (
-        "Video consultation (join from Your Style Story)"
+        gettext("Video consultation (join from Your Style Story)")
         if appointment.kind == AppointmentKind.VIDEO
         else f"{appointment.boutique.name}, {appointment.boutique.address}".strip(", ")
         if appointment.boutique
         else ""
     )
+    summary = gettext("Maison Verlaine with %(name)s") % {"name": appointment.stylist.first_name}
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -255,7 +261,7 @@ def appointment_calendar(request: ClientRequest, public_id: Any) -> HttpResponse
         f"DTSTAMP:{timezone.now().astimezone(utc).strftime(stamp)}",
         f"DTSTART:{appointment.starts_at.astimezone(utc).strftime(stamp)}",
         f"DTEND:{appointment.ends_at.astimezone(utc).strftime(stamp)}",
-        f"SUMMARY:{_ics_escape(f'Maison Verlaine with {appointment.stylist.first_name}')}",
+        f"SUMMARY:{_ics_escape(summary)}",
         f"LOCATION:{_ics_escape(where)}",
         f"DESCRIPTION:{_ics_escape(appointment.purpose)}",
         "END:VEVENT",

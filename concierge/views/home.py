@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from catalog.models import Category, HeritageStory
@@ -32,10 +33,10 @@ from stylists.selectors import (
 
 def greeting(moment: dt.datetime) -> str:
     if moment.hour < 5 or moment.hour >= 18:
-        return "Good evening"
+        return gettext("Good evening")
     if moment.hour < 12:
-        return "Good morning"
-    return "Good afternoon"
+        return gettext("Good morning")
+    return gettext("Good afternoon")
 
 
 def heritage_for(client: Client, consent: ConsentState) -> tuple[HeritageStory | None, str]:
@@ -60,12 +61,15 @@ def heritage_for(client: Client, consent: ConsentState) -> tuple[HeritageStory |
     if not count:
         return None, ""
     week = timezone.localdate().isocalendar().week
-    return stories[week % count], "The house’s story of the week"
+    return stories[week % count], gettext("The house’s story of the week")
 
 
 def _because(category: str) -> str:
-    label = Category(category).label.lower() if category in Category.values else "the house"
-    return f"Chosen for your love of {label}"
+    if category not in Category.values:
+        return gettext("Chosen for you")
+    return gettext("Chosen for your love of %(category)s") % {
+        "category": str(Category(category).label).lower()
+    }
 
 
 @require_GET

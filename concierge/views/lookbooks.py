@@ -13,6 +13,7 @@ from typing import Any
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from catalog.selectors import stock_for_products
@@ -29,8 +30,8 @@ from recommendations.selectors import (
 )
 
 REACTIONS = {
-    InteractionKind.LOVE.value: "Love",
-    InteractionKind.NOT_FOR_ME.value: "Not for me",
+    InteractionKind.LOVE.value: gettext_lazy("Love"),
+    InteractionKind.NOT_FOR_ME.value: gettext_lazy("Not for me"),
 }
 
 
@@ -91,7 +92,7 @@ def lookbook_react(request: ClientRequest, public_id: Any, item_id: int) -> Http
         raise Http404("No such piece in this lookbook")
     wanted = request.POST.get("reaction", "")
     if wanted not in REACTIONS:
-        return HttpResponseBadRequest("Choose “Love” or “Not for me”.")
+        return HttpResponseBadRequest(gettext("Choose “Love” or “Not for me”."))
     current = lookbook_reactions(client, lookbook.public_id).get(item.pk)
     reaction = None if current == wanted else wanted
     lookbook_reaction_set(

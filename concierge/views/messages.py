@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from catalog.selectors import product_by_public_id
@@ -40,8 +41,11 @@ def _prefill(request: HttpRequest) -> str:
         except (ValueError, ValidationError):
             lookbook = None
         if lookbook is not None and lookbook.title:
-            return f"About the {product.name} in “{lookbook.title}”: "
-    return f"About the {product.name}: "
+            return gettext("About the %(piece)s in “%(lookbook)s”: ") % {
+                "piece": product.name,
+                "lookbook": lookbook.title,
+            }
+    return gettext("About the %(piece)s: ") % {"piece": product.name}
 
 
 def _lookbook_url(context: Any) -> str:
@@ -65,7 +69,7 @@ def messages(request: ClientRequest) -> HttpResponse:
             except ValidationError as error:
                 form.add_error("body", error.messages)
             else:
-                flash.success(request, "Sent. Your advisor will reply here.")
+                flash.success(request, gettext("Sent. Your advisor will reply here."))
                 return redirect(reverse("concierge:messages") + "#latest")
     else:
         form = MessageForm(initial={"body": _prefill(request)})
