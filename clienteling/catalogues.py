@@ -12,6 +12,7 @@ see with no translation in some language fails the build.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -177,6 +178,7 @@ def catalogues_update(languages: Iterable[str] | None = None) -> dict[str, tuple
         catalog.update(copy.deepcopy(template), no_fuzzy_matching=True, update_header_comment=False)
         catalog.obsolete.clear()
         catalog.fuzzy = False
+        catalog.revision_date = dt.datetime.now(dt.UTC)
         if language == SOURCE_LANGUAGE:
             for message in catalog:
                 if message.id and not _translated(message):
