@@ -30,8 +30,20 @@ demo: venv
 	@echo "Atelier is at http://$(HOST):$(PORT)/ — logins are in README.md (password atelier-demo)."
 	ATELIER_DEMO_SKIP_2FA=$(DEMO_SKIP_2FA) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-serve: venv
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+## serve: the production layout (Procfile: gunicorn+uvicorn web, two Celery workers, one beat)
+## against DATABASE_URL and REDIS_URL; migrates and collects static files first.
+serve: venv staticfiles/staticfiles.json
+	@test -n "$$DATABASE_URL" || { echo "make serve needs DATABASE_URL (postgres://...)"; exit 2; }
+	@test -n "$$REDIS_URL" || { echo "make serve needs REDIS_URL (redis://...)"; exit 2; }
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	PATH="$(CURDIR)/$(BIN):$$PATH" DJANGO_DEBUG=$${DJANGO_DEBUG:-0} DJANGO_STATIC_MANIFEST=1 LOG_FORMAT=$${LOG_FORMAT:-json} \
+		HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho start -f Procfile
+
+# Compressed (gzip + brotli), content-hashed static files for whitenoise; rebuilt
+# only when a static file or the requirements change (compression takes minutes).
+staticfiles/staticfiles.json: requirements.txt $(shell find static -type f 2>/dev/null)
+	DJANGO_DEBUG=0 DJANGO_STATIC_MANIFEST=1 $(BIN)/python manage.py collectstatic --noinput -v 0
 
 ## test: the whole suite (unit, integration, browser)
 test: venv

@@ -5,9 +5,13 @@ password; advisors may opt in, and once they have a confirmed authenticator
 they are held to it too. Until a session is verified, those users reach only
 the two-factor pages and sign-out; API calls get 403.
 
-The decision is taken once per session, at sign-in (the user_logged_in hook
-django-otp itself uses), and kept in the session, so pages pay no extra
-query for it. `make demo` may set ATELIER_DEMO_SKIP_2FA (DEBUG only; production
+The decision is taken at sign-in (the user_logged_in hook django-otp itself
+uses) and kept in the session together with what it was decided for (the
+user's role and staff flags). Every request compares that with the user's
+current role and decides again when it changed, so an advisor promoted to head
+office is asked for a code on their next page, not at their next sign-in. The
+comparison costs the stylist row look-up (cached on request.user, where the
+pages read it anyway). `make demo` may set ATELIER_DEMO_SKIP_2FA (DEBUG only; production
 settings refuse it).
 """
 
@@ -35,8 +39,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathImage
 
 from core.ratelimit import rate_limit
+from stylists.services.access import api_tokens_revoke
 
 SESSION_KEY = "atelier_2fa_policy"
+SESSION_SUBJECT_KEY = "atelier_2fa_policy_for"  # what the policy was decided for
 REQUIRED = "required"  # head office, staff, superusers
 ENROLLED = "enrolled"  # an advisor who chose two-factor
 OPTIONAL = "optional"
@@ -71,6 +77,11 @@ def two_factor_policy(user: Any) -> str:
     return OPTIONAL
 
 
+def policy_subject(user: Any) -> str:
+    """What the two-factor policy depends on besides devices: role and staff flags."""
+    return f"{_role(user) or '-'}|{int(bool(user.is_staff))}|{int(bool(user.is_superuser))}"
+
+
 def two_factor_required_for(user: Any) -> bool:
     return two_factor_policy(user) in _ENFORCED
 
@@ -87,7 +98,7 @@ def session_passes_two_factor(user: Any, session: Any) -> bool:
 
     if demo_skip_active() or not user.is_authenticated:
         return True
-    policy = session.get(SESSION_KEY) or two_factor_policy(user)
+    policy = two_factor_policy(user)  # once per connection: decided afresh
     if policy not in _ENFORCED:
         return True
     persistent_id = session.get(DEVICE_ID_SESSION_KEY)
@@ -103,13 +114,20 @@ def remember_policy(*, sender: Any, request: HttpRequest | None, user: Any, **kw
     """user_logged_in receiver: decide once per session (see the module docstring)."""
     if request is not None and hasattr(request, "session"):
         request.session[SESSION_KEY] = two_factor_policy(user)
+        request.session[SESSION_SUBJECT_KEY] = policy_subject(user)
 
 
 def _session_policy(request: HttpRequest) -> str:
+    """The session's policy, decided again when the user's role or flags changed."""
     policy = request.session.get(SESSION_KEY)
-    if policy not in (REQUIRED, ENROLLED, OPTIONAL):  # a session from before this rule
+    subject = policy_subject(request.user)
+    if (
+        policy not in (REQUIRED, ENROLLED, OPTIONAL)  # a session from before this rule
+        or request.session.get(SESSION_SUBJECT_KEY) != subject  # promoted, demoted, made staff
+    ):
         policy = two_factor_policy(request.user)
         request.session[SESSION_KEY] = policy
+        request.session[SESSION_SUBJECT_KEY] = subject
     return str(policy)
 
 
@@ -173,7 +191,25 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> bool:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user_id=device.user_id, confirmed=False).delete()
+    # A token taken with the password alone must not outlive the second factor.
+    api_tokens_revoke(user_id=device.user_id)
     return True
+
+
+def _device_removed(*, sender: Any, instance: TOTPDevice, **kwargs: Any) -> None:
+    """Two-factor reset (an administrator deletes the device in the admin): tokens go too.
+
+    A receiver, not a service call, because the deletion happens in django-otp's
+    own admin; only confirmed devices count (a pending one never backed a token).
+    """
+    if instance.confirmed:
+        api_tokens_revoke(user_id=instance.user_id)
+
+
+def connect_device_reset() -> None:
+    from django.db.models.signals import post_delete
+
+    post_delete.connect(_device_removed, sender=TOTPDevice, dispatch_uid="atelier-2fa-reset")
 
 
 def totp_verify_for_api(user: Any, token: str) -> bool:

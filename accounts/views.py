@@ -13,21 +13,28 @@ from typing import Any
 from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, LogoutView
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext, gettext_noop
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api_access import ExpiringTokenAuthentication
 from accounts.two_factor import totp_verify_for_api, two_factor_required_for
 from core.api_errors import error_responses
 from core.ratelimit import RateLimitThrottle, rate_limit
+from stylists.services.access import (
+    api_token_issue,
+    api_tokens_revoke,
+    session_signed_out,
+    staff_session_record,
+)
 
 LOCKOUT_MESSAGE = gettext_noop(
     "This account is paused for %(minutes)s minutes after too many unsuccessful sign-ins. "
@@ -77,6 +84,37 @@ def lockout_response(
     return response
 
 
+def _is_staff_account(user: Any) -> bool:
+    if user.is_staff or user.is_superuser:
+        return True
+    try:
+        return user.stylist is not None
+    except ObjectDoesNotExist:
+        return False
+
+
+def remember_staff_session(
+    *, sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
+) -> None:
+    """user_logged_in receiver: list a staff account's session, so a role change can end it."""
+    if request is not None and hasattr(request, "session") and _is_staff_account(user):
+        staff_session_record(user=user, session_key=request.session.session_key)
+
+
+class SignOutView(LogoutView):
+    """Django's sign-out, which also closes the WebSockets this session opened."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        session_key = request.session.session_key
+        user_id = request.user.pk if request.user.is_authenticated else None
+        response = super().post(request, *args, **kwargs)
+        if user_id is not None:
+            session_signed_out(user_id=user_id, session_key=session_key)
+        return response
+
+
+logout_view = SignOutView.as_view()
+
 # Sign-in page: rate limited per address on POST; axes counts failures per username+IP.
 login_view = rate_limit("login", key_by="ip")(LoginView.as_view(redirect_authenticated_user=True))
 
@@ -95,11 +133,27 @@ class TokenResponseSerializer(serializers.Serializer[Any]):
     token = serializers.CharField()
 
 
-class ObtainAuthTokenView(APIView):
-    """Exchange a username and password (and a TOTP code where required) for an API token."""
+class _SignInOrRevoke(BasePermission):
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return request.method != "DELETE" or bool(request.user and request.user.is_authenticated)
 
-    authentication_classes: list[Any] = []
-    permission_classes = [AllowAny]
+
+class ObtainAuthTokenView(APIView):
+    """Exchange a username and password (and a TOTP code where required) for an API token.
+
+    Each exchange issues a new token and ends the previous one; DELETE with the
+    token revokes it. Tokens expire after API_TOKEN_LIFETIME_SECONDS.
+    """
+
+    permission_classes = [_SignInOrRevoke]
+
+    def get_authenticators(self) -> list[Any]:
+        # Only DELETE (revoking) is authenticated, by the token itself; signing in needs none.
+        request = getattr(self, "request", None)
+        if request is not None and request.method == "DELETE":
+            return [ExpiringTokenAuthentication()]
+        return []
+
     throttle_classes = [RateLimitThrottle]
     throttle_scope = "token"
     serializer_class = TokenRequestSerializer
@@ -130,8 +184,14 @@ class ObtainAuthTokenView(APIView):
                 {"otp_token": ["This account uses two-factor: add the current six-digit code."]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        token, _ = Token.objects.get_or_create(user=user)
+        token = api_token_issue(user=user)
         return Response({"token": token.key})
+
+    @extend_schema(request=None, responses={204: None, **error_responses(401, 429)})
+    def delete(self, request: Request) -> Response:
+        """Revoke the token this request carries (sign the script out)."""
+        api_tokens_revoke(user_id=request.user.pk or 0)  # authenticated: has a pk
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 obtain_auth_token = ObtainAuthTokenView.as_view()

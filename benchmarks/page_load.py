@@ -163,6 +163,14 @@ if draft is not None:
 result = measure("stylist", pages)
 result.update({k + "_manager": v for k, v in measure("manager", {
     "client_book": "/stylist/clients/", "team": "/stylist/team/"}).items()})
+# The client's Style Story (issue 11): home, her pieces, appointments, a piece's page.
+from catalog.models import Product
+piece = Product.objects.filter(active=True).order_by("pk").first()
+story_pages = {"story_home": "/concierge/", "story_pieces": "/concierge/pieces/",
+               "story_appointments": "/concierge/appointments/"}
+if piece is not None:
+    story_pages["story_piece"] = f"/concierge/pieces/{piece.public_id}/"
+result.update({k + "_client": v for k, v in measure("client", story_pages).items()})
 print(json.dumps(result))
 """
     env = {**env, "DJANGO_DEBUG": "false"}
@@ -294,11 +302,11 @@ def main(argv: list[str] | None = None) -> int:
     base = f"http://127.0.0.1:{args.port}"
     server = start_server(env, args.port)
     try:
-        cookies = {"stylist": sign_in(base, "stylist"), "manager": sign_in(base, "manager")}
+        cookies = {who: sign_in(base, who) for who in ("stylist", "manager", "client")}
         targets: dict[str, tuple[str, str]] = {"baseline_healthz": ("/healthz", "")}
         for name, info in queries.items():
             if info["status"] == 200:
-                who = "manager" if name.endswith("_manager") else "stylist"
+                who = next((w for w in ("manager", "client") if name.endswith(f"_{w}")), "stylist")
                 targets[name] = (info["path"], cookies[who])
         results: dict[str, dict[str, Any]] = {}
         for name, (path, cookie) in targets.items():

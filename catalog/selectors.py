@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from catalog.models import HeritageStory, Product, StockLevel
 
@@ -36,6 +38,12 @@ def product_by_public_id(public_id: object) -> Product | None:
         return Product.objects.filter(public_id=str(public_id)).first()
     except (ValueError, TypeError, ValidationError):
         return None
+
+
+def active_product_by_public_id(public_id: object) -> Product | None:
+    """A piece clients may open and save: an inactive one (withdrawn) is None."""
+    product = product_by_public_id(public_id)
+    return product if product is not None and product.active else None
 
 
 @dataclass(frozen=True)
@@ -72,3 +80,57 @@ def heritage_stories_published() -> QuerySet[HeritageStory]:
 
 def heritage_story_by_slug(slug: str) -> HeritageStory | None:
     return heritage_stories_published().filter(slug=slug).first()
+
+
+# The house's care advice, by the word a material's name contains (the first that matches).
+CARE_NOTES: tuple[tuple[str, Any], ...] = (
+    ("cashmere", _("Fold, never hang; rest a day between wears; hand-wash cold or dry-clean.")),
+    ("silk", _("Dry-clean only; keep from perfume and direct sun; press on the reverse, cool.")),
+    ("linen", _("Hand-wash cool or dry-clean; press while slightly damp.")),
+    ("wool", _("Brush after wearing; air before storing; dry-clean rarely.")),
+    ("suede", _("Brush with a soft suede brush; keep from rain; never wet-clean.")),
+    (
+        "calf",
+        _("Wipe with a dry cloth; feed twice a year with neutral cream; store in its dust bag."),
+    ),
+    ("lambskin", _("Keep from water and sharp edges; store stuffed, in its dust bag.")),
+    ("crocodile", _("Entrust to the house once a year for conditioning; store away from heat.")),
+    ("lizard", _("Entrust to the house once a year for conditioning; store away from heat.")),
+    (
+        "gold",
+        _("Polish with a soft cloth; the boutique cleans and checks settings free of charge."),
+    ),
+    ("silver", _("Store in its pouch to slow tarnish; polish with the house's cloth.")),
+    ("pearl", _("Put on last, take off first; wipe after wearing; restring every few years.")),
+    ("diamond", _("Clean with warm water and a soft brush; have settings checked every year.")),
+)
+
+
+def care_notes_for(product: Product) -> list[Any]:
+    """The house's care advice for a piece's materials (none where it has none)."""
+    notes: list[Any] = []
+    for material in product.materials or []:
+        name = str(material).lower()
+        for word, note in CARE_NOTES:
+            if word in name and note not in notes:
+                notes.append(note)
+                break
+    return notes
+
+
+def heritage_connections_for(product: Product) -> list[HeritageStory]:
+    """Published stories of the piece's lineage: its own, then its collection's (one query)."""
+    lineage = Q(products=product)
+    if product.collection_id is not None:
+        lineage |= Q(products__collection_id=product.collection_id)
+    stories = (
+        HeritageStory.objects.filter(lineage, published=True)
+        .distinct()
+        .order_by("era", "title", "pk")
+    )
+    own = set(
+        HeritageStory.products.through.objects.filter(product=product).values_list(
+            "heritagestory_id", flat=True
+        )
+    )
+    return sorted(stories, key=lambda story: story.pk not in own)

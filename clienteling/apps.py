@@ -8,12 +8,22 @@ class ClientelingConfig(AppConfig):
     verbose_name = "Atelier"
 
     def ready(self) -> None:
+        # The house's deploy checks (SITE_URL must be the public https URL).
         # Decide at sign-in whether the session needs a two-factor code (see two_factor.py).
         from django.contrib.auth.signals import user_logged_in
 
         from accounts.two_factor import remember_policy
+        from clienteling import checks  # noqa: F401
 
         user_logged_in.connect(remember_policy, dispatch_uid="atelier-two-factor-policy")
+        # List staff sessions as they start, so a role change or deactivation can end them.
+        from accounts.views import remember_staff_session
+
+        user_logged_in.connect(remember_staff_session, dispatch_uid="atelier-staff-sessions")
+        # Two-factor reset (an admin deletes the device): the API tokens taken before go.
+        from accounts.two_factor import connect_device_reset
+
+        connect_device_reset()
         # The sign-in account's part of a client's export and erasure (consent.privacy).
         from clienteling import privacy
 

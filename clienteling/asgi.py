@@ -13,15 +13,17 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from clienteling.routing import websocket_urlpatterns  # noqa: E402
+from clienteling.routing import websocket_path_known, websocket_urlpatterns  # noqa: E402
+from clienteling.websockets import NotFoundRouter, SameOriginValidator  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        "websocket": SameOriginValidator(
+            NotFoundRouter(
+                AuthMiddlewareStack(URLRouter(websocket_urlpatterns)), websocket_path_known
+            )
         ),
     }
 )

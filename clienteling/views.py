@@ -6,11 +6,13 @@ import time
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from accounts.two_factor import demo_skip_active
 
 
 @require_GET
@@ -19,7 +21,10 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         return redirect("login")
-    if getattr(user, "stylist", None) is not None:
+    stylist = getattr(user, "stylist", None)
+    if stylist is not None:
+        if not stylist.active:  # the sign-in page would send them straight back here
+            raise Http404("This account no longer has access.")
         return redirect("stylists:today")
     if getattr(user, "client", None) is not None:
         return redirect("concierge:home")
@@ -86,18 +91,34 @@ def _model_state() -> dict[str, object] | None:
     }
 
 
+def _sees_health_details(request: HttpRequest) -> bool:
+    """Staff with a verified second factor (healthz is exempt from the two-factor hold)."""
+    user = request.user
+    if not (user.is_authenticated and user.is_staff):
+        return False
+    verified = getattr(user, "is_verified", None)
+    return bool(demo_skip_active() or (verified is not None and verified()))
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """ok/degraded for anyone (the load balancer); the details only for verified staff.
+
+    The details name the database vendor, the broker mode and the active model's
+    metrics and tuning: nothing a visitor needs, and a map for anyone probing.
+    """
     database = _database_state()
     broker = _broker_state()
-    body = {
-        "status": "ok" if database["ok"] and broker["ok"] else "degraded",
-        "database": database,
-        "broker": broker,
-        "model": _model_state() if database["ok"] else None,
-    }
-    return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
+    status = "ok" if database["ok"] and broker["ok"] else "degraded"
+    body: dict[str, object] = {"status": status}
+    if _sees_health_details(request):
+        body.update(
+            database=database,
+            broker=broker,
+            model=_model_state() if database["ok"] else None,
+        )
+    return JsonResponse(body, status=200 if status == "ok" else 503)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -109,3 +130,40 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Not found."}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+DATABASE_GAP_RETRY_AFTER = 5  # seconds: connections are health-checked and reopened
+
+
+def _database_unavailable(exc: BaseException | None) -> bool:
+    from django.db import InterfaceError, OperationalError
+
+    while exc is not None:
+        if isinstance(exc, (OperationalError, InterfaceError)):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a database that is restarting gets a clean 503, JSON under /api/.
+
+    Connections are opened with CONN_HEALTH_CHECKS, so the next request after
+    PostgreSQL is back reconnects by itself; the page asks to retry shortly.
+    """
+    import sys
+
+    if _database_unavailable(sys.exc_info()[1]):
+        if request.path.startswith("/api/"):
+            message = "The service is briefly unavailable. Retry in a few seconds."
+            response: HttpResponse = JsonResponse({"detail": message}, status=503)
+        else:
+            from django.template import loader
+
+            html = loader.get_template("503.html").render({})
+            response = HttpResponse(html, status=503)
+        response["Retry-After"] = str(DATABASE_GAP_RETRY_AFTER)
+        return response
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Server error."}, status=500)
+    return defaults.server_error(request)

@@ -128,7 +128,9 @@ class ClientAdmin(ImportUploadMixin, admin.ModelAdmin[Client]):
     list_filter = ["home_boutique", "is_vic", "status", "preferred_language"]
     search_fields = ["first_name", "last_name", "public_id"]
     list_select_related = ["home_boutique"]
-    readonly_fields = ("public_id", *CLIENT_FIGURES)
+    # Status changes only through services (erasure): a hand-set "erased" once let
+    # a later erasure skip the scrub.
+    readonly_fields = ("public_id", "status", *CLIENT_FIGURES)
     inlines = [IdentityInline, OccasionInline, ConsentRecordInline, OrderInline]
     actions = ["reassign_to_stylist"]
     list_per_page = 50

@@ -9,17 +9,55 @@ from __future__ import annotations
 
 import re
 
+import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from clients.models import IdentityKind
 from core import crypto
 
-E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+PHONE_HINT = "write it as +33 1 23 45 67 89, or in the national format of the client's country"
 
 
-def normalize_identity(kind: str, value: str) -> str:
-    """The canonical form of an identity value; ValidationError with a clear message if bad."""
+def normalize_phone(value: str, *, region: str = "") -> str:
+    """E.164 for a phone typed any way: "+33 6 12…", "0033 6 12…", or "06 12…" read in `region`.
+
+    The `phonenumbers` library (Google's libphonenumber metadata) decides: a number
+    must be *possible* for its country (right length, known calling code). Validity
+    (an allocated range) is stricter and is reported by data quality, not refused
+    here, so a new range or a reserved drama number is never lost at the door.
+    """
+    text = value.strip()
+    if text.startswith("00"):
+        text = "+" + text[2:].lstrip()
+    country = (region or "").upper() or None
+    try:
+        parsed = phonenumbers.parse(text, None if text.startswith("+") else country)
+    except phonenumbers.NumberParseException:
+        if country is None and not text.startswith("+"):
+            raise ValidationError(
+                f"{value!r} has no country code and no country is known: {PHONE_HINT}."
+            ) from None
+        raise ValidationError(f"{value!r} is not a phone number: {PHONE_HINT}.") from None
+    if not phonenumbers.is_possible_number(parsed):
+        raise ValidationError(f"{value!r} is not a possible phone number: {PHONE_HINT}.")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_is_valid(normalized: str) -> bool:
+    """True when an E.164 number is in an allocated range (data quality's validity check)."""
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(normalized, None))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def normalize_identity(kind: str, value: str, *, region: str = "") -> str:
+    """The canonical form of an identity value; ValidationError with a clear message if bad.
+
+    `region` (ISO 3166 alpha-2: the row's or the boutique's country) reads a phone
+    written the national way ("06 12 34 56 78" in FR).
+    """
     value = (value or "").strip()
     if not value:
         raise ValidationError("This value is empty.")
@@ -28,14 +66,7 @@ def normalize_identity(kind: str, value: str) -> str:
         validate_email(value)
         return value
     if kind == IdentityKind.PHONE:
-        compact = re.sub(r"[\s\-().]", "", value)
-        if compact.startswith("00"):
-            compact = "+" + compact[2:]
-        if not E164.match(compact):
-            raise ValidationError(
-                f"{value!r} is not an international phone number: write it as +33 1 23 45 67 89."
-            )
-        return compact
+        return normalize_phone(value, region=region)
     if kind in (IdentityKind.LOYALTY, IdentityKind.POS, IdentityKind.DEVICE):
         compact = re.sub(r"\s", "", value).upper()
         if len(compact) > 64:

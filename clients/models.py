@@ -28,6 +28,7 @@ class Salutation(models.TextChoices):
 class ClientStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     ERASED = "erased", "Erased"
+    MERGED = "merged", "Merged into another profile"
 
 
 # What the house knows of a client's style: edited together (profile services, admin).
@@ -78,6 +79,14 @@ class Client(models.Model):
     is_vic = models.BooleanField("VIC", default=False, db_index=True)
     status = models.CharField(
         max_length=10, choices=ClientStatus.choices, default=ClientStatus.ACTIVE
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="absorbed",
+        help_text="Set while this profile is merged into another (clients.merging).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -422,3 +431,103 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} import {self.filename or self.public_id}"
+
+
+# --- One profile per client (clients.merging) ---------------------------------------------
+
+
+class ClientMerge(models.Model):
+    """Audit row and history of one merge: what moved, so that unmerge restores each side.
+
+    `moved` maps a model label to the primary keys moved from the absorbed profile
+    to the survivor; `demoted_identities` were primary on the absorbed side;
+    `closed_assignments` were the absorbed side's open book assignments;
+    `survivor_before` holds the survivor's fields the merge filled in;
+    `survivor_consent_before` her consent before the stricter one was recorded.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    survivor = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="merges_kept")
+    absorbed = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="merges_gone")
+    suggestion = models.ForeignKey(
+        "clients.MergeSuggestion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merges",
+    )
+    performed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    performed_at = models.DateTimeField()
+    reason = models.CharField(max_length=280, blank=True)
+    moved = models.JSONField(default=dict, blank=True)
+    kept_apart = models.JSONField(
+        default=dict, blank=True, help_text="Rows left on the absorbed profile"
+    )
+    demoted_identities = models.JSONField(default=list, blank=True)
+    closed_assignments = models.JSONField(default=list, blank=True)
+    user_moved = models.BooleanField(default=False)
+    survivor_before = models.JSONField(default=dict, blank=True)
+    survivor_consent_before = models.JSONField(default=dict, blank=True)
+    # consent.ConsentRecord ids (consent sits above clients: a number, not a foreign key)
+    consent_record_id = models.PositiveBigIntegerField(null=True, blank=True)
+    unmerged_at = models.DateTimeField(null=True, blank=True)
+    unmerged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    unmerge_reason = models.CharField(max_length=280, blank=True)
+
+    class Meta:
+        ordering = ["-performed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["absorbed"],
+                condition=Q(unmerged_at__isnull=True),
+                name="merge_one_open_per_absorbed",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.absorbed_id} → {self.survivor_id}"
+
+
+class MergeStatus(models.TextChoices):
+    PENDING = "pending", "To review"
+    ACCEPTED = "accepted", "Merged"
+    REJECTED = "rejected", "Not the same person"
+
+
+class MergeSuggestion(models.Model):
+    """Two profiles that may be one person, on weak evidence, for a manager to decide.
+
+    `client_a` has the lower id. `evidence` lists each signal in plain words with
+    its score; `score` (0..1) orders the queue.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client_a = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    client_b = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    evidence = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        max_length=10, choices=MergeStatus.choices, default=MergeStatus.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["client_a", "client_b"], name="merge_pair_unique"),
+            models.CheckConstraint(
+                condition=Q(client_a__lt=models.F("client_b")), name="merge_pair_ordered"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-score"])]
+
+    def __str__(self) -> str:
+        return f"{self.client_a_id} ≟ {self.client_b_id} ({self.score:.2f})"

@@ -10,6 +10,7 @@ totals, boutique figures and other aggregates stay true but anonymous.
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any
 
@@ -164,9 +165,42 @@ def erase_wishlist(client: Client) -> int:
     return deleted
 
 
+_ERASED_LAST_NAME = re.compile(r"[0-9a-f]{8}")
+
+
+def profile_is_scrubbed(client: Client) -> bool:
+    """Whether the row holds nothing personal any more: what it holds, not its status flag."""
+    return (
+        client.status == ClientStatus.ERASED
+        and client.first_name == ERASED_FIRST_NAME
+        and bool(_ERASED_LAST_NAME.fullmatch(client.last_name or ""))
+        and not any(
+            (
+                client.preferred_name,
+                client.salutation,
+                client.timezone,
+                client.sizes,
+                client.preferred_categories,
+                client.preferred_colours,
+                client.preferred_materials,
+                client.avoided,
+                client.style_keywords,
+                client.is_vic,
+                client.user_id,
+            )
+        )
+        and client.price_band_min is None
+        and client.price_band_max is None
+    )
+
+
 def erase_profile(client: Client) -> int:
-    """Scrub the client row itself; orders keep pointing at it, now anonymous."""
-    if client.status == ClientStatus.ERASED:
+    """Scrub the client row itself; orders keep pointing at it, now anonymous.
+
+    Decides from what the row still holds, never from its status alone: a
+    status set by hand (or by an interrupted run) does not skip the scrub.
+    """
+    if profile_is_scrubbed(client):
         return 0
     client.first_name = ERASED_FIRST_NAME
     client.last_name = secrets.token_hex(4)

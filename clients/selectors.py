@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Permission
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -28,6 +28,7 @@ from clients.models import (
     Interaction,
     InteractionKind,
     Occasion,
+    Order,
     OrderLine,
     WishlistItem,
 )
@@ -39,13 +40,32 @@ def _perm(codename: str) -> QuerySet[Permission]:
     return Permission.objects.filter(content_type__app_label="clients", codename=codename)
 
 
+def _staff_role(user: Any) -> tuple[bool, str | None]:
+    """(has an advisor record, its role if active): a deactivated advisor holds no role."""
+    try:
+        stylist = user.stylist
+    except (ObjectDoesNotExist, AttributeError):
+        return False, None
+    if stylist is None:
+        return False, None
+    return True, (stylist.role if stylist.active else None)
+
+
 def sees_all_clients(user: Any) -> bool:
-    return bool(user.is_superuser or user.has_perm("clients.view_client"))
+    if user.is_superuser:
+        return True
+    is_advisor, role = _staff_role(user)
+    if is_advisor and role != "head_office":
+        return False  # a permission left behind does not outlive the role
+    return bool(user.has_perm("clients.view_client"))
 
 
 def managed_boutiques(user: Any) -> QuerySet[Boutique]:
     """Boutiques whose books the user manages (object permission on the boutique)."""
     if not user.is_authenticated:
+        return Boutique.objects.none()
+    is_advisor, role = _staff_role(user)
+    if is_advisor and role != "manager" and not user.is_superuser:
         return Boutique.objects.none()
     return get_objects_for_user(
         user, "catalog.manage_boutique", klass=Boutique, accept_global_perms=True
@@ -56,6 +76,9 @@ def clients_visible_to(user: Any) -> QuerySet[Client]:
     """Every client the user may see on the stylist side (a lazy queryset)."""
     if not user.is_authenticated or not user.is_active:
         return Client.objects.none()
+    is_advisor, role = _staff_role(user)
+    if is_advisor and role is None and not user.is_superuser:
+        return Client.objects.none()  # deactivated: the book's permissions do not count
     if sees_all_clients(user):
         return Client.objects.all()
     in_book = ClientUserObjectPermission.objects.filter(
@@ -276,3 +299,21 @@ def occasions_by_id(ids: list[int | None]) -> dict[int, Occasion]:
     if not wanted:
         return {}
     return {o.pk: o for o in Occasion.objects.filter(pk__in=wanted)}
+
+
+def purchases_of_client(client: Client) -> QuerySet[Order]:
+    """The client's orders on every channel, newest first, with lines, pieces and boutique.
+
+    Three queries whatever their number (orders, lines with product and variant).
+    """
+    return (
+        Order.objects.filter(client=client)
+        .select_related("boutique")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=OrderLine.objects.select_related("product", "variant").order_by("pk"),
+            )
+        )
+        .order_by("-placed_at", "-pk")
+    )

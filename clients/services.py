@@ -226,6 +226,8 @@ def interaction_record(
 
 @transaction.atomic
 def wishlist_add(*, client: Client, product: Product, note: str = "") -> WishlistItem:
+    if not product.active:
+        raise ValidationError({"product": "This piece is no longer offered."})
     item, created = WishlistItem.objects.get_or_create(
         client=client, product=product, defaults={"note": note}
     )
@@ -251,6 +253,8 @@ def wishlist_save(
     personalisation: Bespoke only); otherwise only the wishlist row is kept,
     because it serves the client and nothing else.
     """
+    if not product.active:
+        raise ValidationError({"product": "This piece is no longer offered."})
     item, created = WishlistItem.objects.get_or_create(
         client=client, product=product, defaults={"note": note[:280]}
     )

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.models import Occasion, OccasionKind
 from core.l10n import long_date
+from core.text import has_visible_text
+from stylists.services.appointments import bookable_moment
 
 MESSAGE_MAX_LENGTH = 2000
 
@@ -127,7 +129,7 @@ class StylingRequestForm(forms.Form):
 
     def clean_message(self) -> str:
         message = self.cleaned_data["message"].strip()
-        if not message:
+        if not has_visible_text(message):
             raise forms.ValidationError(_("Please tell your advisor what you are looking for."))
         return message
 
@@ -188,7 +190,8 @@ def parse_slot(value: str) -> dt.datetime | None:
         moment = dt.datetime.fromisoformat(value)
     except (TypeError, ValueError):
         return None
-    return moment if timezone.is_aware(moment) else None
+    # Out-of-range times (year 9999 at -05:00...) would overflow the slot arithmetic.
+    return moment if bookable_moment(moment) else None
 
 
 class MessageForm(forms.Form):
@@ -200,6 +203,6 @@ class MessageForm(forms.Form):
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"].strip()
-        if not body:
+        if not has_visible_text(body):
             raise forms.ValidationError(_("Your message is empty."))
         return body

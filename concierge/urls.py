@@ -3,7 +3,7 @@
 from django.urls import path
 
 from concierge import views
-from concierge.views import privacy
+from concierge.views import privacy, purchases, rescheduling
 
 app_name = "concierge"
 
@@ -16,10 +16,13 @@ urlpatterns = [
         views.lookbook_react,
         name="lookbook_react",
     ),
+    # Signed, expiring links from messages and e-mails (recommendations.links).
+    path("l/<str:token>/", views.lookbook_link, name="lookbook_link"),
     path("pieces/<uuid:public_id>/", views.product_detail, name="product_detail"),
     path("pieces/<uuid:public_id>/save/", views.wishlist_add, name="wishlist_add"),
     path("pieces/<uuid:public_id>/unsave/", views.wishlist_delete, name="wishlist_remove"),
     path("wishlist/", views.wishlist, name="wishlist"),
+    path("pieces/", purchases.purchases, name="purchases"),
     path("wishlist/share/", views.wishlist_share, name="wishlist_share"),
     path("heritage/", views.heritage, name="heritage"),
     path("heritage/<slug:slug>/", views.heritage_detail, name="heritage_detail"),
@@ -30,11 +33,22 @@ urlpatterns = [
     path("requests/<uuid:public_id>/", views.request_detail, name="request_detail"),
     path("appointments/", views.appointments, name="appointments"),
     path("appointments/book/", views.appointment_book, name="appointment_book"),
+    path("appointments/advisors/", rescheduling.advisors, name="advisors"),
+    path(
+        "appointments/advisors/<int:pk>/portrait/",
+        rescheduling.advisor_portrait,
+        name="advisor_portrait",
+    ),
     path("appointments/<uuid:public_id>/", views.appointment_detail, name="appointment_detail"),
     path(
         "appointments/<uuid:public_id>/cancel/",
         views.appointment_cancel_view,
         name="appointment_cancel",
+    ),
+    path(
+        "appointments/<uuid:public_id>/reschedule/",
+        rescheduling.appointment_reschedule_view,
+        name="appointment_reschedule",
     ),
     path("appointments/<uuid:public_id>/video/", views.appointment_video, name="appointment_video"),
     path(

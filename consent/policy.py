@@ -10,6 +10,7 @@ ConsentDecision down, so one action reads the client's consent once.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -181,6 +182,36 @@ def consent_decision(subject: Client | ConsentState | ConsentDecision | int) -> 
     if isinstance(subject, ConsentDecision):
         return subject
     return ConsentDecision(_as_state(subject))
+
+
+def stricter_of(*states: ConsentState) -> tuple[str, frozenset[str]]:
+    """The stricter of several consents, per data kind and per channel.
+
+    A data kind and purpose stay allowed only if every statement allows them, and
+    a channel stays open only if every statement opens it. The tiers are nested
+    (each allows all the lower one does; a test keeps that true), so per data kind
+    this is the lowest tier, and per channel the intersection. A side with no
+    record at all made no statement and does not count: "the house assumed
+    nothing" is not an opt-out. With no statement anywhere, Essential and no channel.
+    """
+    stated = [state for state in states if state.has_record] or [
+        ConsentState(client_id=states[0].client_id if states else 0)
+    ]
+    tier = min(stated, key=lambda state: state.rank).tier
+    channels = frozenset.intersection(*(frozenset(state.channels) for state in stated))
+    return str(tier), channels
+
+
+def tiers_are_nested() -> bool:
+    """True when each tier allows every (data kind, purpose) the tier below it allows."""
+    ordered = sorted(ConsentTier, key=lambda tier: TIER_RANK[tier])
+    return all(
+        tier_allows(higher, kind, purpose)
+        for lower, higher in itertools.pairwise(ordered)
+        for kind in DataKind
+        for purpose in Purpose
+        if tier_allows(lower, kind, purpose)
+    )
 
 
 def tier_allows(tier: str, kind: DataKind, purpose: Purpose) -> bool:

@@ -28,6 +28,8 @@ class EncryptedTextField(models.TextField):
         value = super().get_prep_value(value)
         if value is None or value == "":
             return value
-        if str(value).startswith(crypto.TOKEN_PREFIX):
-            return value
+        if isinstance(value, crypto.StoredToken):
+            return str(value)  # already encrypted (key rotation); user text never is one
+        # Everything else is what a person or a service handed the model: encrypt
+        # it, even when it happens to begin with "fernet:".
         return crypto.encrypt(str(value))

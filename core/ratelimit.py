@@ -1,19 +1,33 @@
 """Cache-based rate limits: a view decorator and a DRF throttle sharing named limits.
 
 Limits are named in settings.RATE_LIMITS ("login": "20/5m", ...). A view opts
-in with ``@rate_limit("booking")``; a DRF view with
+in with ``@rate_limit("appointment_book")``; a DRF view with
 ``throttle_classes = [RateLimitThrottle]`` and ``throttle_scope = "token"``.
 Over the limit the caller gets 429 with a Retry-After header and a sentence
 saying when to try again.
 
 Counting is a fixed window in the default cache (Redis in production, so
 every worker shares the count; the per-process memory cache otherwise).
+
+Each action has its own scope: `rate_limit` records which view uses which
+scope (`scope_users()`), and a test holds every scope to one action, so the
+booking limit never spends a client's styling-request budget again. A scope
+may serve several views only when it is listed in SHARED_SCOPES, with why.
+
+Why this module and not django-ratelimit or DRF's ScopedRateThrottle (issue
+14 asked): django-ratelimit answers a blocked request with PermissionDenied
+(a 403, no Retry-After) and DRF throttles reach only DRF views; the house
+wants one set of named limits for pages and the API, a 429 with Retry-After
+and a sentence for a person, and keys on the same proxy-aware client address
+as django-axes' lock-out. That is the ~150 lines below, with its tests in
+tests/security/test_lockout_and_rate_limits.py.
 """
 
 from __future__ import annotations
 
 import hashlib
 import ipaddress
+import logging
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -30,7 +44,25 @@ from django.utils.translation import ngettext
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
+logger = logging.getLogger(__name__)
 KeyBy = Literal["ip", "user", "user_or_ip"]
+
+# Scopes deliberately shared by several views, and why.
+SHARED_SCOPES: dict[str, str] = {
+    "two_factor": "one budget of code guesses, whether setting up or verifying",
+}
+_SCOPE_USERS: dict[str, set[str]] = {}
+
+
+def _record_use(scope: str, user: str) -> None:
+    _SCOPE_USERS.setdefault(scope, set()).add(user)
+
+
+def scope_users() -> dict[str, frozenset[str]]:
+    """Which views (module.qualname) use each scope; filled as views are decorated."""
+    return {scope: frozenset(users) for scope, users in _SCOPE_USERS.items()}
+
+
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd]?)\s*$")
@@ -111,12 +143,16 @@ def hit(scope: str, identity: str, *, rate: Rate | None = None) -> Verdict:
     window = int(now // rate.seconds)
     digest = hashlib.sha256(identity.encode()).hexdigest()[:32]  # no raw IPs in cache keys
     key = f"ratelimit:{scope}:{digest}:{window}"
-    cache.add(key, 0, timeout=rate.seconds + 1)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=rate.seconds + 1)
-        count = 1
+        cache.add(key, 0, timeout=rate.seconds + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=rate.seconds + 1)
+            count = 1
+    except Exception:  # the cache (Redis) is down: degrade open, the page still answers
+        logger.warning("Rate limit %s not counted: the cache is unreachable", scope, exc_info=True)
+        return Verdict(True, 0)
     if count <= rate.count:
         return Verdict(True, 0)
     retry_after = max(1, int((window + 1) * rate.seconds - now))
@@ -157,6 +193,8 @@ def rate_limit(
     limited = {m.upper() for m in methods}
 
     def decorator(view: View) -> View:
+        _record_use(scope, f"{view.__module__}.{getattr(view, '__qualname__', repr(view))}")
+
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if request.method in limited:

@@ -10,9 +10,12 @@ task in-process, exactly as `.delay()` would.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 
 def enqueue(task_name: str, *args: Any, **kwargs: Any) -> None:
@@ -22,6 +25,30 @@ def enqueue(task_name: str, *args: Any, **kwargs: Any) -> None:
     current_app.tasks[task_name].apply_async(args=args, kwargs=kwargs)
 
 
+def _enqueue_or_log(task_name: str, args: Any, kwargs: Any) -> None:
+    """After commit the row is saved: a broker that is down must not turn it into a 500.
+
+    Every hand-off is backed by a sweep that finds the work from the database
+    (queued messages: redeliver_queued_messages every five minutes; drafts and
+    follow-ups: their nightly jobs), so a lost hand-off is late, never lost.
+    In eager mode (demo, tests) errors propagate as before.
+    """
+    from celery import current_app
+
+    if current_app.conf.task_always_eager:
+        enqueue(task_name, *args, **kwargs)
+        return
+    try:
+        enqueue(task_name, *args, **kwargs)
+    except Exception:
+        logger.error(
+            "Could not queue %s (broker unreachable); its sweep will pick it up",
+            task_name,
+            exc_info=True,
+            extra={"event": "enqueue_failed", "task": task_name},
+        )
+
+
 def enqueue_on_commit(task_name: str, *args: Any, **kwargs: Any) -> None:
     """Queue `task_name(*args, **kwargs)` once the current transaction commits."""
-    transaction.on_commit(lambda: enqueue(task_name, *args, **kwargs))
+    transaction.on_commit(lambda: _enqueue_or_log(task_name, args, kwargs))

@@ -33,6 +33,8 @@ class ModelVersionAdmin(admin.ModelAdmin[ModelVersion]):
         "status",
         "is_active",
         "created_at",
+        "holdout_ndcg",
+        "promotion_interval",
         "training_seconds",
         "promoted_at",
     ]
@@ -42,6 +44,18 @@ class ModelVersionAdmin(admin.ModelAdmin[ModelVersion]):
     # Adds a "Train a new model now" button, so the first model can be trained from an
     # empty list too (Django shows actions only when there are rows to select).
     change_list_template = "admin/recommendations/modelversion/change_list.html"
+
+    @admin.display(description="hold-out nDCG")
+    def holdout_ndcg(self, obj: ModelVersion) -> str:
+        value = ((obj.metrics or {}).get("holdout") or {}).get("ndcg")
+        return f"{value:.4f}" if value is not None else "—"
+
+    @admin.display(description="vs active, 95% interval")
+    def promotion_interval(self, obj: ModelVersion) -> str:
+        test = obj.promotion_test or {}
+        if "low" not in test:
+            return "—"
+        return f"{test['mean_difference']:+.4f} [{test['low']:+.4f}, {test['high']:+.4f}]"
 
     def has_train_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.has_perm("recommendations.train_model"))

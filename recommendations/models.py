@@ -40,6 +40,9 @@ class ModelVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     promoted_at = models.DateTimeField(null=True, blank=True)
+    # The promotion test against the model active when this one was judged: the paired
+    # bootstrap's interval of the per-client nDCG difference, and whether it cleared zero.
+    promotion_test = models.JSONField(default=dict, blank=True)
     notes = models.TextField(blank=True)
     # The training lock: "train" while a run works on this row, NULL otherwise. It is
     # unique, so a second run cannot claim it while the first holds it (see

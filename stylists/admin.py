@@ -20,6 +20,10 @@ from stylists.models import (
     Stylist,
 )
 from stylists.services import stylist_grant_role_permissions
+from stylists.services.access import stylist_update_access
+
+# Fields whose change alters what the advisor may see: they go through the access service.
+ACCESS_FIELDS = ("role", "boutique", "active")
 
 
 class AvailabilityInline(admin.TabularInline[Availability, Stylist]):
@@ -37,9 +41,21 @@ class StylistAdmin(admin.ModelAdmin[Stylist]):
     inlines = [AvailabilityInline]
 
     def save_model(self, request: HttpRequest, obj: Stylist, form: Any, change: bool) -> None:
+        """New advisors get their role's grants; a changed role, boutique or active flag goes
+        through stylist_update_access, which also revokes what the old one granted."""
         obj.full_clean()
+        if not change:
+            super().save_model(request, obj, form, change)
+            stylist_grant_role_permissions(stylist=obj)
+            return
+        wanted = {name: getattr(obj, name) for name in ACCESS_FIELDS}
+        stored = Stylist.objects.only(*ACCESS_FIELDS).get(pk=obj.pk)
+        for name in ACCESS_FIELDS:  # the other fields save here; these through the service
+            setattr(obj, name, getattr(stored, name))
         super().save_model(request, obj, form, change)
-        stylist_grant_role_permissions(stylist=obj)
+        updated = stylist_update_access(stylist_id=obj.pk, performed_by=request.user, **wanted)
+        for name in ACCESS_FIELDS:
+            setattr(obj, name, getattr(updated, name))
 
 
 class ReadOnlyMixin:

@@ -164,9 +164,15 @@ def _chunk_rows(
 
 
 def book_export_lines(
-    *, user: Any, stylist: Stylist, filters: BookFilters, on_chunk: Callable[[list[int]], None]
+    *,
+    user: Any,
+    stylist: Stylist,
+    filters: BookFilters,
+    on_chunk: Callable[[list[int]], None],
+    delimiter: str = ",",
 ) -> Iterator[str]:
-    """The CSV text (BOM, then neutralised lines)."""
+    """The CSV text (BOM, then neutralised, quoted lines) with this separator."""
     return csv_lines(
-        book_export_rows(user=user, stylist=stylist, filters=filters, on_chunk=on_chunk)
+        book_export_rows(user=user, stylist=stylist, filters=filters, on_chunk=on_chunk),
+        delimiter=delimiter,
     )

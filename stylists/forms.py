@@ -9,6 +9,7 @@ from django import forms
 
 from clients.models import OccasionKind
 from consent import policy
+from core.text import has_visible_text
 from stylists.models import MessageChannel, NoteCategory, Stylist
 from stylists.pages.story import CATEGORY_LABELS, PREFERENCE_FIELDS, SIZE_LABELS
 from stylists.selectors.book import (
@@ -96,10 +97,20 @@ class BookFilterForm(forms.Form):
         )
 
 
+def _visible(value: str, message: str) -> str:
+    value = value.strip()
+    if not has_visible_text(value):
+        raise forms.ValidationError(message)
+    return value
+
+
 class NoteForm(forms.Form):
     body = forms.CharField(label="Note", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     category = forms.ChoiceField(choices=NoteCategory.choices, initial=NoteCategory.STYLE)
     pinned = forms.BooleanField(required=False, label="Pin to the top")
+
+    def clean_body(self) -> str:
+        return _visible(self.cleaned_data["body"], "Write something before saving the note.")
 
 
 class OccasionForm(forms.Form):
@@ -195,6 +206,16 @@ class ComposeForm(forms.Form):
         max_length=4000, label="Message", widget=forms.Textarea(attrs={"rows": 6})
     )
     template = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def clean_subject(self) -> str:
+        subject = self.cleaned_data.get("subject", "")
+        # An e-mail header cannot hold a line break: refused here, not "Sent" then failed.
+        if any(char in subject for char in "\r\n\x00"):
+            raise forms.ValidationError("A subject is one line: remove the line break.")
+        return subject.strip()
+
+    def clean_body(self) -> str:
+        return _visible(self.cleaned_data["body"], "Write the message before sending it.")
 
     def __init__(
         self, *args: Any, allowed_channels: list[tuple[str, str]] | None = None, **kwargs: Any

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.utils import translation
 from django.utils.translation import gettext
 
-from stylists.models import Message, MessageChannel, MessageStatus
+from stylists.models import Appointment, Message, MessageChannel, MessageStatus
 
 logger = logging.getLogger(__name__)
 
@@ -66,22 +66,41 @@ class EmailBackend:
     def send(self, message: Message, *, to: str, status_callback: str) -> Delivery:
         from stylists.services.outreach import email_html
 
-        # The letter around the advisor's words speaks the client's language.
+        # The letter around the advisor's words (and its calendar) speaks the client's language.
         with translation.override(message.client.preferred_language or settings.LANGUAGE_CODE):
             house = settings.DEFAULT_FROM_EMAIL.split("<")[0].strip()
             subject = message.subject or gettext("A message from %(house)s") % {"house": house}
             html = email_html(subject=subject, body=message.body)
+            calendar = _appointment_calendar(message)
+        email = EmailMultiAlternatives(
+            subject=subject.strip(),
+            body=message.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[to],
+        )
+        email.attach_alternative(html, "text/html")
+        if calendar is not None:
+            email.attach("maison-verlaine.ics", calendar, "text/calendar; charset=utf-8")
         try:
-            send_mail(
-                subject=subject.strip(),
-                message=message.body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[to],
-                html_message=html,
-            )
+            email.send()
         except (OSError, TimeoutError) as exc:  # SMTP refused or unreachable: try later
             raise TransientDeliveryError(str(exc)) from exc
         return Delivery(status=MessageStatus.SENT)
+
+
+def _appointment_calendar(message: Message) -> bytes | None:
+    """The .ics of the appointment a notice is about (confirmation, new time, cancellation)."""
+    public_id = (message.context or {}).get("appointment")
+    if not public_id:
+        return None
+    from stylists.selectors.calendar import appointment_ics
+
+    appointment = (
+        Appointment.objects.select_related("stylist__user", "boutique")
+        .filter(public_id=public_id, client_id=message.client_id)
+        .first()
+    )
+    return appointment_ics(appointment) if appointment is not None else None
 
 
 class TwilioBackend:

@@ -33,6 +33,10 @@ class Stylist(models.Model):
     languages = models.JSONField(default=list, blank=True)
     specialities = models.JSONField(default=list, blank=True)
     bio = models.TextField(blank=True)
+    # The advisor's portrait, shown to her clients (the demo draws one, as it draws pieces).
+    photo = models.FileField(upload_to="advisors/", blank=True)
+    # How clients reach the advisor directly (the boutique's line when empty).
+    phone = models.CharField(max_length=32, blank=True)
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -100,6 +104,9 @@ class BookReassignment(models.Model):
     )
     performed_at = models.DateTimeField()
     reason = models.CharField(max_length=280, blank=True)
+    # What came along with the client, and what stayed with the previous advisor:
+    # {"styling_requests": 1, "follow_ups": 2, "appointments": 1, "appointments_kept": ["<uuid>"]}
+    carried = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-performed_at", "-id"]
@@ -187,7 +194,16 @@ class Appointment(models.Model):
         Occasion, null=True, blank=True, on_delete=models.SET_NULL, related_name="appointments"
     )
     video_room = models.CharField(max_length=80, blank=True)
+    # The boutique manager the advisor invited into the video consultation, if any.
+    video_guest = models.ForeignKey(
+        Stylist, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the current time was chosen (booking or the last reschedule): a reminder is
+    # only due for a time chosen before the reminder's moment.
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    # The calendar event's SEQUENCE (RFC 5545): one more at each new time or cancellation.
+    sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["starts_at"]
@@ -206,6 +222,40 @@ class Appointment(models.Model):
         return f"{self.get_kind_display()} {self.client} {self.starts_at:%Y-%m-%d %H:%M}"
 
 
+class AppointmentNoticeKind(models.TextChoices):
+    CONFIRMATION = "confirmation", "Confirmation"
+    RESCHEDULED = "rescheduled", "New time confirmed"
+    CANCELLED = "cancelled", "Cancellation"
+    REMINDER_24H = "reminder_24h", "Reminder a day before"
+    REMINDER_1H = "reminder_1h", "Reminder an hour before"
+
+
+class AppointmentNotice(models.Model):
+    """One notice about one appointment at one time, claimed before it is sent.
+
+    The unique constraint is the claim: a reminder task that runs twice, or two
+    workers racing, insert the same row and only one of them succeeds. A new
+    time (reschedule) is a new slot, so its reminders are due again.
+    """
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=14, choices=AppointmentNoticeKind.choices)
+    starts_at = models.DateTimeField(help_text="The appointment's start the notice was about")
+    channels = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment", "kind", "starts_at"], name="appt_notice_once_per_slot"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.appointment_id} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
 STYLING_REQUEST_SLA = dt.timedelta(hours=4)
 
 
@@ -213,6 +263,12 @@ class StylingRequestStatus(models.TextChoices):
     OPEN = "open", "Waiting for the advisor"
     ANSWERED = "answered", "Answered"
     CLOSED = "closed", "Closed"
+
+
+class StylingRequestAnswer(models.TextChoices):
+    LOOKBOOK = "lookbook", "A published lookbook"
+    MESSAGE = "message", "A message from the advisor"
+    ADVISOR = "advisor", "Marked answered by the advisor"
 
 
 class StylingRequest(models.Model):
@@ -234,6 +290,11 @@ class StylingRequest(models.Model):
     created_at = models.DateTimeField()
     due_at = models.DateTimeField(db_index=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    answered_via = models.CharField(
+        max_length=10, choices=StylingRequestAnswer.choices, blank=True, default=""
+    )
+    # Set once, when the promise was breached and the boutique manager was told.
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_at"]
@@ -369,3 +430,72 @@ class OutreachTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.language})"
+
+
+class StaffSession(models.Model):
+    """A signed-in session of a staff account, so a role change or deactivation can end it.
+
+    Sessions live in the session store keyed by an opaque key; without this
+    list the house could not find an advisor's sessions without decoding every
+    session of the site. Rows go when the session is ended (or expire with it).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-signed_in_at"]
+
+    def __str__(self) -> str:
+        return f"Session of {self.user_id} since {self.signed_in_at:%Y-%m-%d %H:%M}"
+
+
+class StaffAccessChange(models.Model):
+    """Audit row: an advisor's role, boutique or active flag changed, and who changed it."""
+
+    stylist = models.ForeignKey(Stylist, on_delete=models.CASCADE, related_name="access_changes")
+    from_role = models.CharField(max_length=12, choices=Role.choices)
+    to_role = models.CharField(max_length=12, choices=Role.choices)
+    from_boutique = models.ForeignKey(
+        Boutique, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_boutique = models.ForeignKey(
+        Boutique, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_active = models.BooleanField()
+    to_active = models.BooleanField()
+    performed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    performed_at = models.DateTimeField()
+    sessions_ended = models.PositiveIntegerField(default=0)
+    tokens_revoked = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-performed_at", "-id"]
+
+    def __str__(self) -> str:
+        when = f"{self.performed_at:%Y-%m-%d}"
+        return f"{self.stylist_id}: {self.from_role} → {self.to_role} ({when})"
+
+
+class WebhookReceipt(models.Model):
+    """One row per provider message id handled: a replayed webhook (Twilio retries) is a no-op.
+
+    Inbound messages and STOP replies both claim their MessageSid here first,
+    in the same transaction as what they write, so a retry or a concurrent
+    duplicate writes nothing twice (the unique constraint decides the race).
+    """
+
+    provider_sid = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=16)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.provider_sid}"

@@ -43,8 +43,22 @@ urlpatterns = [
         views.appointment_status,
         name="appointment_status",
     ),
+    path(
+        "appointments/<uuid:public_id>/video/",
+        views.appointment_video,
+        name="appointment_video",
+    ),
+    path(
+        "appointments/<uuid:public_id>/video/guest/",
+        views.appointment_video_guest,
+        name="appointment_video_guest",
+    ),
     path("team/", views.team, name="team"),
     path("team/reassign/", views.team_reassign, name="team_reassign"),
+    path("team/merges/", views.merge_queue, name="merge_queue"),
+    path("team/merges/<uuid:public_id>/merge/", views.merge_accept, name="merge_accept"),
+    path("team/merges/<uuid:public_id>/reject/", views.merge_reject, name="merge_reject"),
+    path("team/merges/done/<uuid:public_id>/undo/", views.merge_undo, name="merge_undo"),
     path("audit/", views.staff_access_audit, name="audit"),  # head office only
     # Lookbook review (recommendations.views): the queue, the page, its POST-only actions.
     path("review/", review.review_queue, name="review_queue"),

@@ -7,18 +7,21 @@ The SVGs carry no scripts, no external references and no style attributes;
 ids are prefixed per image so several can be inlined on one page.
 
 Modules: palette (colours), kit (shapes, finishes, drawing kit), clothing and
-accessories (the objects), products (composition), heritage (plates, monograms).
+accessories (the objects), products (composition), heritage (plates, monograms),
+portraits (advisors without a photo).
 """
 
 from catalog.imagery.heritage import heritage_svg, monogram_svg
 from catalog.imagery.kit import CATEGORY_SHAPES, resolve_shape
 from catalog.imagery.palette import resolve_colour
+from catalog.imagery.portraits import portrait_svg
 from catalog.imagery.products import product_svg
 
 __all__ = [
     "CATEGORY_SHAPES",
     "heritage_svg",
     "monogram_svg",
+    "portrait_svg",
     "product_svg",
     "resolve_colour",
     "resolve_shape",

@@ -1,7 +1,10 @@
 """The appointments phase: past visits and the week ahead, in boutique hours and time zones.
 
 Each appointment falls on a day the advisor works (see staff.build_availability)
-and in a free half-hour slot of the boutique's opening hours, local time.
+and in a free half-hour slot of the boutique's opening hours, local time. No
+two of one advisor's appointments overlap (PostgreSQL refuses it: the
+exclusion constraint of stylists.0005), so starts keep the longest length
+(90 minutes) apart.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ PAST_STATUS = Weighted(
     [AppointmentStatus.COMPLETED, AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW],
     [85, 10, 5],
 )
+LONGEST = dt.timedelta(minutes=90)  # the longest appointment the demo books
 FUTURE_STATUS = Weighted([AppointmentStatus.CONFIRMED, AppointmentStatus.REQUESTED], [80, 20])
 
 
@@ -35,7 +39,7 @@ class Diary:
             for n, person in enumerate([*staff.advisors[code], staff.managers[code]]):
                 self.roster[person.pk] = n
         self.zones = {b.pk: ZoneInfo(b.timezone) for b in staff.boutiques.values()}
-        self.taken: set[tuple[int, dt.datetime]] = set()
+        self.taken: dict[int, list[dt.datetime]] = {}
 
     def slot(self, rng: random.Random, stylist: Stylist, days_ahead: int) -> dt.datetime | None:
         """A free start time about `days_ahead` days from today (negative: in the past)."""
@@ -65,11 +69,14 @@ class Diary:
         for k in range(len(starts)):
             start = starts[(offset + k) % len(starts)]
             upcoming = days_ahead >= 0
-            if (stylist.pk, start) in self.taken or (upcoming and start <= self.now):
+            booked = self.taken.setdefault(stylist.pk, [])
+            if any(abs(start - other) < LONGEST for other in booked):
+                continue
+            if upcoming and start <= self.now:
                 continue
             if not upcoming and start >= self.now:
                 continue
-            self.taken.add((stylist.pk, start))
+            booked.append(start)
             return start
         return None
 

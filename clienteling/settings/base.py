@@ -66,7 +66,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id and the one JSON line per request (core.observability).
+    "core.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Pages and API answers about people: Cache-Control private, no-store.
+    "clienteling.middleware.PrivateNoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -152,6 +156,36 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Long tasks (training, nightly drafting, imports, privacy exports) have their
+# own queue and worker (Procfile "worker_long"), so a night's drafting never
+# holds up a message the advisor just sent. Both workers ack late, take one
+# task at a time (prefetch 1) and requeue what a killed worker was running.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
+    "recommendations.tasks.train_recommender": {"queue": "long"},
+    "recommendations.tasks.draft_lookbooks": {"queue": "long"},
+    "clients.tasks.import_run": {"queue": "long"},
+    "consent.tasks.build_export": {"queue": "long"},
+}
+# Redis redelivers an unacknowledged task after this long: longer than the
+# longest task, or a long task would run twice while still running.
+# Redis hands an unacknowledged task (its worker was killed) to another worker
+# after visibility_timeout: longer than the longest task (the hard time limit
+# below), else a long task still running would start a second time. The fault
+# drill shortens it (every task is idempotent, so an early re-run is harmless).
+CELERY_VISIBILITY_TIMEOUT: int = env.int("CELERY_VISIBILITY_TIMEOUT", default=65 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# A broker that blinks: the web gives up publishing within a second (the row is
+# saved and a sweep re-queues it) instead of holding the request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # our JSON handler stays in place
 CELERY_TASK_TIME_LIMIT = 60 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 55 * 60
 
@@ -190,6 +224,25 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "stylists.tasks.redeliver_queued_messages",
         "schedule": crontab(minute="*/5"),
     },
+    # Every five minutes: appointment reminders whose moment (24 h, 1 h before)
+    # has come. Each is claimed by a unique row, so a run that overlaps the
+    # previous one, or a second beat, never sends a reminder twice.
+    "appointment-reminders": {
+        "task": "stylists.tasks.send_appointment_reminders",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Every five minutes: styling requests past their four-hour promise go to
+    # the boutique manager (Today + a live notice), each exactly once.
+    "escalate-requests": {
+        "task": "stylists.tasks.escalate_styling_requests",
+        "schedule": crontab(minute="*/5"),
+    },
+    # 00:05 UTC, before the follow-ups (00:30) read next dates: yearly
+    # occasions that passed yesterday come back for next year. Idempotent.
+    "roll-occasions-daily": {
+        "task": "clients.tasks.roll_occasions_forward",
+        "schedule": crontab(hour=0, minute=5),
+    },
 }
 
 if REDIS_URL:
@@ -204,6 +257,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="atelier"),
+            # Redis blinking: fail within a second; callers degrade (core.ratelimit).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -234,6 +289,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = 60 * 60 * 12  # one boutique day
+# An API token lasts a boutique day too, then is re-issued by POST /api/v1/auth/token/
+# (a new token each time; two-factor set-up or reset and a role change revoke it sooner).
+API_TOKEN_LIFETIME_SECONDS: int = env.int("API_TOKEN_LIFETIME_SECONDS", default=60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from a meta tag, not the cookie
@@ -253,14 +311,26 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 AXES_USERNAME_CALLABLE = "accounts.views.axes_username"  # cut to axes' 255 characters
 AXES_ENABLE_ADMIN = True
 # Named limits, "<count>/<seconds|Ns|Nm|Nh|Nd>", used by core.ratelimit:
-# @rate_limit("booking") on a view, or RateLimitThrottle with throttle_scope on DRF.
+# @rate_limit("appointment_book") on a view, or RateLimitThrottle with
+# throttle_scope on DRF. One scope per action (tests/security/test_rate_limit_scopes
+# checks it): a client who books three fittings can still write to her advisor.
 RATE_LIMITS: dict[str, str] = {
     "login": "30/5m",  # per IP (a boutique shares one), on top of the per-username lock-out
     "token": "20/5m",
-    "booking": "10/h",
-    "messaging": "30/10m",
-    "privacy_export": "5/d",
+    # One budget of code guesses across set-up and verify, deliberately shared.
+    # per user: messages written in the live conversation (WebSocket); a lively chat
+    # writes more than a form, so its own, looser limit (benchmarks raise it).
+    "chat": env.str("ATELIER_CHAT_RATE_LIMIT", default="120/10m"),
     "two_factor": "10/5m",
+    "appointment_book": "10/h",
+    "appointment_cancel": "10/h",
+    "appointment_reschedule": "10/h",
+    "styling_request": "10/h",
+    "client_message": "30/10m",  # the concierge thread
+    "wishlist_share": "10/h",
+    "advisor_message": "30/10m",  # an advisor writing to clients
+    "lookbook_publish": "30/10m",  # publishing sends the client notices
+    "privacy_export": "5/d",
     "client_export": "10/h",  # per advisor: CSV exports of the client book (GET)
 }
 # Two-factor (TOTP): required for head office, staff and superusers, optional
@@ -315,6 +385,11 @@ LANGUAGE_COOKIE_NAME = "atelier_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 HOUSE_CURRENCY = "EUR"
+# The separator of the CSV files the house hands out: "," or ";" (Excel in French or
+# Italian settings expects ";"). The book export also offers the other one.
+CSV_SEPARATOR: str = env.str("CSV_SEPARATOR", default=",")
+if CSV_SEPARATOR not in (",", ";"):
+    raise ImproperlyConfigured("CSV_SEPARATOR must be ',' or ';'.")
 
 # --- Static and media ---------------------------------------------------------
 STATIC_URL = "/static/"
@@ -329,7 +404,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+# Compressed, content-hashed static files (whitenoise) whenever DEBUG is off or
+# asked for: `make serve` and the container run collectstatic first.
+STATIC_MANIFEST: bool = env.bool("DJANGO_STATIC_MANIFEST", default=not DEBUG)
+if STATIC_MANIFEST:
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -347,10 +427,12 @@ IMPORT_REJECTIONS_KEPT: int = 10_000
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so anonymous calls get 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.api_access.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Signed in is not enough: the account must still be an active advisor, a client or
+    # an admin, asked on every call (a deactivated advisor's token or session gets 403).
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.api_access.ActiveAccountPermission"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -367,6 +449,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two choice sets named "kind" (appointments, occasions): each its own enum.
+    "ENUM_NAME_OVERRIDES": {
+        "AppointmentKindEnum": "stylists.models.AppointmentKind",
+        "OccasionKindEnum": "clients.models.OccasionKind",
+    },
 }
 
 # --- Messaging (e-mail, SMS, WhatsApp) ----------------------------------------
@@ -385,6 +472,32 @@ TWILIO_SMS_FROM: str = env.str("TWILIO_SMS_FROM", default="")
 TWILIO_WHATSAPP_FROM: str = env.str("TWILIO_WHATSAPP_FROM", default="")
 if MESSAGING_BACKEND == "twilio" and not (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN):
     raise ImproperlyConfigured("MESSAGING_BACKEND=twilio needs TWILIO_ACCOUNT_SID and TOKEN")
+
+# --- Video consultations (stylists.services.video) -------------------------------
+# With an API key (and TWILIO_ACCOUNT_SID) calls run in Twilio Video rooms;
+# without, peer to peer in the browsers, signalled over the app's WebSocket.
+TWILIO_API_KEY_SID: str = env.str("TWILIO_API_KEY_SID", default="")
+TWILIO_API_KEY_SECRET: str = env.str("TWILIO_API_KEY_SECRET", default="")
+if bool(TWILIO_API_KEY_SID) != bool(TWILIO_API_KEY_SECRET):
+    raise ImproperlyConfigured("TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET go together")
+if TWILIO_API_KEY_SID and not TWILIO_ACCOUNT_SID:
+    raise ImproperlyConfigured("Twilio Video needs TWILIO_ACCOUNT_SID with the API key")
+if TWILIO_API_KEY_SID:  # the SDK signals and reports to Twilio from the video page
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["connect-src"] += [
+        "wss://global.vss.twilio.com",
+        "wss://*.twilio.com",
+        "https://*.twilio.com",
+    ]
+# ICE servers handed to the browsers for peer-to-peer calls, as JSON, e.g.
+# [{"urls": "turn:turn.example.com:3478", "username": "u", "credential": "p"}].
+# Empty: calls connect on the same network only (see README, "Video consultations").
+VIDEO_ICE_SERVERS: list[dict[str, Any]] = env.json("VIDEO_ICE_SERVERS", default=[])
+if not isinstance(VIDEO_ICE_SERVERS, list) or not all(
+    isinstance(server, dict) and server.get("urls") for server in VIDEO_ICE_SERVERS
+):
+    raise ImproperlyConfigured("VIDEO_ICE_SERVERS must be a JSON list of {urls, ...} objects")
+# Signed lookbook links in messages and e-mails stay valid this many days.
+LOOKBOOK_LINK_MAX_AGE_DAYS: int = env.int("LOOKBOOK_LINK_MAX_AGE_DAYS", default=14)
 
 # The frequency guard (stylists.services.messaging): at most one proactive
 # message per client per FREQUENCY_GUARD_DAYS, across channels, and none in the
@@ -439,16 +552,43 @@ FIELD_LOOKUP_KEY: str = env.str("FIELD_LOOKUP_KEY", default="atelier-dev-lookup-
 MODEL_ARTIFACT_DIR = Path(env.str("MODEL_ARTIFACT_DIR", default=str(VAR_DIR / "models")))
 LOOKBOOK_DRAFT_SIZE: int = env.int("LOOKBOOK_DRAFT_SIZE", default=12)
 
-# --- Logging ------------------------------------------------------------------
+# --- Benchmarks ------------------------------------------------------------------
+# ATELIER_BENCH_PLAIN_VIEW=1 serves /bench/plain/: a small template through the
+# same middleware, the baseline of benchmarks/production_load.py.
+BENCH_PLAIN_VIEW: bool = env.bool("ATELIER_BENCH_PLAIN_VIEW", default=False)
+# RATE_LIMITS_OVERRIDE="client_message=1000/10m,appointment_book=1000/h": an
+# operator's knob (and the load benchmark's, whose users share two logins).
+for _pair in env.list("RATE_LIMITS_OVERRIDE", default=[]):
+    _scope, _, _rate = _pair.partition("=")
+    if _scope.strip() not in RATE_LIMITS or not _rate.strip():
+        raise ImproperlyConfigured(f"RATE_LIMITS_OVERRIDE: unknown scope or empty rate {_pair!r}")
+    RATE_LIMITS[_scope.strip()] = _rate.strip()
+
+# --- Logging -------------------------------------------------------------------
+# LOG_FORMAT=json: one JSON object per line (core.observability), what `make
+# serve` and the container use; plain text otherwise (the demo's console).
+LOG_FORMAT: str = env.str("LOG_FORMAT", default="text")
 LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "json": {"()": "core.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "axes": {"level": "WARNING"},  # not its start-up banner on every command
+        # One JSON line per request (RequestLogMiddleware) in the layout; the
+        # demo's runserver already prints its own.
+        "atelier.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+        "atelier.task": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
     },
 }

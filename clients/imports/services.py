@@ -131,6 +131,7 @@ def _importer(
     fmt: str,
     *,
     boutiques: dict[str, tuple[int, str]],
+    countries: dict[str, str],
     actor: Any,
     on_clients_created: CreatedHook | None,
     default_boutique: str,
@@ -152,11 +153,11 @@ def _importer(
         )
     if kind == ImportKind.CLIENTS:
         return ClientsImporter(
-            boutiques=Boutiques(boutiques),
+            boutiques=Boutiques(boutiques, countries),
             on_created=on_clients_created,
             recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-    return OrdersImporter(boutiques=Boutiques(boutiques))
+    return OrdersImporter(boutiques=Boutiques(boutiques, countries))
 
 
 def _run(
@@ -172,14 +173,14 @@ def _run(
     default_boutique: str,
     on_rejection: Callable[[Rejection], None] | None,
 ) -> None:
-    boutiques = {
-        code.lower(): (pk, tz)
-        for code, pk, tz in Boutique.objects.values_list("code", "pk", "timezone")
-    }
+    rows = Boutique.objects.values_list("code", "pk", "timezone", "country")
+    boutiques = {code.lower(): (pk, tz) for code, pk, tz, _ in rows}
+    countries = {code.lower(): country.upper() for code, _, _, country in rows}
     importer = _importer(
         kind,
         fmt,
         boutiques=boutiques,
+        countries=countries,
         actor=actor,
         on_clients_created=on_clients_created,
         default_boutique=default_boutique,

@@ -20,7 +20,7 @@ from concierge.views.appointments import (
 )
 from concierge.views.heritage import heritage, heritage_detail
 from concierge.views.home import home
-from concierge.views.lookbooks import lookbook_detail, lookbook_react, lookbooks
+from concierge.views.lookbooks import lookbook_detail, lookbook_link, lookbook_react, lookbooks
 from concierge.views.messages import messages
 from concierge.views.occasions import occasion_edit, occasion_remove, occasions
 from concierge.views.pieces import (
@@ -43,6 +43,7 @@ __all__ = [
     "heritage_detail",
     "home",
     "lookbook_detail",
+    "lookbook_link",
     "lookbook_react",
     "lookbooks",
     "messages",

@@ -28,6 +28,9 @@ from concierge.views._common import client_zone, page
 from core.ratelimit import rate_limit
 from stylists.models import Appointment, AppointmentKind, Stylist
 from stylists.selectors import advisor_of, appointment_of_client, appointments_of_client
+from stylists.selectors.advisors import bookable_advisor
+from stylists.selectors.calendar import appointment_ics
+from stylists.selectors.live import video_seat
 from stylists.services import appointments as booking
 from stylists.services.appointments import (
     ACTIVE_STATUSES,
@@ -40,6 +43,7 @@ from stylists.services.appointments import (
     stylist_zone,
     video_room_open,
 )
+from stylists.services.video import video_room_config
 
 KINDS: dict[str, dict[str, Any]] = {
     AppointmentKind.BOUTIQUE.value: {
@@ -79,13 +83,15 @@ def appointments(request: ClientRequest) -> HttpResponse:
 
 
 def _slots_by_client_day(
-    advisor: Stylist, kind: str, week: int, client: Client
+    advisor: Stylist, kind: str, week: int, client: Client, ignoring: int | None = None
 ) -> list[tuple[dt.date, list[dt.datetime]]]:
     zone = stylist_zone(advisor)
     if zone is None:
         return []
     first_day = timezone.now().astimezone(zone).date() + dt.timedelta(days=7 * week)
-    slots = appointment_slots_between(stylist=advisor, first_day=first_day, days=7, kind=kind)
+    slots = appointment_slots_between(
+        stylist=advisor, first_day=first_day, days=7, kind=kind, ignoring=ignoring
+    )
     mine = client_zone(client)
     days: dict[dt.date, list[dt.datetime]] = {}
     for starts in (s for day in slots.values() for s in day):
@@ -108,13 +114,20 @@ def _piece_purpose(request: HttpRequest) -> str:
 
 @require_http_methods(["GET", "POST"])
 @client_required
-@rate_limit("booking")
+@rate_limit("appointment_book")
 def appointment_book(request: ClientRequest) -> HttpResponse:
     client: Client = request.client
-    advisor = advisor_of(client)
     source = request.POST if request.method == "POST" else request.GET
+    # Her own advisor by default; any advisor the house offers when she chose one.
+    chosen = source.get("advisor", "")
+    advisor = bookable_advisor(chosen) if chosen else advisor_of(client)
     kind = source.get("kind", "")
-    context: dict[str, Any] = {"advisor": advisor, "kinds": KINDS, "kind": kind}
+    context: dict[str, Any] = {
+        "advisor": advisor,
+        "kinds": KINDS,
+        "kind": kind,
+        "advisor_param": str(advisor.pk) if chosen and advisor is not None else "",
+    }
     if advisor is None or advisor.boutique is None:
         return page(request, "clients/appointment_book.html", {**context, "step": "no_advisor"})
     if kind not in KINDS:
@@ -127,7 +140,12 @@ def appointment_book(request: ClientRequest) -> HttpResponse:
         client_zone=client_zone(client).key,
     )
     occasions = list(upcoming_occasions(client, within_days=365))
-    at = parse_slot(source.get("at", ""))
+    asked = source.get("at", "")
+    at = parse_slot(asked)
+    if asked and at is None:
+        context["slot_error"] = gettext(
+            "That time is not one we can offer. Please choose one of the times below."
+        )
     if request.method == "POST":
         form = AppointmentConfirmForm(request.POST, occasions=occasions)
         if form.is_valid() and at is not None:
@@ -146,7 +164,11 @@ def appointment_book(request: ClientRequest) -> HttpResponse:
                 context["taken"] = True
             else:
                 messages.success(
-                    request, gettext("Your appointment is confirmed. We look forward to it.")
+                    request,
+                    gettext(
+                        "Your appointment is confirmed, and a confirmation is on its way. "
+                        "We look forward to it."
+                    ),
                 )
                 return redirect("concierge:appointment_detail", public_id=appointment.public_id)
         elif at is None:
@@ -205,7 +227,7 @@ def appointment_detail(request: ClientRequest, public_id: Any) -> HttpResponse:
 
 @require_POST
 @client_required
-@rate_limit("booking")
+@rate_limit("appointment_cancel")
 def appointment_cancel_view(request: ClientRequest, public_id: Any) -> HttpResponse:
     client: Client = request.client
     appointment = appointment_of_client(client, public_id)
@@ -223,51 +245,36 @@ def appointment_cancel_view(request: ClientRequest, public_id: Any) -> HttpRespo
 @require_GET
 @client_required
 def appointment_video(request: ClientRequest, public_id: Any) -> HttpResponse:
-    """How to join a video consultation; the room's name from ten minutes before the start."""
+    """The video consultation: the room itself from ten minutes before the start to its end.
+
+    Before then the page says when the room opens and how to prepare; only the
+    client, her advisor and the manager she invited may enter
+    (stylists.selectors.live.video_seat, also checked by the socket).
+    """
     client: Client = request.client
     appointment = appointment_of_client(client, public_id)
     if appointment.kind != AppointmentKind.VIDEO:
         raise Http404("This appointment is at the boutique")
-    context = {**_entry(appointment), "ended": appointment.ends_at <= timezone.now()}
+    seat = video_seat(request.user, appointment.public_id)
+    if seat is None:
+        raise Http404("No such appointment")
+    context = {
+        **_entry(appointment),
+        "ended": seat.state == "ended",
+        "room": video_room_config(seat=seat),
+        "waiting_for": appointment.stylist.first_name,
+    }
     return page(request, "clients/appointment_video.html", context)
-
-
-def _ics_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", r"\;").replace(",", r"\,").replace("\n", r"\n")
 
 
 @require_GET
 @client_required
 def appointment_calendar(request: ClientRequest, public_id: Any) -> HttpResponse:
-    """The appointment as an .ics file, for the client's own calendar."""
+    """The appointment as an .ics file (RFC 5545, written by icalendar), for her own calendar."""
     client: Client = request.client
     appointment = appointment_of_client(client, public_id)
-    stamp = "%Y%m%dT%H%M%SZ"
-    utc = dt.UTC
-    where = (
-        gettext("Video consultation (join from Your Style Story)")
-        if appointment.kind == AppointmentKind.VIDEO
-        else f"{appointment.boutique.name}, {appointment.boutique.address}".strip(", ")
-        if appointment.boutique
-        else ""
+    response = HttpResponse(
+        appointment_ics(appointment), content_type="text/calendar; charset=utf-8"
     )
-    summary = gettext("Maison Verlaine with %(name)s") % {"name": appointment.stylist.first_name}
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Maison Verlaine//Your Style Story//EN",
-        "BEGIN:VEVENT",
-        f"UID:{appointment.public_id}@maison-verlaine",
-        f"DTSTAMP:{timezone.now().astimezone(utc).strftime(stamp)}",
-        f"DTSTART:{appointment.starts_at.astimezone(utc).strftime(stamp)}",
-        f"DTEND:{appointment.ends_at.astimezone(utc).strftime(stamp)}",
-        f"SUMMARY:{_ics_escape(summary)}",
-        f"LOCATION:{_ics_escape(where)}",
-        f"DESCRIPTION:{_ics_escape(appointment.purpose)}",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    body = "\r\n".join(lines) + "\r\n"
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="maison-verlaine.ics"'
     return response

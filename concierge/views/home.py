@@ -12,8 +12,9 @@ from django.views.decorators.http import require_GET
 
 from catalog.models import Category, HeritageStory
 from catalog.selectors import heritage_stories_published
-from clients.models import Client
+from clients.models import Client, OrderLine, OrderStatus
 from clients.selectors import (
+    heritage_moments_for,
     heritage_story_for_interests,
     interest_categories,
     upcoming_occasions,
@@ -22,6 +23,7 @@ from clients.selectors import (
 from concierge.access import ClientRequest, client_required
 from concierge.views._common import client_zone, page
 from consent.policy import ConsentState, DataKind, Purpose, current_consent, may_use
+from recommendations.models import ItemState, LookbookItem, LookbookStatus
 from recommendations.selectors import published_lookbooks_for_client
 from stylists.models import AppointmentStatus, MessageDirection, StylingRequestStatus
 from stylists.selectors import (
@@ -39,14 +41,55 @@ def greeting(moment: dt.datetime) -> str:
     return gettext("Good afternoon")
 
 
+def _story_of_her_pieces(client: Client, *, owned: bool) -> tuple[HeritageStory | None, str]:
+    """A story tied to a piece she owns (when her purchases may personalise) or was shown.
+
+    Pieces she owns first, newest purchase first; then the pieces of her published
+    lookbooks, newest first. Two queries at most.
+    """
+    rows: list[tuple[Any, str]] = []
+    if owned:
+        rows += [
+            (line.product_id, "own")
+            for line in OrderLine.objects.filter(
+                order__client=client, order__status=OrderStatus.COMPLETED
+            ).order_by("-order__placed_at", "-pk")[:40]
+        ]
+    rows += [
+        (item.product_id, "shown")
+        for item in LookbookItem.objects.filter(
+            lookbook__client=client, lookbook__status=LookbookStatus.PUBLISHED
+        )
+        .exclude(state=ItemState.REMOVED)
+        .order_by("-lookbook__published_at", "position")[:40]
+    ]
+    if not rows:
+        return None, ""
+    moments = heritage_moments_for([pk for pk, _ in rows])
+    for product_id, how in rows:
+        story = moments.get(product_id)
+        if story is not None:
+            piece = story.products.filter(pk=product_id).values_list("name", flat=True).first()
+            if how == "own":
+                return story, gettext("The story behind the %(piece)s you own") % {"piece": piece}
+            return story, gettext("The story behind the %(piece)s you were shown") % {
+                "piece": piece
+            }
+    return None, ""
+
+
 def heritage_for(client: Client, consent: ConsentState) -> tuple[HeritageStory | None, str]:
     """A heritage story for the home, and why it is there.
 
-    Personalised (categories bought, loved, stated, and for Bespoke clients
-    browsed) only where consent allows using that data for personalisation;
-    otherwise, and when nothing matches, the house's editorial pick of the week.
+    First a story tied to a piece she owns or was shown; then personalised
+    (categories bought, loved, stated, and for Bespoke clients browsed) only
+    where consent allows using that data for personalisation; otherwise, and
+    when nothing matches, the house's editorial pick of the week.
     """
     purchases = may_use(consent, DataKind.PURCHASES, Purpose.PERSONALISATION).allowed
+    story, reason = _story_of_her_pieces(client, owned=purchases)
+    if story is not None:
+        return story, reason
     preferences = may_use(consent, DataKind.PREFERENCES, Purpose.PERSONALISATION).allowed
     browsing = may_use(consent, DataKind.BROWSING, Purpose.PERSONALISATION).allowed
     if purchases or preferences or browsing:

@@ -10,24 +10,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from catalog.selectors import stock_for_products
 from clients.models import Client, InteractionKind
-from clients.selectors import heritage_moments_for, lookbook_reactions, wishlist_product_ids
+from clients.selectors import (
+    client_for_concierge,
+    heritage_moments_for,
+    lookbook_reactions,
+    wishlist_product_ids,
+)
 from clients.services import lookbook_reaction_set
 from concierge.access import ClientRequest, client_required
 from concierge.views._common import availability_for, is_htmx, page
+from recommendations.links import lookbook_link_check
 from recommendations.models import Lookbook, LookbookItem
 from recommendations.selectors import (
     lookbook_for_user,
     lookbook_items_for,
     published_lookbooks_for_client,
 )
+from stylists.services.signals import live_reaction_publish
 
 REACTIONS = {
     InteractionKind.LOVE.value: gettext_lazy("Love"),
@@ -102,6 +111,14 @@ def lookbook_react(request: ClientRequest, public_id: Any, item_id: int) -> Http
         item_id=item.pk,
         reaction=reaction,
     )
+    # "Your advisor will know": her open pages show it within a second.
+    live_reaction_publish(
+        client=client,
+        product=item.product,
+        lookbook_public_id=lookbook.public_id,
+        item_id=item.pk,
+        reaction=reaction,
+    )
     if is_htmx(request):
         context = {
             "lookbook": lookbook,
@@ -113,3 +130,24 @@ def lookbook_react(request: ClientRequest, public_id: Any, item_id: int) -> Http
         return page(request, "clients/_reactions.html", context)
     url = reverse("concierge:lookbook_detail", args=[lookbook.public_id])
     return redirect(f"{url}#piece-{item.pk}")
+
+
+@require_GET
+def lookbook_link(request: HttpRequest, token: str) -> HttpResponse:
+    """A signed link from a message or an e-mail: the lookbook after sign-in, or "expired".
+
+    An expired link says so to anyone (it names nothing); a forged one is a
+    404; a fresh one asks for sign-in, then opens the lookbook only for the
+    client it belongs to (anyone else: 404).
+    """
+    check = lookbook_link_check(token)
+    if check.state == "expired":
+        context = {"max_age_days": settings.LOOKBOOK_LINK_MAX_AGE_DAYS}
+        return render(request, "clients/lookbook_link_expired.html", context, status=410)
+    if check.state != "valid":
+        raise Http404("No such link")
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    client_for_concierge(request.user)  # staff and others: 404
+    lookbook = lookbook_for_user(request.user, check.lookbook_public_id)
+    return redirect("concierge:lookbook_detail", public_id=lookbook.public_id)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
@@ -22,9 +23,10 @@ from concierge.access import ClientRequest, client_required
 from concierge.forms import MessageForm
 from concierge.views._common import page, write_to_advisor
 from core.ratelimit import rate_limit
-from recommendations.selectors import lookbooks_visible_to
+from recommendations.selectors import lookbook_item_asked_about, lookbooks_visible_to
 from stylists.selectors import concierge_thread
 from stylists.services.messaging import message_mark_read
+from stylists.services.signals import live_reaction_publish
 
 THREAD_SHOWN = 60
 
@@ -56,9 +58,24 @@ def _lookbook_url(context: Any) -> str:
         return ""
 
 
+def _tell_advisor_of_the_question(request: ClientRequest, client: Client) -> None:
+    """Sent from "Ask Élise" on a lookbook piece: the advisor's lookbook page shows it live."""
+    item = lookbook_item_asked_about(
+        request.user, request.POST.get("lookbook"), request.POST.get("about")
+    )
+    if item is not None:
+        live_reaction_publish(
+            client=client,
+            product=item.product,
+            lookbook_public_id=item.lookbook.public_id,
+            item_id=item.pk,
+            reaction="ask",
+        )
+
+
 @require_http_methods(["GET", "POST"])
 @client_required
-@rate_limit("messaging")
+@rate_limit("client_message")
 def messages(request: ClientRequest) -> HttpResponse:
     client: Client = request.client
     if request.method == "POST":
@@ -69,6 +86,7 @@ def messages(request: ClientRequest) -> HttpResponse:
             except ValidationError as error:
                 form.add_error("body", error.messages)
             else:
+                _tell_advisor_of_the_question(request, client)
                 flash.success(request, gettext("Sent. Your advisor will reply here."))
                 return redirect(reverse("concierge:messages") + "#latest")
     else:
@@ -78,5 +96,16 @@ def messages(request: ClientRequest) -> HttpResponse:
     recent.reverse()
     for message in recent:  # a chapter's notice links to the chapter
         message.lookbook_url = _lookbook_url(message.context)  # type: ignore[attr-defined]
-    context: dict[str, Any] = {"form": form, "thread": recent, "shown": THREAD_SHOWN}
+    context: dict[str, Any] = {
+        "form": form,
+        "thread": recent,
+        "shown": THREAD_SHOWN,
+        # Live replies and read receipts (stylists.consumers.thread) need an ASGI server.
+        "live_path": "/ws/thread/" if isinstance(request, ASGIRequest) else "",
+        # "Ask Élise" from a lookbook piece: carried with the message (the advisor is told).
+        "ask_about": (request.POST if request.method == "POST" else request.GET).get("about", ""),
+        "ask_lookbook": (request.POST if request.method == "POST" else request.GET).get(
+            "lookbook", ""
+        ),
+    }
     return page(request, "clients/messages.html", context)

@@ -18,7 +18,12 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from catalog.models import Product
-from catalog.selectors import product_by_public_id, stock_for_products
+from catalog.selectors import (
+    active_product_by_public_id,
+    heritage_connections_for,
+    product_by_public_id,
+    stock_for_products,
+)
 from clients.models import Client
 from clients.selectors import heritage_moments_for, wishlist_of
 from clients.services import interaction_record_view, wishlist_remove, wishlist_save
@@ -34,13 +39,43 @@ from concierge.views._common import (
 )
 from consent.policy import DataKind, Purpose, may_use
 from core.ratelimit import rate_limit
+from recommendations.selectors.similar import similar_product_ids
 
 
-def _product_or_404(public_id: Any) -> Product:
-    product = product_by_public_id(public_id)
+def _product_or_404(public_id: Any, *, withdrawn_too: bool = False) -> Product:
+    """The piece, if the house still offers it (withdrawn_too: also one it no longer does)."""
+    product = (product_by_public_id if withdrawn_too else active_product_by_public_id)(public_id)
     if product is None:
         raise Http404("No such piece")
     return product
+
+
+SIMILAR_SHOWN = 4
+HERITAGE_SHOWN = 3
+
+
+def _similar_in_her_size(client: Client, product: Product) -> list[Product]:
+    """Pieces the model finds alike, in stock in her size (any size if she keeps sizes private).
+
+    Four queries whatever the number: the active model, the pieces, their stock, consent.
+    """
+    ids = similar_product_ids(product.pk, limit=SIMILAR_SHOWN * 6)
+    if not ids:
+        return []
+    pieces = {p.pk: p for p in Product.objects.filter(pk__in=ids, active=True)}
+    stock = stock_for_products(ids)
+    by_size = may_use(client, DataKind.SIZES, Purpose.PERSONALISATION).allowed
+    shown = []
+    for pk in ids:
+        piece = pieces.get(pk)
+        if piece is None or not stock.get(pk):
+            continue
+        if by_size and not availability_for(client, piece, stock[pk])["any"]:
+            continue
+        shown.append(piece)
+        if len(shown) == SIMILAR_SHOWN:
+            break
+    return shown
 
 
 @require_GET
@@ -58,6 +93,10 @@ def product_detail(request: ClientRequest, public_id: Any) -> HttpResponse:
     context = {
         "product": product,
         "moment": moment,
+        "similar": _similar_in_her_size(client, product),
+        "connections": [story for story in heritage_connections_for(product) if story != moment][
+            :HERITAGE_SHOWN
+        ],
         "availability": availability_for(client, product, lines),
         "size": size_for(client, product),
         "saved": client.wishlist.filter(product=product).exists(),
@@ -91,7 +130,7 @@ def wishlist_add(request: ClientRequest, public_id: Any) -> HttpResponse:
 @client_required
 def wishlist_delete(request: ClientRequest, public_id: Any) -> HttpResponse:
     client: Client = request.client
-    product = _product_or_404(public_id)
+    product = _product_or_404(public_id, withdrawn_too=True)  # she may drop a withdrawn piece
     wishlist_remove(client=client, product=product)
     if is_htmx(request):
         if request.POST.get("context") == "wishlist":
@@ -123,7 +162,7 @@ def wishlist(request: ClientRequest) -> HttpResponse:
 
 @require_POST
 @client_required
-@rate_limit("messaging")
+@rate_limit("wishlist_share")
 def wishlist_share(request: ClientRequest) -> HttpResponse:
     """Send the advisor the wishlist, as a message in the concierge thread."""
     client: Client = request.client

@@ -65,7 +65,7 @@ def _create(client: Client, form: StylingRequestForm, user: Any) -> StylingReque
 
 @require_http_methods(["GET", "POST"])
 @client_required
-@rate_limit("booking")
+@rate_limit("styling_request")
 def requests(request: ClientRequest) -> HttpResponse:
     client: Client = request.client
     occasions = list(upcoming_occasions(client, within_days=365))

@@ -115,6 +115,42 @@ def consent_record(
     return change
 
 
+@transaction.atomic
+def consent_apply_stricter(
+    *,
+    client: Client,
+    tier: str,
+    channels: Iterable[str],
+    source: str,
+    proof_text: str,
+    note: str,
+    recorded_by: User | None = None,
+) -> ConsentChange | None:
+    """Record the stricter of the client's stored consent and the one stated now.
+
+    Stricter wins per data kind and per channel (policy.stricter_of): a file or a
+    merged duplicate can narrow what the house may do, never widen it. A client
+    with no record yet takes the stated consent as her first. Returns the change,
+    or None when the stored consent already is the stricter one (nothing recorded).
+    """
+    current = policy.current_consent(client.pk)
+    stated = policy.ConsentState(
+        client_id=client.pk, tier=tier, channels=frozenset(channels), has_record=True
+    )
+    new_tier, new_channels = policy.stricter_of(current, stated)
+    if current.has_record and (new_tier, new_channels) == (current.tier, current.channels):
+        return None
+    return consent_record(
+        client=client,
+        tier=new_tier,
+        channels=new_channels,
+        source=source,
+        proof_text=proof_text,
+        recorded_by=recorded_by,
+        note=note[:280],
+    )
+
+
 @dataclass(frozen=True)
 class ConsentGrant:
     """One client's first consent, for consent_record_bulk."""

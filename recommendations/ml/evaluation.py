@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from .als import ALSParams, fit_als, recommend
+from .balance import balanced_block
 from .baselines import fit_item_cosine, recommend_item_cosine, recommend_popular
 from .datasets import parse_timestamp
 from .matrix import Interactions
@@ -49,6 +50,13 @@ def _block(metrics: RankingMetrics, params: dict[str, Any]) -> dict[str, Any]:
     return {**metrics.as_dict(), "params": params}
 
 
+def _item_cosine(data: Split, users: np.ndarray, *, k: int) -> dict[str, Any]:
+    train = data.train.csr
+    cos_ids, _ = recommend_item_cosine(train, fit_item_cosine(train), users, n=k)
+    metrics = ranking_metrics(cos_ids, data.test, k=k, users=users, n_items=train.shape[1])
+    return _block(metrics, {"neighbours": 100})
+
+
 def evaluate(
     events: Interactions,
     *,
@@ -59,8 +67,9 @@ def evaluate(
     seed: int = 42,
     params: ALSParams | None = None,
     item_cosine: bool = True,
+    item_categories: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Run the whole protocol. With ``params`` given, tuning is skipped."""
+    """The whole protocol; ``params`` skips tuning, ``item_categories`` adds ml.balance."""
     if k <= 0:
         raise ValueError("k must be positive")
     started = time.perf_counter()
@@ -98,15 +107,13 @@ def evaluate(
         "popularity": _block(pop_metrics, {"score": "distinct clients per product"}),
     }
     if item_cosine:
-        sim = fit_item_cosine(train)
-        cos_ids, _ = recommend_item_cosine(train, sim, users, n=k)
-        result["item_cosine"] = _block(
-            ranking_metrics(cos_ids, data.test, k=k, users=users, n_items=n_items),
-            {"neighbours": 100},
-        )
+        result["item_cosine"] = _item_cosine(data, users, k=k)
     result["ndcg_lift_over_popularity"] = (
         round(model_metrics.ndcg / pop_metrics.ndcg, 3) if pop_metrics.ndcg > 0 else None
     )
+    if item_categories is not None:
+        kinds = [item_categories.get(str(i), "") for i in data.train.item_ids]
+        result["balanced"] = balanced_block(model, data, users, k=k, categories=kinds)
     if validation is not None:
         result["validation"] = validation
     result["data"] = {

@@ -151,6 +151,19 @@ def ranking_metrics(
     )
 
 
+def ndcg_per_user(
+    recommended: np.ndarray,
+    truth: sp.csr_matrix,
+    *,
+    k: int,
+    users: np.ndarray | None = None,
+    exclude: sp.csr_matrix | None = None,
+) -> np.ndarray:
+    """nDCG@k of each client with a non-empty truth, in ``users`` order (for paired tests)."""
+    _, hits, sizes = _prepare(recommended, truth, k=k, users=users, exclude=exclude)
+    return _ndcg(hits, sizes, k)
+
+
 def ndcg_at_k(
     recommended: np.ndarray,
     truth: sp.csr_matrix,

@@ -75,6 +75,11 @@ def day_month(day: dt.date) -> str:
     return f"{day.day} {day:%B}"
 
 
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def money(amount: float) -> str:
     return f"€{amount:,.0f}"
 
@@ -160,6 +165,17 @@ class Explainer:
     def _taste_uncached(self, salutation: str, words: tuple[str, ...]) -> str:
         listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
         return _fill("matches {pos} stated taste for ", salutation) + listed
+
+    def returns_to(self, salutation: str, word: str, count: int) -> str:
+        """A colour or material of this piece that ``count`` (2+) pieces she bought share."""
+        return _fill(f"in {word}, like {count} pieces {{sub}} bought", salutation)
+
+    def popularity_rank(self, index: int, rank: int) -> str:
+        """Its rank (1 = first) among the house's pieces on offer in its category, by clients."""
+        category = _category_label(self.catalogue.categories[self.catalogue.category[index]])
+        if rank == 1:
+            return f"the house's most chosen piece in {category}"
+        return f"the house's {ordinal(rank)} most chosen piece in {category}"
 
     def because_popular(self, index: int) -> str:
         category = self.catalogue.categories[self.catalogue.category[index]]

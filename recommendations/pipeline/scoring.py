@@ -25,7 +25,7 @@ from threadpoolctl import threadpool_limits
 from recommendations.ml.als import ALSModel
 from recommendations.ml.baselines import recommend_popular
 from recommendations.ml.matrix import confidence, encode
-from recommendations.ml.metrics import ranking_metrics
+from recommendations.ml.metrics import ndcg_per_user, ranking_metrics
 from recommendations.ml.splits import Split
 
 SCORE_FLOOR = -1e30  # implicit's topk marks filtered slots with -FLT_MAX
@@ -135,10 +135,8 @@ def eval_users(split: Split, *, max_users: int, seed: int) -> np.ndarray:
     return users
 
 
-def score_on_split(
-    split: Split, scorable: Scorable, users: np.ndarray, *, k: int
-) -> dict[str, float]:
-    """nDCG/precision/recall/MAP/coverage@k of a model on the split's hold-out truth."""
+def ranked_on_split(split: Split, scorable: Scorable, users: np.ndarray, *, k: int) -> np.ndarray:
+    """Each client's top ``k`` (split columns, -1 pads) from her pre-cutoff row, folded in."""
     train = split.train.csr
     conf = confidence(
         train, scheme=scorable.model.params.weighting, alpha=scorable.model.params.alpha
@@ -151,9 +149,31 @@ def score_on_split(
     back = np.full(n_model, -1, dtype=np.int64)
     known = codes >= 0
     back[codes[known]] = np.flatnonzero(known)
-    mapped = np.where(ids >= 0, back[np.maximum(ids, 0)], -1)
-    metrics = ranking_metrics(mapped, split.test, k=k, users=users, n_items=train.shape[1])
-    return {**metrics.as_dict(), "clients": int(metrics.users)}
+    return np.where(ids >= 0, back[np.maximum(ids, 0)], -1)
+
+
+@dataclass(frozen=True)
+class SplitScore:
+    """A model's hold-out metrics and each judged client's nDCG (for the paired test)."""
+
+    metrics: dict[str, float]
+    per_client_ndcg: np.ndarray
+
+
+def judge_on_split(split: Split, scorable: Scorable, users: np.ndarray, *, k: int) -> SplitScore:
+    mapped = ranked_on_split(split, scorable, users, k=k)
+    metrics = ranking_metrics(mapped, split.test, k=k, users=users, n_items=split.train.shape[1])
+    return SplitScore(
+        metrics={**metrics.as_dict(), "clients": int(metrics.users)},
+        per_client_ndcg=ndcg_per_user(mapped, split.test, k=k, users=users),
+    )
+
+
+def score_on_split(
+    split: Split, scorable: Scorable, users: np.ndarray, *, k: int
+) -> dict[str, float]:
+    """nDCG/precision/recall/MAP/coverage@k of a model on the split's hold-out truth."""
+    return judge_on_split(split, scorable, users, k=k).metrics
 
 
 def popularity_on_split(split: Split, users: np.ndarray, *, k: int) -> dict[str, float]:

@@ -40,6 +40,7 @@ import scipy.sparse as sp
 
 from recommendations.ml.als import ALSModel, ALSParams, fit_als
 from recommendations.ml.matrix import Interactions, interaction_matrix
+from recommendations.ml.significance import PairedInterval, paired_bootstrap
 from recommendations.ml.splits import Split, temporal_split
 from recommendations.ml.tuning import tune_als
 from recommendations.pipeline.artifacts import ArtifactError as ArtifactError
@@ -50,8 +51,8 @@ from recommendations.pipeline.extract import CODE, IS_POSITIVE, WEIGHTS, SignalS
 from recommendations.pipeline.scoring import (
     Scorable,
     eval_users,
+    judge_on_split,
     popularity_on_split,
-    score_on_split,
 )
 from recommendations.pipeline.scoring import fold_in as fold_in
 from recommendations.pipeline.scoring import scaled_item_factors as scaled_item_factors
@@ -158,19 +159,34 @@ def tune(events: Interactions, *, k: int, seed: int = SEED) -> tuple[ALSParams, 
 
 
 def should_promote(
-    new: dict[str, Any] | None, active: dict[str, Any] | None, *, has_active: bool
+    new: dict[str, Any] | None,
+    active: dict[str, Any] | None,
+    *,
+    has_active: bool,
+    interval: PairedInterval | None = None,
 ) -> tuple[bool, str]:
-    """The promotion rule: the first model always; later ones only when strictly better."""
+    """The promotion rule: the first model always; later ones only when better beyond noise.
+
+    "Beyond noise": the paired bootstrap's 95% interval of the per-client nDCG difference
+    (candidate - active, same clients, same window) lies wholly above zero.
+    """
     if not has_active:
         return True, "first model: nothing active to beat"
     if new is None:
-        return False, "no hold-out window to judge the new model on"
+        return False, "no hold-out window the active model has not trained on"
     if active is None:
         return True, "the active model could not be scored"
     new_ndcg, old_ndcg = float(new.get("ndcg", 0.0)), float(active.get("ndcg", 0.0))
-    if new_ndcg > old_ndcg:
-        return True, f"nDCG {new_ndcg:.4f} beats the active model's {old_ndcg:.4f}"
-    return False, f"nDCG {new_ndcg:.4f} does not beat the active model's {old_ndcg:.4f}"
+    if interval is None or interval.clients == 0:
+        return False, "no client to compare the two models on"
+    band = (
+        f"nDCG {new_ndcg:.4f} vs the active model's {old_ndcg:.4f}, difference "
+        f"{interval.mean_difference:+.4f}, {interval.confidence:.0%} interval "
+        f"[{interval.low:+.4f}, {interval.high:+.4f}] over {interval.clients} clients"
+    )
+    if interval.wins:
+        return True, f"{band}: better beyond noise"
+    return False, f"{band}: not better beyond noise"
 
 
 # --- The nightly run ----------------------------------------------------------------------
@@ -191,6 +207,7 @@ class TrainingOutcome:
     promote_reason: str
     stages: dict[str, float] = field(default_factory=dict)
     fit_seconds: float = 0.0
+    interval: PairedInterval | None = None
 
 
 @dataclass(frozen=True)
@@ -207,11 +224,24 @@ class TrainingData:
     pre_cutoff: Interactions  # the events tuning may look at
 
 
-def training_data(signals: SignalSet, *, now: dt.datetime) -> TrainingData:
+def training_data(
+    signals: SignalSet, *, now: dt.datetime, not_before: int | None = None
+) -> TrainingData:
+    """Tonight's training matrix and hold-out split.
+
+    ``not_before`` is where the active model's training data ended (unix seconds): the
+    hold-out window never starts earlier, so the candidate is never judged on events the
+    active model trained on (the fallback cut-off of a young or quiet house could
+    otherwise reach back into them). When that leaves no window, nothing is judged and
+    no model is replaced.
+    """
     events = positive_events(signals)
     if len(events) == 0:
         raise ValueError("no consented positive signal to train on")
     cutoff, cutoff_rule = holdout_cutoff(events.timestamps, now=now)
+    if not_before is not None and not_before > cutoff:
+        cutoff = int(not_before)
+        cutoff_rule += ", moved to where the active model's training data ends"
     split = holdout_split(events, cutoff)
     if split is None:  # every event is recent: train on all of it, judge nothing
         everything = interaction_matrix(events)
@@ -283,6 +313,7 @@ class Judgement:
     baseline: dict[str, Any] | None
     promote: bool
     reason: str
+    interval: PairedInterval | None = None
 
 
 def judge(
@@ -297,23 +328,38 @@ def judge(
     """Score the new and the active model on the same window and clients; apply the rule."""
     split = data.split
     metrics = active_metrics = baseline = None
+    interval: PairedInterval | None = None
     if split is not None and len(split.eval_users):
         users = eval_users(split, max_users=EVAL_CLIENTS, seed=seed)
-        metrics = score_on_split(split, Scorable(model, data.item_ids), users, k=k)
+        new_score = judge_on_split(split, Scorable(model, data.item_ids), users, k=k)
+        metrics = new_score.metrics
         baseline = popularity_on_split(split, users, k=k)
         if active is not None:
             try:
-                active_metrics = score_on_split(
+                old_score = judge_on_split(
                     split, Scorable(active.model, active.item_ids), users, k=k
                 )
             except Exception:  # a broken artifact must not block a healthy new model
                 logger.exception("could not score the active model %s", active.version_id)
-                active_metrics = None
+            else:
+                active_metrics = old_score.metrics
+                interval = paired_bootstrap(
+                    new_score.per_client_ndcg, old_score.per_client_ndcg, seed=seed
+                )
     if has_active and active is None:
         promote, reason = True, "the active model's artifact could not be loaded"
     else:
-        promote, reason = should_promote(metrics, active_metrics, has_active=has_active)
-    return Judgement(metrics, active_metrics, baseline, promote, reason)
+        promote, reason = should_promote(
+            metrics, active_metrics, has_active=has_active, interval=interval
+        )
+    return Judgement(metrics, active_metrics, baseline, promote, reason, interval)
+
+
+def trained_until(data: TrainingData) -> int:
+    """Unix seconds: every event this model was fitted on is strictly earlier."""
+    if data.split is not None:
+        return int(data.cutoff)
+    return int(data.events.timestamps.max()) + 1
 
 
 def _counts(signals: SignalSet, data: TrainingData) -> dict[str, Any]:
@@ -328,6 +374,7 @@ def _counts(signals: SignalSet, data: TrainingData) -> dict[str, Any]:
         "train_nnz": int(matrix.nnz),
         "holdout_cutoff": dt.datetime.fromtimestamp(data.cutoff, tz=dt.UTC).isoformat(),
         "holdout_rule": data.cutoff_rule,
+        "trained_until": trained_until(data),
         "holdout": dict(data.split.info) if data.split is not None else {},
     }
 
@@ -342,11 +389,12 @@ def run_training(
     params: ALSParams | None = None,
     tune_params: bool | None = None,
     seed: int = SEED,
+    active_trained_until: int | None = None,
 ) -> TrainingOutcome:
     """Fit tonight's model and judge it against the active one (no database access)."""
     stages: dict[str, float] = {}
     t = time.perf_counter()
-    data = training_data(signals, now=now)
+    data = training_data(signals, now=now, not_before=active_trained_until)
     stages["matrix"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -378,4 +426,5 @@ def run_training(
         promote_reason=judgement.reason,
         stages=stages,
         fit_seconds=fit_seconds,
+        interval=judgement.interval,
     )

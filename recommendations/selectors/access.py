@@ -75,6 +75,27 @@ def lookbook_items_for(lookbook: Lookbook, *, for_client: bool) -> QuerySet[Look
     return items
 
 
+def lookbook_item_asked_about(user: Any, lookbook_public_id: Any, product_public_id: Any) -> Any:
+    """The piece a client asked her advisor about from her lookbook ("Ask Élise"), or None.
+
+    Only a piece still shown in one of the user's own visible lookbooks (one query).
+    """
+    if not lookbook_public_id or not product_public_id:
+        return None
+    try:
+        return (
+            LookbookItem.objects.filter(
+                lookbook__in=lookbooks_visible_to(user).filter(public_id=lookbook_public_id),
+                product__public_id=product_public_id,
+            )
+            .exclude(state=ItemState.REMOVED)
+            .select_related("product", "lookbook")
+            .first()
+        )
+    except (ValueError, TypeError, ValidationError):
+        return None
+
+
 def published_lookbooks_for_client(client: Any) -> QuerySet[Lookbook]:
     visible = LookbookItem.objects.exclude(state=ItemState.REMOVED).select_related("product")
     return (

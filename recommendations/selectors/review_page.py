@@ -11,9 +11,9 @@ from django.db.models import Q
 from catalog.models import Product
 from catalog.selectors import stock_for_products
 from clients.models import Client, Occasion, OrderLine
-from clients.selectors import upcoming_occasions
+from clients.selectors import lookbook_reactions, upcoming_occasions
 from consent import policy
-from recommendations.models import ItemState, Lookbook, LookbookItem, ReviewEvent
+from recommendations.models import ItemState, Lookbook, LookbookItem, LookbookStatus, ReviewEvent
 from recommendations.selectors.access import REVIEWABLE
 from recommendations.selectors.channels import (
     ChannelOption,
@@ -131,8 +131,12 @@ def lookbook_review_page(lookbook: Lookbook, *, history: int = 8) -> ReviewPage:
     taken = {item.product_id for item in items}
     shown, products, by_id = _alternates_shown(lookbook, taken)
     stock = stock_for_products([*taken, *shown])
+    # The client's reactions, once she has seen the lookbook (a draft has none: no query).
+    seen = lookbook.status in (LookbookStatus.PUBLISHED, LookbookStatus.WITHDRAWN)
+    reactions = lookbook_reactions(client, lookbook.public_id) if seen else {}
     for item in items:
         item.stock = stock_in_size(client, item.product, stock.get(item.product_id, []))  # type: ignore[attr-defined]
+        item.reaction = reactions.get(item.pk, "")  # type: ignore[attr-defined]
     alternates = [
         Candidate(
             product=products[pid],

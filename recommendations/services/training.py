@@ -123,6 +123,7 @@ READY_FIELDS = [
     "training_seconds",
     "artifact_path",
     "artifact_sha256",
+    "promotion_test",
     "run_lock",
     "notes",
 ]
@@ -143,6 +144,34 @@ def _metrics(outcome: TrainingOutcome, active_version: ModelVersion | None) -> d
     }
 
 
+def _promotion_test(outcome: TrainingOutcome, metrics: dict[str, Any]) -> dict[str, Any]:
+    interval = outcome.interval.as_dict() if outcome.interval is not None else {}
+    return {
+        **interval,
+        "against_model": metrics["compared_with"]["model"],
+        "metric": f"ndcg@{metrics['k']}",
+        "holdout_from": outcome.counts.get("holdout_cutoff"),
+        "promoted": outcome.promote,
+        "reason": outcome.promote_reason,
+    }
+
+
+def active_trained_until(version: ModelVersion | None) -> int | None:
+    """Where the active model's training data ended (unix seconds), for a clean hold-out.
+
+    Recorded by every run since the promotion test; for older versions, the hold-out
+    cut-off when it had one, else its creation time (it trained on everything it had).
+    """
+    if version is None:
+        return None
+    counts = version.data_counts or {}
+    if counts.get("trained_until") is not None:
+        return int(counts["trained_until"])
+    if counts.get("holdout") and counts.get("holdout_cutoff"):
+        return int(dt.datetime.fromisoformat(counts["holdout_cutoff"]).timestamp())
+    return int(version.created_at.timestamp())
+
+
 @transaction.atomic
 def _record_ready(
     version: ModelVersion,
@@ -161,6 +190,7 @@ def _record_ready(
     version.baseline_metrics = {"popularity": outcome.baseline or {}}
     version.training_seconds = round(time.perf_counter() - started, 3)
     version.artifact_path, version.artifact_sha256 = artifact
+    version.promotion_test = _promotion_test(outcome, metrics)
     version.run_lock = None
     version.notes = f"Not promoted: {outcome.promote_reason}." if not outcome.promote else ""
     version.save(update_fields=READY_FIELDS)
@@ -204,6 +234,7 @@ def model_train(
             has_active=active_version is not None,
             params=params,
             tune_params=tune,
+            active_trained_until=active_trained_until(active_version),
         )
         artifact = save_artifact(outcome, version_id=version.pk)
         outcome.stages["extract"] = signals.read_seconds

@@ -219,7 +219,7 @@ def lookbook_details_view(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @require_POST
 @stylist_required
-@rate_limit("messaging")  # publishing sends the client notices (C1)
+@rate_limit("lookbook_publish")  # publishing sends the client notices (C1)
 def lookbook_publish_view(request: HttpRequest, public_id: Any) -> HttpResponse:
     lookbook = for_change(request, public_id)
     form = forms.PublishForm(request.POST)

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.handlers.asgi import ASGIRequest
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -232,6 +233,9 @@ def review_page(request: HttpRequest, lookbook: Lookbook, *, can_change: bool) -
             context["swap_results"] = results
         else:
             context["add_results"] = results
+    # The client's reactions arrive live on a published lookbook (an ASGI server only).
+    if isinstance(request, ASGIRequest) and lookbook.status == LookbookStatus.PUBLISHED:
+        context["live_path"] = "/ws/stylist/signals/"
     return render(request, "recommendations/lookbook_review.html", context)
 
 

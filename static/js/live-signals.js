@@ -9,8 +9,11 @@
  *   <span data-unread-count>3</span>       anywhere: bumped when a client writes
  *   <time datetime="…" data-relative-time> "just now", "4 min ago", kept fresh
  *
- * Server events: {"type": "signal", client: {name, url}, product: {name}, kind, at, text}
- * and {"type": "message", client: {name, url}, text}. Text is always set with
+ * Server events: {"type": "signal", client: {name, url}, product: {name}, kind, at, text},
+ * {"type": "message", client: {name, url}, text} and {"type": "reaction", client: {id, name,
+ * url}, product, lookbook, item, reaction, label, at, text}. A panel may narrow what it lists:
+ * data-live-client="<client id>" (the client story) or data-live-lookbook="<lookbook id>"
+ * (the lookbook page, which also rewrites [data-reaction-for="<item id>"] in place). Text is always set with
  * textContent, never as HTML. The socket reconnects with back-off.
  */
 (function () {
@@ -80,8 +83,33 @@
       status.classList.toggle("badge--neutral", !live);
     }
 
+    var onlyClient = panel.getAttribute("data-live-client");
+    var onlyLookbook = panel.getAttribute("data-live-lookbook");
+
+    function concerns(event) {
+      if (onlyClient && (!event.client || event.client.id !== onlyClient)) return false;
+      if (onlyLookbook && event.lookbook !== onlyLookbook) return false;
+      return true;
+    }
+
+    function onReaction(event) {
+      if (!concerns(event)) return;
+      if (onlyLookbook) {
+        var spots = doc.querySelectorAll('[data-reaction-for="' + event.item + '"]');
+        for (var i = 0; i < spots.length; i++) {
+          var badge = doc.createElement("span");
+          badge.className = "reaction-badge badge " + ({ love: "badge--accent reaction-badge--love", not_for_me: "badge--neutral", ask: "badge--info" }[event.reaction] || "badge--neutral");
+          badge.textContent = event.label || "";
+          spots[i].textContent = "";
+          spots[i].appendChild(badge);
+          spots[i].classList.add("is-new");
+        }
+      }
+      onSignal(event);
+    }
+
     function onSignal(event) {
-      if (!list) return;
+      if (!list || !concerns(event)) return;
       list.insertBefore(signalItem(event), list.firstChild);
       while (list.children.length > MAX_ITEMS) list.removeChild(list.lastChild);
       if (empty) empty.hidden = true;
@@ -110,8 +138,9 @@
         } catch (e) {
           return;
         }
-        if (event.type === "signal") onSignal(event);
-        else if (event.type === "message") onMessage(event);
+        if (event.type === "signal" && !onlyClient && !onlyLookbook) onSignal(event);
+        else if (event.type === "reaction") onReaction(event);
+        else if (event.type === "message" && !onlyClient && !onlyLookbook) onMessage(event);
       });
       socket.addEventListener("close", function (closeEvent) {
         panel.removeAttribute("data-live-connected");

@@ -17,7 +17,17 @@ from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from catalog.models import Category
-from clients.models import Client, Identity, IdentityKind, Occasion, Order, OrderLine, WishlistItem
+from clients.models import (
+    Client,
+    Identity,
+    IdentityKind,
+    Interaction,
+    InteractionKind,
+    Occasion,
+    Order,
+    OrderLine,
+    WishlistItem,
+)
 from clients.selectors import segment_of
 from consent import policy
 from recommendations.models import ItemState, Lookbook, LookbookItem
@@ -276,6 +286,7 @@ class StoryPage:
     sizes: list[tuple[str, str, str]] = field(default_factory=list)
     preferences: list[tuple[str, str, list[str]]] = field(default_factory=list)
     average_order: Decimal | None = None
+    reactions: list[Interaction] = field(default_factory=list)
 
 
 def client_notes(client: Client) -> list[ClientNote]:
@@ -313,6 +324,21 @@ def client_preferences(client: Client) -> list[tuple[str, str, list[str]]]:
     return rows
 
 
+REACTIONS_SHOWN = 6
+
+
+def lookbook_reactions_recent(client: Client) -> list[Interaction]:
+    """The client's latest love / not-for-me on her lookbooks, with the piece (one query)."""
+    return list(
+        Interaction.objects.filter(
+            client=client, kind__in=[InteractionKind.LOVE, InteractionKind.NOT_FOR_ME]
+        )
+        .exclude(context__lookbook=None)
+        .select_related("product")
+        .order_by("-occurred_at", "-pk")[:REACTIONS_SHOWN]
+    )
+
+
 def story_page(client: Client) -> StoryPage:
     state = policy.current_consent(client.pk)
     summary = consent_summary(client, state)
@@ -336,6 +362,7 @@ def story_page(client: Client) -> StoryPage:
         timeline=client_timeline(client),
         sizes=client_sizes(client),
         preferences=client_preferences(client),
+        reactions=lookbook_reactions_recent(client),
         average_order=(
             (client.lifetime_spend / client.orders_count).quantize(Decimal("1"))
             if client.orders_count

@@ -5,6 +5,8 @@ Per advisor, in six queries whatever the team's size:
 - drafts waiting: lookbooks in draft or review for clients in that book;
 - SLA breaches: styling requests of the last 30 days answered after their
   four-hour deadline, or still open past it;
+- met within the promise: of those requests whose fate is known (answered, or
+  open past the deadline), the share answered in time;
 - review acceptance: kept ÷ (kept + removed) pieces in the advisor's review
   decisions (ReviewEvents) of the last 90 days;
 - conversion: share of the lookbooks the advisor published in the last 90
@@ -52,6 +54,8 @@ class AdvisorRow:
     book_size: int = 0
     drafts_waiting: int = 0
     sla_breaches: int = 0
+    requests_met: int = 0
+    requests_decided: int = 0
     kept: int = 0
     removed: int = 0
     published: int = 0
@@ -63,6 +67,10 @@ class AdvisorRow:
         return self.kept / reviewed if reviewed else None
 
     @property
+    def met_share(self) -> float | None:
+        return self.requests_met / self.requests_decided if self.requests_decided else None
+
+    @property
     def conversion(self) -> float | None:
         return self.converted / self.published if self.published else None
 
@@ -70,6 +78,22 @@ class AdvisorRow:
 def _counts(queryset: QuerySet[Any], key: str) -> dict[int, int]:
     return {
         row[key]: row["n"] for row in queryset.values(key).annotate(n=Count("pk", distinct=True))
+    }
+
+
+def _promises(ids: list[int], now: dt.datetime) -> dict[int, dict[str, int]]:
+    """Per advisor, styling requests of the window answered late (or open past due) and in time."""
+    late = Q(answered_at__gt=F("due_at")) | Q(
+        answered_at__isnull=True, status=StylingRequestStatus.OPEN, due_at__lt=now
+    )
+    met = Q(answered_at__isnull=False, answered_at__lte=F("due_at"))
+    return {
+        row["stylist_id"]: row
+        for row in StylingRequest.objects.filter(
+            stylist_id__in=ids, created_at__gte=now - SLA_WINDOW
+        )
+        .values("stylist_id")
+        .annotate(late=Count("pk", filter=late), met=Count("pk", filter=met))
     }
 
 
@@ -93,13 +117,7 @@ def team_board(*, boutique_ids: list[int], now: dt.datetime | None = None) -> li
         ),
         "client__book_assignments__stylist_id",
     )
-    breaches = _counts(
-        StylingRequest.objects.filter(stylist_id__in=ids, created_at__gte=now - SLA_WINDOW).filter(
-            Q(answered_at__gt=F("due_at"))
-            | Q(answered_at__isnull=True, status=StylingRequestStatus.OPEN, due_at__lt=now)
-        ),
-        "stylist_id",
-    )
+    promises = _promises(ids, now)
     reviews = {
         row["actor_id"]: row
         for row in ReviewEvent.objects.filter(
@@ -141,7 +159,11 @@ def team_board(*, boutique_ids: list[int], now: dt.datetime | None = None) -> li
                 stylist=advisor,
                 book_size=books.get(advisor.pk, 0),
                 drafts_waiting=drafts.get(advisor.pk, 0),
-                sla_breaches=breaches.get(advisor.pk, 0),
+                sla_breaches=promises.get(advisor.pk, {}).get("late", 0),
+                requests_met=promises.get(advisor.pk, {}).get("met", 0),
+                requests_decided=sum(
+                    promises.get(advisor.pk, {}).get(k, 0) for k in ("late", "met")
+                ),
                 kept=review.get("kept", 0),
                 removed=review.get("removed", 0),
                 published=conversion.get("published", 0),
@@ -158,6 +180,8 @@ def team_totals(rows: list[AdvisorRow]) -> AdvisorRow:
             "book_size",
             "drafts_waiting",
             "sla_breaches",
+            "requests_met",
+            "requests_decided",
             "kept",
             "removed",
             "published",

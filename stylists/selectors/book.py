@@ -62,21 +62,6 @@ SORTS = {
     "spend": "Lifetime spend",
     "occasion": "Next occasion",
 }
-# Calling codes for numbers typed the local way ("06 12 34 56 78" in Paris).
-CALLING_CODES = {
-    "FR": "33",
-    "IT": "39",
-    "JP": "81",
-    "GB": "44",
-    "DE": "49",
-    "ES": "34",
-    "CH": "41",
-    "US": "1",
-    "MC": "377",
-    "BE": "32",
-    "NL": "31",
-    "AE": "971",
-}
 _PHONEISH = re.compile(r"^[\d\s+().\-]{6,}$")
 
 
@@ -137,9 +122,9 @@ def _scope_queryset(user: Any, stylist: Stylist, scope: str) -> QuerySet[Client]
     return Client.objects.filter(pk__in=book_of(stylist).values("pk"))
 
 
-def _identity_match(kind: str, value: str) -> Q | None:
+def _identity_match(kind: str, value: str, *, region: str = "") -> Q | None:
     try:
-        normalized = normalize_identity(kind, value)
+        normalized = normalize_identity(kind, value, region=region)
     except ValidationError:
         return None
     hashed = identity_lookup_hash(kind, normalized)
@@ -154,11 +139,8 @@ def search_filter(q: str, *, country: str = "") -> Q:
     if "@" in q:
         return _identity_match(IdentityKind.EMAIL, q) or Q(pk__in=[])
     if _PHONEISH.match(q):
-        match = _identity_match(IdentityKind.PHONE, q)
-        compact = re.sub(r"[\s\-().]", "", q)
-        if match is None and compact.startswith("0") and country in CALLING_CODES:
-            match = _identity_match(IdentityKind.PHONE, f"+{CALLING_CODES[country]}{compact[1:]}")
-        return match or Q(pk__in=[])
+        # "06 12 34 56 78" typed in Paris is read as a French number (phonenumbers).
+        return _identity_match(IdentityKind.PHONE, q, region=country) or Q(pk__in=[])
     query = Q()
     for word in q.split()[:5]:
         query &= (

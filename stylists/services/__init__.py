@@ -3,12 +3,18 @@
 - books: staff accounts and roles, book assignment and reassignment, notes
 - styling_requests: the client's request for styling and its four-hour promise (C3)
 - appointments: free slots, booking, cancelling and status of appointments (C4)
+- rescheduling: moving an appointment to another free time
+- appointment_notices: confirmation, new time, cancellation, reminders (each sent once)
 - messaging: sending (consent + frequency guard), delivery, status callbacks, inbound (C1)
 - outreach: templates with merge fields, per language
 - followups: the nightly follow-ups and their one-click actions
 - signals: live signals to the advisor's Today over Channels (C2)
 """
 
+from stylists.services.appointment_notices import (
+    appointment_notice_send,
+    appointment_reminders_due,
+)
 from stylists.services.appointments import (
     appointment_book,
     appointment_cancel,
@@ -52,6 +58,7 @@ from stylists.services.outreach import (
     outreach_template_save,
     templates_for_client,
 )
+from stylists.services.rescheduling import appointment_reschedule
 from stylists.services.signals import live_signal_publish
 from stylists.services.styling_requests import (
     styling_request_create,
@@ -64,6 +71,9 @@ __all__ = [
     "MessageBlocked",
     "appointment_book",
     "appointment_cancel",
+    "appointment_notice_send",
+    "appointment_reminders_due",
+    "appointment_reschedule",
     "appointment_set_status",
     "appointment_slots",
     "appointment_slots_between",

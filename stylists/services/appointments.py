@@ -24,8 +24,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.models import Boutique
 from clients.models import Client, Occasion
@@ -33,6 +34,7 @@ from clients.selectors import can_change_client
 from stylists.models import (
     Appointment,
     AppointmentKind,
+    AppointmentNoticeKind,
     AppointmentStatus,
     Availability,
     FollowUp,
@@ -40,6 +42,7 @@ from stylists.models import (
     FollowUpStatus,
     Stylist,
 )
+from stylists.services.appointment_notices import notice_on_commit
 
 DURATIONS: dict[str, dt.timedelta] = {
     AppointmentKind.BOUTIQUE: dt.timedelta(minutes=60),
@@ -52,6 +55,9 @@ BOOKING_HORIZON_DAYS = 28
 CLIENT_CANCEL_NOTICE = dt.timedelta(hours=24)
 # The video room opens this long before the start.
 VIDEO_ROOM_OPENS = dt.timedelta(minutes=10)
+# The PostgreSQL exclusion constraint (migration 0005): no two active appointments of
+# one advisor overlap.
+OVERLAP_CONSTRAINT = "appt_no_overlap_per_advisor"
 ACTIVE_STATUSES = (AppointmentStatus.REQUESTED, AppointmentStatus.CONFIRMED)
 FINAL_STATUSES = (
     AppointmentStatus.COMPLETED,
@@ -64,7 +70,9 @@ def duration_of(kind: str) -> dt.timedelta:
     try:
         return DURATIONS[AppointmentKind(kind)]
     except ValueError:
-        raise ValidationError({"kind": "Choose a visit to the boutique or a video call."}) from None
+        raise ValidationError(
+            {"kind": _("Choose a visit to the boutique or a video call.")}
+        ) from None
 
 
 def stylist_zone(stylist: Stylist) -> ZoneInfo | None:
@@ -81,21 +89,29 @@ def _windows_by_weekday(stylist: Stylist) -> dict[int, list[tuple[dt.time, dt.ti
 
 
 def _busy(
-    stylist: Stylist, start: dt.datetime, end: dt.datetime
+    stylist: Stylist, start: dt.datetime, end: dt.datetime, ignoring: int | None = None
 ) -> list[tuple[dt.datetime, dt.datetime]]:
-    return list(
-        Appointment.objects.filter(
-            stylist=stylist, status__in=ACTIVE_STATUSES, starts_at__lt=end, ends_at__gt=start
-        ).values_list("starts_at", "ends_at")
+    rows = Appointment.objects.filter(
+        stylist=stylist, status__in=ACTIVE_STATUSES, starts_at__lt=end, ends_at__gt=start
     )
+    if ignoring is not None:
+        rows = rows.exclude(pk=ignoring)
+    return list(rows.values_list("starts_at", "ends_at"))
 
 
 def appointment_slots_between(
-    *, stylist: Stylist, first_day: dt.date, days: int, kind: str, now: dt.datetime | None = None
+    *,
+    stylist: Stylist,
+    first_day: dt.date,
+    days: int,
+    kind: str,
+    now: dt.datetime | None = None,
+    ignoring: int | None = None,
 ) -> dict[dt.date, list[dt.datetime]]:
     """Free start times for `days` days from `first_day` (the boutique's days), two queries.
 
     Keys are the boutique's local dates, in order, each with at least one slot.
+    `ignoring`: an appointment whose own time counts as free (the one being moved).
     """
     length = duration_of(kind)
     zone = stylist_zone(stylist)
@@ -115,7 +131,7 @@ def appointment_slots_between(
         return {}
     range_start = dt.datetime.combine(first_day, dt.time.min, zone)
     range_end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min, zone)
-    busy = _busy(stylist, range_start, range_end)
+    busy = _busy(stylist, range_start, range_end, ignoring)
     slots: dict[dt.date, list[dt.datetime]] = {}
     day = first_day
     while day <= last_day:
@@ -131,9 +147,13 @@ def appointment_slots_between(
     return slots
 
 
-def appointment_slots(*, stylist: Stylist, day: dt.date, kind: str) -> list[dt.datetime]:
+def appointment_slots(
+    *, stylist: Stylist, day: dt.date, kind: str, ignoring: int | None = None
+) -> list[dt.datetime]:
     """Free start times on `day` (a date in the advisor's boutique's time zone)."""
-    return appointment_slots_between(stylist=stylist, first_day=day, days=1, kind=kind).get(day, [])
+    return appointment_slots_between(
+        stylist=stylist, first_day=day, days=1, kind=kind, ignoring=ignoring
+    ).get(day, [])
 
 
 def _advisor_follow_up_key(appointment: Appointment) -> str:
@@ -143,6 +163,32 @@ def _advisor_follow_up_key(appointment: Appointment) -> str:
 def _lock_stylists(stylists: Iterable[Stylist]) -> None:
     ids = sorted({s.pk for s in stylists})
     list(Stylist.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+
+
+def moment_fits(moment: dt.datetime) -> bool:
+    """An aware time whose UTC form, and a day either side, datetime can represent.
+
+    9999-12-31T23:00-05:00 or 0001-01-01T00:00+14:00 are valid ISO times whose
+    UTC form (and the slot's end) overflow datetime: refused, not a 500.
+    """
+    if timezone.is_naive(moment):
+        return False
+    try:
+        utc = moment.astimezone(dt.UTC)
+        utc + dt.timedelta(days=1)  # the slot's end and the zone shifts must fit too
+        utc - dt.timedelta(days=1)
+    except OverflowError:
+        return False
+    return True
+
+
+def bookable_moment(moment: dt.datetime, *, now: dt.datetime | None = None) -> bool:
+    """A time that could be one offered: it fits, and lies within the booking horizon."""
+    if not moment_fits(moment):
+        return False
+    now = now or timezone.now()
+    utc = moment.astimezone(dt.UTC)
+    return now - dt.timedelta(days=1) <= utc <= now + dt.timedelta(days=BOOKING_HORIZON_DAYS + 1)
 
 
 def _check_booking_request(
@@ -155,49 +201,90 @@ def _check_booking_request(
     occasion: Occasion | None,
 ) -> None:
     """What the client asked for makes sense on its own (no lock needed)."""
-    if timezone.is_naive(starts_at):
-        raise ValidationError({"starts_at": "Choose one of the times offered."})
+    if not moment_fits(starts_at):
+        raise ValidationError({"starts_at": _("Choose one of the times offered.")})
     if kind == AppointmentKind.BOUTIQUE:
         if boutique is None:
-            raise ValidationError({"boutique": "Choose the boutique where you would like to meet."})
+            raise ValidationError(
+                {"boutique": _("Choose the boutique where you would like to meet.")}
+            )
         if boutique.pk != stylist.boutique_id:
             raise ValidationError(
-                {"boutique": f"{stylist.first_name} receives clients at {stylist.boutique}."}
+                {
+                    "boutique": _("%(advisor)s receives clients at %(boutique)s.")
+                    % {"advisor": stylist.first_name, "boutique": stylist.boutique}
+                }
             )
     if occasion is not None and occasion.client_id != client.pk:
-        raise ValidationError({"occasion": "This occasion is not one of yours."})
+        raise ValidationError({"occasion": _("This occasion is not one of yours.")})
+
+
+def just_taken() -> ValidationError:
+    """The answer to a client who reached for a time someone else has just taken."""
+    return ValidationError(
+        {
+            "starts_at": ValidationError(
+                _("This time has just been taken. Please choose another moment."),
+                code="just_taken",
+            )
+        }
+    )
 
 
 def _check_slot_free(
-    *, client: Client, stylist: Stylist, kind: str, starts_at: dt.datetime, ends_at: dt.datetime
+    *,
+    client: Client,
+    stylist: Stylist,
+    kind: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    ignoring: int | None = None,
 ) -> ZoneInfo:
     """The slot is still free for both (under the advisor's lock); the advisor's zone."""
-    if Appointment.objects.filter(
-        stylist=stylist, status__in=ACTIVE_STATUSES, starts_at__lt=ends_at, ends_at__gt=starts_at
-    ).exists():
-        raise ValidationError(
-            {"starts_at": "This time has just been reserved. Please choose another moment."}
-        )
-    if Appointment.objects.filter(
-        client=client, status__in=ACTIVE_STATUSES, starts_at__lt=ends_at, ends_at__gt=starts_at
-    ).exists():
-        raise ValidationError({"starts_at": "You already have an appointment at that time."})
+    overlapping = Appointment.objects.filter(
+        status__in=ACTIVE_STATUSES, starts_at__lt=ends_at, ends_at__gt=starts_at
+    )
+    if ignoring is not None:
+        overlapping = overlapping.exclude(pk=ignoring)
+    if overlapping.filter(stylist=stylist).exists():
+        raise just_taken()
+    if overlapping.filter(client=client).exists():
+        raise ValidationError({"starts_at": _("You already have an appointment at that time.")})
     zone = stylist_zone(stylist)
-    if zone is None:
-        raise ValidationError(f"{stylist.first_name} does not take appointments.")
+    if zone is None or not stylist.active:
+        raise ValidationError(
+            _("%(advisor)s does not take appointments.") % {"advisor": stylist.first_name}
+        )
     if starts_at < timezone.now() + BOOKING_MIN_NOTICE:
         raise ValidationError(
-            {"starts_at": "This time is too soon for us to prepare. Please choose a later one."}
+            {"starts_at": _("This time is too soon for us to prepare. Please choose a later one.")}
         )
     local_day = starts_at.astimezone(zone).date()
-    if starts_at not in appointment_slots(stylist=stylist, day=local_day, kind=kind):
+    if starts_at not in appointment_slots(
+        stylist=stylist, day=local_day, kind=kind, ignoring=ignoring
+    ):
         raise ValidationError(
             {
-                "starts_at": f"{stylist.first_name} is not available at that time. "
-                "Please choose one of the times offered."
+                "starts_at": _(
+                    "%(advisor)s is not available at that time. "
+                    "Please choose one of the times offered."
+                )
+                % {"advisor": stylist.first_name}
             }
         )
     return zone
+
+
+def save_slot(appointment: Appointment, update_fields: list[str] | None = None) -> None:
+    """Store the appointment's time; the database's exclusion constraint (PostgreSQL) is the
+    last word on overlaps, and its refusal is the same "just taken" as the service's check."""
+    try:
+        with transaction.atomic():
+            appointment.save(update_fields=update_fields)
+    except IntegrityError as error:
+        if OVERLAP_CONSTRAINT in str(error):
+            raise just_taken() from error
+        raise
 
 
 def _prepare_follow_up(*, appointment: Appointment, zone: ZoneInfo) -> FollowUp:
@@ -267,10 +354,12 @@ def appointment_book(
         purpose=purpose[:200],
         occasion=occasion,
         video_room=f"verlaine-{secrets.token_hex(8)}" if kind == AppointmentKind.VIDEO else "",
+        scheduled_at=timezone.now(),
     )
     appointment.full_clean()
-    appointment.save()
+    save_slot(appointment)
     _prepare_follow_up(appointment=appointment, zone=zone)
+    notice_on_commit(appointment, AppointmentNoticeKind.CONFIRMATION)
     return appointment
 
 
@@ -281,6 +370,22 @@ def client_may_cancel(appointment: Appointment, *, now: dt.datetime | None = Non
         appointment.status in ACTIVE_STATUSES
         and appointment.starts_at - now >= CLIENT_CANCEL_NOTICE
     )
+
+
+def past_cut_off(appointment: Appointment) -> ValidationError:
+    """Too close to change online: the house's cut-off, and the boutique's number."""
+    boutique = appointment.boutique
+    if boutique is not None and boutique.phone:
+        text = _(
+            "Your appointment is less than a day away: please call the boutique on "
+            "%(phone)s, and we will gladly find another moment."
+        ) % {"phone": boutique.phone}
+    else:
+        text = _(
+            "Your appointment is less than a day away: please call the boutique, "
+            "and we will gladly find another moment."
+        )
+    return ValidationError(text, code="cut_off")
 
 
 def video_room_open(appointment: Appointment, *, now: dt.datetime | None = None) -> bool:
@@ -315,16 +420,14 @@ def appointment_cancel(*, appointment: Appointment, by_client: bool) -> Appointm
         appointment.status = locked.status
         return appointment
     if locked.status not in ACTIVE_STATUSES:
-        raise ValidationError("This appointment has already taken place.")
+        raise ValidationError(_("This appointment has already taken place."))
     if by_client and not client_may_cancel(locked):
-        phone = f" on {locked.boutique.phone}" if locked.boutique and locked.boutique.phone else ""
-        raise ValidationError(
-            "Your appointment is less than a day away: please call the boutique"
-            f"{phone}, and we will gladly find another moment."
-        )
+        raise past_cut_off(locked)
     locked.status = AppointmentStatus.CANCELLED
-    locked.save(update_fields=["status"])
+    locked.sequence += 1
+    locked.save(update_fields=["status", "sequence"])
     _close_follow_up(locked, FollowUpStatus.DISMISSED)
+    notice_on_commit(locked, AppointmentNoticeKind.CANCELLED)
     appointment.status = locked.status
     return appointment
 
@@ -379,9 +482,12 @@ def appointment_set_status(*, appointment: Appointment, status: str, by: Any) ->
     ):
         raise ValidationError("An appointment can be marked as held only once it has begun.")
     locked.status = status
-    locked.save(update_fields=["status"])
+    if status == AppointmentStatus.CANCELLED:
+        locked.sequence += 1
+    locked.save(update_fields=["status", "sequence"])
     if status == AppointmentStatus.CANCELLED:
         _close_follow_up(locked, FollowUpStatus.DISMISSED)
+        notice_on_commit(locked, AppointmentNoticeKind.CANCELLED)
     elif status in (AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW):
         _close_follow_up(locked, FollowUpStatus.DONE)
     appointment.status = status

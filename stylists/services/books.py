@@ -20,11 +20,18 @@ from guardian.shortcuts import assign_perm
 
 from catalog.models import Boutique
 from clients.models import Client, ClientUserObjectPermission
+from core.text import has_visible_text
 from stylists.models import (
+    Appointment,
+    AppointmentStatus,
     BookAssignment,
     BookReassignment,
     ClientNote,
+    FollowUp,
+    FollowUpStatus,
     Role,
+    StylingRequest,
+    StylingRequestStatus,
     Stylist,
 )
 
@@ -131,6 +138,108 @@ def can_reassign(user: Any, *, clients: Sequence[Client], to_stylist: Stylist) -
     )
 
 
+class Reassignment(int):
+    """How many clients moved (an int, as callers always counted), and what came with them.
+
+    `kept_appointments`: upcoming appointments that stayed with the previous
+    advisor (confirmed with them: the client was told whom she will meet), for
+    the person moving the book to settle.
+    """
+
+    styling_requests: int
+    follow_ups: int
+    appointments: int
+    kept_appointments: list[Appointment]
+
+    def __new__(
+        cls,
+        moved: int,
+        *,
+        styling_requests: int = 0,
+        follow_ups: int = 0,
+        appointments: int = 0,
+        kept_appointments: Sequence[Appointment] = (),
+    ) -> Reassignment:
+        result = super().__new__(cls, moved)
+        result.styling_requests = styling_requests
+        result.follow_ups = follow_ups
+        result.appointments = appointments
+        result.kept_appointments = list(kept_appointments)
+        return result
+
+
+def _carry_open_work(
+    moving: Sequence[int], previous: dict[int, BookAssignment], to_stylist: Stylist, now: Any
+) -> dict[int, dict[str, Any]]:
+    """Move each moving client's open work from the previous advisor to to_stylist.
+
+    Open styling requests (the four-hour promise goes with the client), open or
+    snoozed follow-ups, and upcoming appointments still only requested move.
+    Upcoming confirmed appointments stay with the advisor the client was told
+    she would meet, unless that advisor is no longer active; they are reported.
+    """
+    carried: dict[int, dict[str, Any]] = {
+        cid: {"styling_requests": 0, "follow_ups": 0, "appointments": 0, "appointments_kept": []}
+        for cid in moving
+    }
+    by_old: dict[int, tuple[Stylist, list[int]]] = {}
+    for cid in moving:
+        if cid in previous:
+            old = previous[cid].stylist
+            by_old.setdefault(old.pk, (old, []))[1].append(cid)
+    for old, ids in by_old.values():
+        requests = StylingRequest.objects.filter(
+            client_id__in=ids, stylist=old, status=StylingRequestStatus.OPEN
+        ).order_by("pk")
+        for cid in requests.values_list("client_id", flat=True):
+            carried[cid]["styling_requests"] += 1
+        requests.update(stylist=to_stylist)
+        follow_ups = FollowUp.objects.filter(
+            client_id__in=ids,
+            stylist=old,
+            status__in=[FollowUpStatus.OPEN, FollowUpStatus.SNOOZED],
+        )
+        for cid in follow_ups.values_list("client_id", flat=True):
+            carried[cid]["follow_ups"] += 1
+        follow_ups.update(stylist=to_stylist)
+        upcoming = Appointment.objects.filter(
+            client_id__in=ids,
+            stylist=old,
+            status__in=[AppointmentStatus.REQUESTED, AppointmentStatus.CONFIRMED],
+            ends_at__gte=now,
+        ).order_by("starts_at", "pk")
+        movable_statuses = (
+            [AppointmentStatus.REQUESTED, AppointmentStatus.CONFIRMED]
+            if not old.active
+            else [AppointmentStatus.REQUESTED]
+        )
+        for appointment in upcoming:
+            if appointment.status in movable_statuses:
+                carried[appointment.client_id]["appointments"] += 1
+            else:
+                carried[appointment.client_id]["appointments_kept"].append(
+                    str(appointment.public_id)
+                )
+        upcoming.filter(status__in=movable_statuses).update(stylist=to_stylist)
+    return carried
+
+
+def _reassignment(moved: int, carried: dict[int, dict[str, Any]]) -> Reassignment:
+    kept_ids = [pid for c in carried.values() for pid in c["appointments_kept"]]
+    kept = (
+        Appointment.objects.filter(public_id__in=kept_ids)
+        .select_related("client", "stylist__user", "stylist__boutique")
+        .order_by("starts_at")
+    )
+    return Reassignment(
+        moved,
+        styling_requests=sum(c["styling_requests"] for c in carried.values()),
+        follow_ups=sum(c["follow_ups"] for c in carried.values()),
+        appointments=sum(c["appointments"] for c in carried.values()),
+        kept_appointments=list(kept) if kept_ids else [],
+    )
+
+
 @transaction.atomic
 def book_reassign(
     *,
@@ -139,11 +248,14 @@ def book_reassign(
     performed_by: AbstractBaseUser | None,
     reason: str = "",
     check_permission: bool = True,
-) -> int:
+) -> Reassignment:
     """Move clients into to_stylist's book: end old assignments, move permissions, audit.
 
-    Locks the clients' open assignments in primary-key order so two managers
-    moving the same clients cannot interleave. Returns how many clients moved.
+    Their open work moves too (open styling requests, open follow-ups, upcoming
+    requested appointments; see _carry_open_work for what stays), counted in
+    the audit row. Locks the clients' open assignments in primary-key order so
+    two managers moving the same clients cannot interleave. Returns how many
+    clients moved, with what came along.
     """
     if not to_stylist.active:
         raise ValidationError(f"{to_stylist} is no longer active.")
@@ -170,7 +282,7 @@ def book_reassign(
         if previous.get(cid) is None or previous[cid].stylist_id != to_stylist.pk
     ]
     if not moving:
-        return 0
+        return Reassignment(0)
     BookAssignment.objects.filter(
         pk__in=[previous[cid].pk for cid in moving if cid in previous]
     ).update(ended_at=now)
@@ -184,6 +296,7 @@ def book_reassign(
         [BookAssignment(client_id=cid, stylist=to_stylist, started_at=now) for cid in moving]
     )
     _grant_book_bulk([(to_stylist.user_id, cid) for cid in moving])
+    carried = _carry_open_work(moving, previous, to_stylist, now)
     BookReassignment.objects.bulk_create(
         [
             BookReassignment(
@@ -193,11 +306,12 @@ def book_reassign(
                 performed_by=performed_by,  # type: ignore[misc]  # the project's User
                 performed_at=now,
                 reason=reason,
+                carried=carried[cid],
             )
             for cid in moving
         ]
     )
-    return len(moving)
+    return _reassignment(len(moving), carried)
 
 
 def book_assign_bulk(*, pairs: Sequence[tuple[int, Stylist]], started_at: Any = None) -> None:
@@ -233,7 +347,7 @@ def note_add(
     pinned: bool = False,
 ) -> ClientNote:
     body = body.strip()
-    if not body:
+    if not has_visible_text(body):
         raise ValidationError({"body": "Write something before saving the note."})
     note = ClientNote(client=client, author=author, body=body, category=category, pinned=pinned)
     note.full_clean()

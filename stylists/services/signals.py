@@ -106,3 +106,109 @@ def live_message_publish(*, message: Message, stylist: Stylist) -> None:
     }
     stylist_id = stylist.pk
     transaction.on_commit(lambda: _send(stylist_id, {"type": "live.message", "payload": payload}))
+
+
+# --- The conversation, live (stylists.consumers.thread) -------------------------------
+
+
+def thread_group(client_id: int) -> str:
+    """The channel-layer group of every open page of one client's conversation."""
+    return f"thread-{client_id}"
+
+
+def _send_group(group: str, event: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, event)
+    except Exception:  # the layer (Redis) is down: the pages still work on reload
+        logger.warning("Could not push a live event to %s", group, exc_info=True)
+
+
+def live_thread_publish(*, message: Message) -> None:
+    """On commit, every open page of the conversation loads the new message (by id only).
+
+    The text never travels through the channel layer: each page's consumer
+    reads it from the database for its own party (the client sees only her
+    thread, stylists.selectors.concierge_thread).
+    """
+    group, message_id = thread_group(message.client_id), str(message.public_id)
+    transaction.on_commit(
+        lambda: _send_group(group, {"type": "thread.message", "message": message_id})
+    )
+
+
+def live_thread_read_publish(*, client_id: int, by: str, at: Any) -> None:
+    """On commit: one side ("client" or "advisor") has read what the other wrote."""
+    event = {"type": "thread.read", "by": by, "at": at.isoformat()}
+    group = thread_group(client_id)
+    transaction.on_commit(lambda: _send_group(group, event))
+
+
+# --- Lookbook reactions reach the advisor --------------------------------------------
+
+REACTION_VERBS = {"love": "loves", "not_for_me": "passed on", "ask": "asked about"}
+
+
+def reaction_badge(first_name: str, reaction: str) -> str:
+    """The words of recommendations/_reaction.html, for a page updated live."""
+    return {
+        "love": f"♥ {first_name} loves it",
+        "not_for_me": f"Not for {first_name}",
+        "ask": f"{first_name} asked about it",
+    }.get(reaction, "No reaction yet")
+
+
+def live_reaction_publish(
+    *,
+    client: Client,
+    product: Product,
+    lookbook_public_id: Any,
+    item_id: int,
+    reaction: str | None,
+) -> bool:
+    """Tell the advisor, on commit, that the client reacted to a piece of her lookbook.
+
+    The lookbook page says "your advisor will know": a reaction is addressed to
+    the advisor, so it goes to her open pages (Today, the client's story, the
+    lookbook) whatever the consent tier. None: the reaction was taken back.
+    """
+    stylist = current_stylist_of(client)
+    if stylist is None or not stylist.active or client.status == ClientStatus.ERASED:
+        return False
+    verb = REACTION_VERBS.get(reaction or "", "took back a reaction to")
+    payload = {
+        "client": {
+            "id": str(client.public_id),
+            "name": client.full_name,
+            "url": reverse("stylists:client_detail", args=[client.public_id]),
+        },
+        "product": {"id": str(product.public_id), "name": product.name},
+        "lookbook": str(lookbook_public_id),
+        "item": item_id,
+        "reaction": reaction or "",
+        "label": reaction_badge(client.first_name or client.full_name, reaction or ""),
+        "at": timezone.now().isoformat(),
+        "text": f"{client.full_name} {verb} the {product.name}",
+    }
+    stylist_id = stylist.pk
+    transaction.on_commit(lambda: _send(stylist_id, {"type": "live.reaction", "payload": payload}))
+    return True
+
+
+def request_escalation_publish(*, styling_request: Any, manager: Stylist) -> None:
+    """Tell the boutique manager, on commit, that a styling request is past its promise."""
+    client = styling_request.client
+    payload = {
+        "client": {
+            "id": str(client.public_id),
+            "name": client.full_name,
+            "url": reverse("stylists:client_detail", args=[client.public_id]),
+        },
+        "channel": "concierge",
+        "at": timezone.now().isoformat(),
+        "text": f"{client.full_name}'s styling request is past its four-hour promise",
+    }
+    manager_id = manager.pk
+    transaction.on_commit(lambda: _send(manager_id, {"type": "live.message", "payload": payload}))

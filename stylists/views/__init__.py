@@ -5,11 +5,17 @@
 - conversations: messages, one thread, sending, templates
 - appointments: the advisor's appointments and their status
 - team: the manager's team board and book reassignment
+- merges: the manager's merge queue (suggested duplicates, merge, reject, undo)
 - audit: head office's review of staff access to client records
 - export: the client book as CSV (consent-aware, logged, rate-limited)
 """
 
-from stylists.views.appointments import appointment_status, appointments
+from stylists.views.appointments import (
+    appointment_status,
+    appointment_video,
+    appointment_video_guest,
+    appointments,
+)
 from stylists.views.audit import staff_access_audit
 from stylists.views.book import (
     client_detail,
@@ -29,6 +35,7 @@ from stylists.views.conversations import (
     messages_list,
 )
 from stylists.views.export import client_export
+from stylists.views.merges import merge_accept, merge_queue, merge_reject, merge_undo
 from stylists.views.team import team, team_reassign
 from stylists.views.today import (
     follow_up_dismiss_view,
@@ -39,6 +46,8 @@ from stylists.views.today import (
 
 __all__ = [
     "appointment_status",
+    "appointment_video",
+    "appointment_video_guest",
     "appointments",
     "client_detail",
     "client_export",
@@ -48,6 +57,10 @@ __all__ = [
     "follow_up_dismiss_view",
     "follow_up_done",
     "follow_up_snooze_view",
+    "merge_accept",
+    "merge_queue",
+    "merge_reject",
+    "merge_undo",
     "message_send_view",
     "messages_list",
     "note_add_view",

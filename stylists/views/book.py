@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.handlers.asgi import ASGIRequest
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -63,6 +65,12 @@ def client_list(request: HttpRequest) -> HttpResponse:
         "page_range": paginator.get_elided_page_range(page_obj.number, on_each_side=2),
         "rows": rows,
         "show_advisor": filters.scope != "mine",
+        # The export comes in the house's separator; the link offers the other one too.
+        "other_csv_separator": (
+            {"key": "comma", "label": "commas"}
+            if settings.CSV_SEPARATOR == ";"
+            else {"key": "semicolon", "label": "semicolons"}
+        ),
     }
     template = "stylists/_client_table.html" if is_htmx(request) else "stylists/client_list.html"
     return render(request, template, context)
@@ -97,6 +105,8 @@ def _story_context(request: HttpRequest, client: Client, **overrides: Any) -> di
 def client_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     client = client_for_user(request.user, public_id)
     context = _story_context(request, client)
+    # Her lookbook reactions arrive live on her advisor's open story (an ASGI server only).
+    context["live_path"] = "/ws/stylist/signals/" if isinstance(request, ASGIRequest) else ""
     log_access(request.user, client, "viewed_story")
     return render(request, "stylists/client_detail.html", context)
 

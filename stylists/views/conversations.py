@@ -2,7 +2,7 @@
 
 The composer offers only the channels consent allows now and says why the
 others are not; a refused send (MessageBlocked) comes back as a calm note
-above the form, with the text kept. Sending is rate-limited ("messaging").
+above the form, with the text kept. Sending is rate-limited ("advisor_message").
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from uuid import UUID
 
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
+from django.core.handlers.asgi import ASGIRequest
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,6 +31,7 @@ from stylists.pages.conversations import (
     conversations_for,
     thread_of,
 )
+from stylists.selectors.live import thread_seat
 from stylists.services import MessageBlocked, message_mark_read, message_send
 from stylists.services.outreach import MERGE_FIELDS, outreach_render
 from stylists.views._common import is_htmx, log_access
@@ -79,13 +81,18 @@ def conversation(request: HttpRequest, public_id: UUID) -> HttpResponse:
     context = {
         "thread": thread_of(client),
         "can_write": can_write,
+        # New messages and read receipts arrive live (stylists.consumers.thread) where the
+        # server speaks WebSockets and the user has a seat in the room (advisor, manager).
+        "live_path": f"/ws/thread/{client.public_id}/"
+        if isinstance(request, ASGIRequest) and thread_seat(request.user, client.public_id)
+        else "",
         **_compose_context(client, options),
     }
     return render(request, "stylists/conversation.html", context)
 
 
 @require_POST
-@rate_limit("messaging")
+@rate_limit("advisor_message")
 @stylist_required
 def message_send_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
     client = client_for_user(request.user, public_id, for_change=True)

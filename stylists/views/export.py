@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
 from consent.models import AccessAction
 from consent.services import access_log_record_bulk
+from core.csvsafe import SEPARATORS
 from core.ratelimit import rate_limit
 from stylists.access import stylist_required
 from stylists.book_export import book_export_filename, book_export_lines
@@ -43,7 +45,11 @@ def client_export(request: HttpRequest) -> StreamingHttpResponse:
             reason=EXPORT_REASON,
         )
 
-    lines = book_export_lines(user=request.user, stylist=stylist, filters=filters, on_chunk=log)
+    # ?sep=semicolon|comma; otherwise the house's separator (CSV_SEPARATOR).
+    delimiter = SEPARATORS.get(request.GET.get("sep", ""), settings.CSV_SEPARATOR)
+    lines = book_export_lines(
+        user=request.user, stylist=stylist, filters=filters, on_chunk=log, delimiter=delimiter
+    )
     content = _async_lines(lines) if isinstance(request, ASGIRequest) else lines
     response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{book_export_filename()}"'

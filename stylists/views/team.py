@@ -29,6 +29,8 @@ from stylists.pages.team import (
 )
 from stylists.selectors import current_assignments, stylists_of_boutique
 from stylists.services import book_reassign
+from stylists.services.appointments import stylist_zone
+from stylists.services.books import Reassignment
 
 CANDIDATES_PER_PAGE = 25
 
@@ -122,6 +124,34 @@ def team_reassign(request: HttpRequest) -> HttpResponse:
         else:
             noun = "client" if moved == 1 else "clients"
             messages.success(request, f"{moved} {noun} moved to {target.name}'s book.")
+            carried = moved_work_summary(moved)
+            if carried:
+                messages.info(request, carried)
+            for appointment in moved.kept_appointments:
+                messages.warning(
+                    request,
+                    f"{appointment.client} keeps a confirmed appointment with "
+                    f"{appointment.stylist.name} on {_local(appointment):%d %b %Y at %H:%M}: "
+                    "move or hand it over with them.",
+                )
             return redirect(f"{reverse('stylists:team')}?boutique={chosen.code}")
     context = _team_context(request, request.POST, form=form, reassign_error=error)
     return render(request, "stylists/team.html", context, status=status)
+
+
+def moved_work_summary(moved: Reassignment) -> str:
+    """'With them: 1 open styling request, 2 follow-ups.' or '' when nothing came along."""
+    parts = []
+    for count, one, many in (
+        (moved.styling_requests, "open styling request", "open styling requests"),
+        (moved.follow_ups, "follow-up", "follow-ups"),
+        (moved.appointments, "requested appointment", "requested appointments"),
+    ):
+        if count:
+            parts.append(f"{count} {one if count == 1 else many}")
+    return f"With them: {', '.join(parts)}." if parts else ""
+
+
+def _local(appointment: Any) -> Any:
+    zone = stylist_zone(appointment.stylist)
+    return appointment.starts_at.astimezone(zone) if zone else appointment.starts_at

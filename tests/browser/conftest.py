@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,6 +24,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("ATELIER_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
+    # A synthetic camera and microphone, allowed without a prompt (the video consultation).
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
@@ -72,3 +78,60 @@ def log_in(page: Any, username: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("networkidle")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def asgi_url() -> Iterator[str]:
+    """Daphne serving the ASGI app (WebSockets included) in a thread of the test process.
+
+    Once per session, shared by every live test: Twisted's reactor cannot
+    restart. Same process means the same in-memory channel layer and the same
+    in-memory SQLite test database as the test itself.
+    """
+    from daphne.endpoints import build_endpoint_description_strings
+    from daphne.server import Server
+
+    from clienteling.asgi import application
+
+    port = _free_port()
+    server = Server(
+        application=application,
+        endpoints=build_endpoint_description_strings(host="127.0.0.1", port=port),
+        signal_handlers=False,
+        verbosity=0,
+    )
+    thread = threading.Thread(target=server.run, daemon=True, name="daphne-test")
+    thread.start()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    from twisted.internet import reactor
+
+    reactor.callFromThread(reactor.stop)  # type: ignore[attr-defined]
+
+
+AXE = os.path.join(os.path.dirname(__file__), "vendor", "axe.min.js")
+
+
+def axe_violations(page: Any, *, selector: str = "body") -> list[dict[str, Any]]:
+    """axe-core's WCAG 2.1 AA violations on the page (evaluated over CDP: CSP stays on)."""
+    with open(AXE, encoding="utf-8") as source:
+        page.evaluate(source.read())
+    result = page.evaluate(
+        """(selector) => axe.run(document.querySelector(selector), {
+            runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+        }).then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 5)})))""",
+        selector,
+    )
+    return list(result)

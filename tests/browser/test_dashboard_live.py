@@ -1,17 +1,13 @@
 """In Chromium: a Bespoke client saves a piece in the concierge; Today shows it at once.
 
 WebSockets need an ASGI server, and pytest-django's live_server speaks WSGI,
-so these tests start Daphne in a thread of the test process (once per
-session: Twisted's reactor cannot restart). Same process means the same
-in-memory channel layer and the same in-memory SQLite test database.
+so these tests use the `asgi_url` fixture (tests/browser/conftest.py): Daphne in
+a thread of the test process, shared by every live test.
 """
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,40 +22,6 @@ from tests.factories.stylists import make_stylist, put_in_book
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "atelier-demo-pass"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture(scope="session")
-def asgi_url() -> Iterator[str]:
-    from daphne.endpoints import build_endpoint_description_strings
-    from daphne.server import Server
-
-    from clienteling.asgi import application
-
-    port = _free_port()
-    server = Server(
-        application=application,
-        endpoints=build_endpoint_description_strings(host="127.0.0.1", port=port),
-        signal_handlers=False,
-        verbosity=0,
-    )
-    thread = threading.Thread(target=server.run, daemon=True, name="daphne-test")
-    thread.start()
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    from twisted.internet import reactor
-
-    reactor.callFromThread(reactor.stop)  # type: ignore[attr-defined]
 
 
 def _context(browser: Any, base_url: str) -> Any:

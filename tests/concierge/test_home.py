@@ -46,7 +46,8 @@ def test_a_personal_clients_heritage_follows_what_she_bought(cast: Any) -> None:
     _, jewel = _stories(cast)
     html = cast.http("client_user").get("/concierge/").content.decode()
     assert jewel.title in html
-    assert "Chosen for your love of jewellery" in html
+    # the story of the very piece she owns (issue 11), before any category match
+    assert "The story behind the Perle de Rosée ring you own" in html
 
 
 def test_an_essential_client_gets_the_houses_editorial_pick(cast: Any, essential: Any) -> None:

@@ -102,7 +102,7 @@ def test_the_home_says_the_advisor_wrote(cast: Any) -> None:
 
 
 def test_messaging_is_rate_limited(cast: Any, settings: Any) -> None:
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "messaging": "2/10m"}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "client_message": "2/10m"}
     http = cast.http("client_user")
     statuses = [
         http.post("/concierge/messages/", {"body": f"Note {n}"}).status_code for n in range(3)

@@ -178,7 +178,7 @@ def test_an_answered_request_links_to_its_lookbook(story: Story) -> None:
 
 
 def test_requests_are_rate_limited(cast: Any, settings: Any) -> None:
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "booking": "2/h"}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "styling_request": "2/h"}
     http = cast.http("client_user")
     statuses = [
         http.post("/concierge/requests/", {"purpose": "gift", "message": f"Idea {n}"}).status_code

@@ -33,7 +33,7 @@ def test_import_clients_prints_the_counts_and_each_reason_then_names_the_run(cas
     assert "21 rows read: 6 accepted, 1 skipped, 14 rejected" in output
     assert "clients: 5 created, 1 updated, 0 skipped, 14 rejected" in output
     assert "rejected 2 × duplicate_in_file: The e-mail is already on line 2" in output
-    assert "rejected 1 × bad_phone: phone is not an international phone number" in output
+    assert "rejected 1 × bad_phone: phone is not a phone number of the client" in output
     run_record = ImportRun.objects.get()
     assert f"ImportRun {run_record.public_id}" in output
 

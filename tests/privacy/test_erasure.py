@@ -179,3 +179,43 @@ def test_the_client_erases_herself_from_the_privacy_centre(story, cast):
     assert Client.objects.get(pk=story.client.pk).status == "erased"
     assert http.get("/concierge/privacy/").status_code == 302  # signed out
     assert find_personal_data() == []
+
+
+# --- Review defect (issue 14): a hand-set status must not skip erasure ---------------
+
+
+def test_a_hand_set_erased_status_does_not_skip_the_scrub(story, cast):
+    # Given someone set the status by hand (SQL, a script, the old admin)
+    Client.objects.filter(pk=story.client.pk).update(status="erased")
+    client = Client.objects.get(pk=story.client.pk)
+    # When the client is then erased
+    erasure = privacy_erase(client=client, requested_by=cast.head_office.user)
+    # Then the row was scrubbed and the record says so
+    assert erasure.status == "completed"
+    assert erasure.counts["profile"] == 1
+    scrubbed = Client.objects.get(pk=story.client.pk)
+    assert scrubbed.first_name == "Erased client"
+    assert scrubbed.sizes == {}
+    assert find_personal_data() == []
+
+
+def test_the_admin_cannot_change_a_clients_status(cast):
+    from tests.factories.security import otp_verify
+
+    admin = get_user_model().objects.create_superuser("root", "root@example.com", "x" * 16)
+    http = HttpClient()
+    http.force_login(admin)
+    otp_verify(http, admin)
+    url = f"/admin/clients/client/{cast.client.pk}/change/"
+    page = http.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    assert "status" not in form.fields  # shown, read-only
+    data = {
+        name: (value if value is not None else "")
+        for name, value in form.initial.items()
+        if name in form.fields
+    }
+    data["status"] = "erased"
+    http.post(url, data)
+    assert Client.objects.get(pk=cast.client.pk).status == "active"

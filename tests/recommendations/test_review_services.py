@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from consent.models import ConsentTier
 from core import tasks as core_tasks
+from recommendations.links import lookbook_link_check
 from recommendations.models import (
     ItemSource,
     ItemState,
@@ -584,7 +585,9 @@ def test_the_client_is_told_on_commit_once_without_the_removed_pieces(
     assert message.stylist == cast.owner
     assert message.context == {"lookbook": str(draft.lookbook.public_id)}
     assert "« For the première »" in message.body  # she reads French
-    assert f"/concierge/lookbooks/{draft.lookbook.public_id}/" in message.body
+    # a signed link that expires (recommendations.links), to this lookbook
+    token = message.body.split("/concierge/l/", 1)[1].split("/", 1)[0]
+    assert lookbook_link_check(token).lookbook_public_id == str(draft.lookbook.public_id)
     assert "Piece" not in message.body
     assert "Piece" not in message.subject
     assert len(mail.outbox) == 1

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from consent.models import ConsentTier
 from recommendations.ml.als import ALSParams, file_sha256, load_model
+from recommendations.ml.significance import paired_bootstrap
 from recommendations.models import ModelStatus, ModelVersion
 from recommendations.pipeline import train as train_module
 from recommendations.pipeline.train import ArtifactError, should_promote, tuning_due
@@ -91,7 +92,7 @@ def test_a_second_model_that_is_no_better_is_kept_but_not_promoted(trained):
     assert second.status == ModelStatus.READY
     assert not second.is_active
     assert second.metrics["compared_with"]["model"] == trained.pk
-    assert "does not beat" in second.notes
+    assert "not better beyond noise" in second.notes or "no hold-out window" in second.notes
 
 
 def test_a_better_model_is_promoted_and_the_old_one_retires(trained, monkeypatch):
@@ -119,10 +120,13 @@ def _with_promotion(run):
 
 
 def test_the_promotion_rule():
+    wins = paired_bootstrap(np.full(50, 0.3), np.full(50, 0.2))
+    ties = paired_bootstrap(np.full(50, 0.2), np.full(50, 0.2))
     assert should_promote({"ndcg": 0.1}, None, has_active=False)[0]
-    assert should_promote({"ndcg": 0.21}, {"ndcg": 0.2}, has_active=True)[0]
-    assert not should_promote({"ndcg": 0.2}, {"ndcg": 0.2}, has_active=True)[0]
-    assert not should_promote({"ndcg": 0.19}, {"ndcg": 0.2}, has_active=True)[0]
+    assert should_promote({"ndcg": 0.3}, {"ndcg": 0.2}, has_active=True, interval=wins)[0]
+    assert not should_promote({"ndcg": 0.2}, {"ndcg": 0.2}, has_active=True, interval=ties)[0]
+    # a higher mean without an interval is not enough any more
+    assert not should_promote({"ndcg": 0.21}, {"ndcg": 0.2}, has_active=True)[0]
     assert not should_promote(None, {"ndcg": 0.2}, has_active=True)[0]
     assert should_promote({"ndcg": 0.0}, None, has_active=True)[0]  # active unscorable
 

@@ -40,6 +40,7 @@ from catalog.models import HeritageStory, Product
 from clients.models import Occasion
 from consent.services import privacy_export_request, privacy_export_token
 from consent.tasks import build_export
+from recommendations.links import lookbook_link_token
 from recommendations.models import ItemState, Lookbook, LookbookItem, LookbookStatus
 from stylists.models import (
     STYLING_REQUEST_SLA,
@@ -635,6 +636,24 @@ def _entries() -> list[Entry]:
             body=lambda w: {"status": "cancelled"},
         )
     )
+    # The video consultation, the advisor's side (the room itself opens ten minutes before).
+    e.append(
+        Entry(
+            "stylists:appointment_video",
+            ST + "appointments/<uuid:public_id>/video/",
+            to("stylists:appointment_video", public_id=lambda w: w.appointment.public_id),
+            grid(get=owner_only(OK)),
+        )
+    )
+    e.append(
+        Entry(
+            "stylists:appointment_video_guest",
+            ST + "appointments/<uuid:public_id>/video/guest/",
+            to("stylists:appointment_video_guest", public_id=lambda w: w.appointment.public_id),
+            grid(post=owner_only()),
+            body=lambda w: {"manager": ""},
+        )
+    )
 
     # --- Team and audit (managers, head office) ---------------------------------------------
     e.append(
@@ -792,6 +811,8 @@ def _entries() -> list[Entry]:
         ("concierge:wishlist", CC + "wishlist/"),
         ("concierge:heritage", CC + "heritage/"),
         ("concierge:appointments", CC + "appointments/"),
+        ("concierge:advisors", CC + "appointments/advisors/"),
+        ("concierge:purchases", CC + "pieces/"),
     ):
         e.append(Entry(name, pattern, to(name), grid(get=concierge())))
     # Camille's published chapter; her draft (a 404 for her too); Inès's chapter.
@@ -921,6 +942,18 @@ def _entries() -> list[Entry]:
             grid(get=concierge(), post=concierge()),
         )
     )
+    # A signed link from a message: sign-in first, then her lookbook; no one else's.
+    e.append(
+        Entry(
+            "concierge:lookbook_link",
+            CC + "l/<str:token>/",
+            to(
+                "concierge:lookbook_link",
+                token=lambda w: lookbook_link_token(lookbook_public_id=published_id(w)),
+            ),
+            grid(get=hers(REDIRECT)),
+        )
+    )
     appointment_id = lambda w: w.appointment.public_id  # noqa: E731
     for name, pattern in (
         ("concierge:appointment_detail", "appointments/<uuid:public_id>/"),
@@ -928,6 +961,24 @@ def _entries() -> list[Entry]:
         ("concierge:appointment_calendar", "appointments/<uuid:public_id>/calendar.ics"),
     ):
         e.append(Entry(name, CC + pattern, to(name, public_id=appointment_id), grid(get=hers())))
+    # Any client may see the portrait of an advisor she may book with.
+    e.append(
+        Entry(
+            "concierge:advisor_portrait",
+            CC + "appointments/advisors/<int:pk>/portrait/",
+            to("concierge:advisor_portrait", pk=lambda w: w.cast.owner.pk),
+            grid(get=concierge()),
+        )
+    )
+    # Without a time chosen, her own appointment's page of times again (nothing moves).
+    e.append(
+        Entry(
+            "concierge:appointment_reschedule",
+            CC + "appointments/<uuid:public_id>/reschedule/",
+            to("concierge:appointment_reschedule", public_id=appointment_id),
+            grid(get=hers(), post=hers()),
+        )
+    )
     e.append(
         Entry(
             "concierge:appointment_cancel",
@@ -1032,7 +1083,8 @@ def _entries() -> list[Entry]:
             "api-token",
             "api/v1/auth/token/",
             lambda w: reverse("api-token"),
-            grid(post=cells(BAD_REQUEST)),
+            # DELETE revokes the token it carries: without one (sessions too), 401.
+            {**grid(post=cells(BAD_REQUEST)), "DELETE": cells(UNAUTHORIZED)},
             body=lambda w: {"username": "owner", "password": "not-the-password"},
         )
     )
@@ -1096,6 +1148,92 @@ def _entries() -> list[Entry]:
             variant="draft",
         )
     )
+    # The client API: each client her own things; staff 404 (not a client), anonymous 401.
+    others = cells(NOT_ALLOWED, anonymous=UNAUTHORIZED)
+    mine = cells(NOT_FOUND, client_user=OK, other_client_user=OK, anonymous=UNAUTHORIZED)
+    refused = cells(
+        NOT_FOUND, client_user=BAD_REQUEST, other_client_user=BAD_REQUEST, anonymous=UNAUTHORIZED
+    )
+    created = cells(
+        NOT_FOUND, client_user=Want(201), other_client_user=Want(201), anonymous=UNAUTHORIZED
+    )
+    camilles = cells(NOT_FOUND, client_user=OK, anonymous=UNAUTHORIZED)
+    camilles_refused = cells(NOT_FOUND, client_user=BAD_REQUEST, anonymous=UNAUTHORIZED)
+    suffix = r"\.(?P<format>[a-z0-9]+)/?$"
+    for name, pattern, post, body in (
+        ("client-appointment-list", r"api/v1/^appointments/$", refused, None),
+        (
+            "client-occasion-list",
+            r"api/v1/^occasions/$",
+            created,
+            lambda w: {"kind": "birthday", "date": "1990-05-04", "recurring_yearly": "true"},
+        ),
+        (
+            "client-styling-request-list",
+            r"api/v1/^styling-requests/$",
+            created,
+            lambda w: {"message": "Something for a wedding in June"},
+        ),
+        (
+            "client-message-list",
+            r"api/v1/^messages/$",
+            created,
+            lambda w: {"body": "Thank you, Élise."},
+        ),
+    ):
+        for route, url in (
+            (pattern, to(name)),
+            (pattern.replace("/$", suffix), to(name, format=lambda w: "json")),
+        ):
+            e.append(Entry(name, route, url, grid(get=mine, post=post, others=others), body=body))
+    appointment_api = lambda w: w.appointment.public_id  # noqa: E731
+    for route, url in (
+        (
+            r"api/v1/^appointments/(?P<id>[^/.]+)/$",
+            to("client-appointment-detail", id=appointment_api),
+        ),
+        (
+            r"api/v1/^appointments/(?P<id>[^/.]+)" + suffix,
+            to("client-appointment-detail", id=appointment_api, format=lambda w: "json"),
+        ),
+    ):
+        e.append(Entry("client-appointment-detail", route, url, grid(get=camilles, others=others)))
+    for action, want in (("reschedule", camilles_refused), ("cancel", camilles)):
+        name = f"client-appointment-{action}"
+        for route, url in (
+            (
+                rf"api/v1/^appointments/(?P<id>[^/.]+)/{action}/$",
+                to(name, id=appointment_api),
+            ),
+            (
+                rf"api/v1/^appointments/(?P<id>[^/.]+)/{action}" + suffix,
+                to(name, id=appointment_api, format=lambda w: "json"),
+            ),
+        ):
+            e.append(Entry(name, route, url, grid(post=want, others=others)))
+    e.append(
+        Entry(
+            "api-availability",
+            "api/v1/availability/",
+            to("api-availability"),
+            grid(get=mine, others=others),
+        )
+    )
+    # Love a piece of her published chapter; a draft of hers is a 404 like anyone else's.
+    for variant, lookbook, item, want in (
+        ("published", published_id, kept_item, camilles),
+        ("draft", draft_id, draft_item, cells(NOT_FOUND, anonymous=UNAUTHORIZED)),
+    ):
+        e.append(
+            Entry(
+                "api-lookbook-reactions",
+                "api/v1/lookbooks/<str:id>/reactions/",
+                to("api-lookbook-reactions", id=lookbook),
+                grid(post=want, others=others),
+                body=lambda w, item=item: {"item": item(w), "reaction": "love"},
+                variant=variant,
+            )
+        )
     e.append(Entry("api-root", "api/v1/", to("api-root"), api(listed)))
     e.append(
         Entry(

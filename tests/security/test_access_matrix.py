@@ -22,6 +22,8 @@ from django.db import transaction
 from django.test import Client as HttpClient
 from django.urls import reverse
 
+from stylists.models import Role
+from stylists.services.access import stylist_update_access
 from tests.factories.security import otp_verify
 from tests.security.access_matrix import (
     ADMIN_SAMPLES,
@@ -149,6 +151,93 @@ def test_access_matrix(world: World, persona: str) -> None:
     # Given the world and the persona, when they ask every route by every method
     mismatches = _run(world, persona, [*_live_entries(), *ADMIN_SAMPLES])
     # Then every answer is the one the table gives
+    assert not mismatches, f"{len(mismatches)} cells differ:\n" + "\n".join(map(str, mismatches))
+
+
+# --- Access that ended: a deactivated advisor, a demoted manager ----------------------------------
+
+REVOKED_PERSONAS = ("deactivated_advisor", "demoted_manager")
+
+
+def _revoke(world: World, persona: str) -> tuple[HttpClient, HttpClient]:
+    """Sign the persona in, end their access as the admin would; (session from before, after).
+
+    The deactivated advisor is Camille's own advisor (her book, her drafts); the
+    demoted manager is Paris's manager, made a client advisor.
+    """
+    cast = world.cast
+    stylist = cast.owner if persona == "deactivated_advisor" else cast.manager
+    before = HttpClient()
+    before.force_login(stylist.user)
+    if persona == "deactivated_advisor":
+        stylist_update_access(stylist_id=stylist.pk, active=False, performed_by=None)
+    else:
+        stylist_update_access(stylist_id=stylist.pk, role=Role.STYLIST, performed_by=None)
+    after = HttpClient()
+    after.force_login(get_user_model().objects.get(pk=stylist.user_id))
+    return before, after
+
+
+def _refused(status: int, location: str) -> bool:
+    """Refused: sent to sign in, or 401/403/404/405; never a page, a list or a write."""
+    if status in (301, 302, 303):
+        return location.startswith(("/accounts/login/", "/admin/login/"))
+    return status in (401, 403, 404, 405)
+
+
+def _ask_all(
+    http: HttpClient, world: World, entries: list[Entry]
+) -> list[tuple[Entry, str, int, str]]:
+    answers = []
+    for entry in entries:
+        url = entry.url(world)
+        body = entry.body(world) if entry.body else None
+        for method in METHODS:
+            status, location = _ask(http, method, url, body)
+            answers.append((entry, method, status, location))
+    return answers
+
+
+@pytest.mark.parametrize("persona", REVOKED_PERSONAS)
+def test_a_session_from_before_the_change_is_refused_everywhere(world: World, persona: str) -> None:
+    # Given a session opened before the admin deactivated or demoted the persona
+    before, _ = _revoke(world, persona)
+    entries = [e for e in [*_live_entries(), *ADMIN_SAMPLES] if e.name not in PUBLIC]
+    # Then every route, the API included, refuses it
+    wrong = [
+        f"{method:6} {entry.label}: {_got(status, location)}"
+        for entry, method, status, location in _ask_all(before, world, entries)
+        if not _refused(status, location)
+    ]
+    assert not wrong, f"{len(wrong)} answers to a revoked {persona}:\n" + "\n".join(wrong)
+
+
+def test_a_deactivated_advisor_signed_in_again_is_refused_everywhere(world: World) -> None:
+    # Given the deactivated advisor with a session made after the change (her password works)
+    _, after = _revoke(world, "deactivated_advisor")
+    # Her own account's pages stay (setting up an authenticator shows nothing of the house's).
+    own_account = {"two_factor", "two_factor_setup", "two_factor_verify"}
+    entries = [e for e in [*_live_entries(), *ADMIN_SAMPLES] if e.name not in PUBLIC | own_account]
+    wrong = [
+        f"{method:6} {entry.label}: {_got(status, location)}"
+        for entry, method, status, location in _ask_all(after, world, entries)
+        if not _refused(status, location)
+    ]
+    assert not wrong, f"{len(wrong)} answers to a deactivated advisor:\n" + "\n".join(wrong)
+
+
+def test_a_demoted_manager_signed_in_again_is_the_advisor_she_now_is(world: World) -> None:
+    # Given the Paris manager made a client advisor, signed in again after the change
+    _, after = _revoke(world, "demoted_manager")
+    # Then every route answers her as it answers a Paris advisor without Camille (the colleague)
+    entries = [*_live_entries(), *ADMIN_SAMPLES]
+    mismatches = []
+    for entry, method, status, location in _ask_all(after, world, entries):
+        want = expectations(entry)[method]["colleague"]
+        if not want.matches(status, location):
+            mismatches.append(
+                Mismatch(entry, method, "demoted_manager", want, _got(status, location))
+            )
     assert not mismatches, f"{len(mismatches)} cells differ:\n" + "\n".join(map(str, mismatches))
 
 

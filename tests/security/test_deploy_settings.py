@@ -27,8 +27,8 @@ def production_env(**extra: str) -> dict[str, str]:
         FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
         FIELD_LOOKUP_KEY=secrets.token_urlsafe(32),
         SITE_URL="https://atelier.example.com",
-        **extra,
     )
+    env.update(extra)
     return env
 
 
@@ -49,6 +49,26 @@ def test_check_deploy_reports_nothing():
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("site_url", "code"),
+    [
+        ("http://127.0.0.1:8000", "atelier.E001"),  # the development default
+        ("http://atelier.example.com", "atelier.E001"),
+        ("https://127.0.0.1:8000", "atelier.E002"),
+        ("https://elsewhere.example.com", "atelier.E002"),
+        ("https://atelier.example.com/atelier", "atelier.E003"),
+    ],
+)
+def test_check_deploy_fails_without_a_public_https_site_url(site_url, code):
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        production_env(SITE_URL=site_url),
+    )
+    assert result.returncode != 0
+    assert code in result.stdout + result.stderr
 
 
 PROBE = """

@@ -77,8 +77,8 @@ def test_the_token_endpoint_counts_failures_too(cast):
     RATE_LIMITS={
         "login": "3/5m",
         "token": "20/5m",
-        "booking": "10/h",
-        "messaging": "30/10m",
+        "appointment_book": "10/h",
+        "client_message": "30/10m",
         "privacy_export": "5/d",
         "two_factor": "10/5m",
     }
@@ -101,8 +101,8 @@ def test_sign_in_posts_are_rate_limited_per_address(cast):
         "token": "2/m",
         "login": "20/5m",
         "two_factor": "10/5m",
-        "booking": "10/h",
-        "messaging": "30/10m",
+        "appointment_book": "10/h",
+        "client_message": "30/10m",
         "privacy_export": "5/d",
     }
 )
@@ -118,9 +118,9 @@ def test_the_token_endpoint_is_rate_limited(cast):
     assert "throttled" in limited.json()["detail"]
 
 
-@override_settings(RATE_LIMITS={"booking": "2/h"})
+@override_settings(RATE_LIMITS={"appointment_book": "2/h"})
 def test_the_decorator_for_booking_and_messaging_views(cast):
-    @rate_limit("booking")
+    @rate_limit("appointment_book")
     def book(request):
         return HttpResponse("booked")
 
@@ -181,3 +181,28 @@ def test_forwarded_addresses_are_trusted_only_behind_a_declared_proxy(settings):
     assert client_ip(request) == "10.0.0.1"
     settings.TRUSTED_PROXY_COUNT = 1
     assert client_ip(request) == "203.0.113.50"  # not the spoofable first entry
+
+
+@override_settings(
+    RATE_LIMITS={
+        "login": "3/5m",
+        "token": "20/5m",
+        "booking": "10/h",
+        "messaging": "30/10m",
+        "privacy_export": "5/d",
+        "two_factor": "10/5m",
+    }
+)
+def test_the_admin_sign_in_shares_the_per_address_limit(cast):
+    # Issue 15, item 4: /admin/login/ checked passwords without limit.
+    http = HttpClient()
+    for username in ("a", "b"):
+        assert _fail(http, username=username, ip="198.51.100.7").status_code == 200
+    admin_login = "/admin/login/"
+    data = {"username": "c", "password": "wrong-password", "next": "/admin/"}
+    assert http.post(admin_login, data, REMOTE_ADDR="198.51.100.7").status_code == 200
+    limited = http.post(admin_login, {**data, "username": "d"}, REMOTE_ADDR="198.51.100.7")
+    assert limited.status_code == 429
+    assert "Too many attempts" in limited.content.decode()
+    # Another address still gets the admin's sign-in page
+    assert http.post(admin_login, data, REMOTE_ADDR="198.51.100.8").status_code == 200

@@ -27,6 +27,7 @@ from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
+from guardian.shortcuts import assign_perm
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
@@ -41,14 +42,16 @@ from schemathesis.specs.openapi.checks import (
 
 from conftest import PASSWORD
 from tests.factories.security import totp_code, totp_device
+from tests.factories.stylists import make_stylist
 from tests.security.access_matrix import World, build_world
 
 pytestmark = pytest.mark.django_db
 
-# Generated cases per operation and mode (five operations).
+# Generated cases per operation and mode (nineteen operations: the advisors' six and the
+# client API's thirteen).
 MAX_EXAMPLES = {GenerationMode.POSITIVE: 12, GenerationMode.NEGATIVE: 6}
 MIN_CASES = 6  # hypothesis stops early when an operation has few distinct inputs
-OPERATIONS = 5
+OPERATIONS = 19
 # Signing in takes no token, so its cases are sent once, without one (as anonymous).
 SIGN_IN = "POST /api/v1/auth/token/"
 CHECKS = [
@@ -68,6 +71,7 @@ PERSONAS = (
     "head_office",
     "client_user",
     "other_client_user",
+    "revoked_token",  # an advisor's token, revoked (DELETE /api/v1/auth/token/) before the run
     "anonymous",
 )
 USERNAMES = {
@@ -86,6 +90,7 @@ VISIBLE = {
     "head_office": {"client", "other_client", "milan_client"},
     "client_user": {"client"},  # her own published lookbooks name her public id
     "other_client_user": {"other_client"},
+    "revoked_token": set(),
     "anonymous": set(),
 }
 
@@ -107,9 +112,25 @@ def world(cast: Any, settings: Any, tmp_path: Any) -> World:
     return build_world(cast)
 
 
+def _revoked_token(world: World) -> str:
+    """A token of an advisor who held Camille, revoked by its owner: it must open nothing."""
+    former = make_stylist(boutique=world.cast.paris, username="former")
+    for codename in ("view_client", "change_client"):
+        assign_perm(f"clients.{codename}", former.user, world.cast.client)
+    response = APIClient().post("/api/v1/auth/token/", {"username": "former", "password": PASSWORD})
+    token = str(response.json()["token"])
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api.get("/api/v1/clients/").json()["count"] == 1  # it worked
+    assert api.delete("/api/v1/auth/token/").status_code == 204
+    return token
+
+
 def _token(world: World, persona: str) -> str | None:
     if persona == "anonymous":
         return None
+    if persona == "revoked_token":
+        return _revoked_token(world)
     user = world.cast.user(persona)
     data = {"username": USERNAMES.get(persona, persona), "password": PASSWORD}
     if persona == "head_office":
@@ -217,7 +238,7 @@ def test_the_api_keeps_its_schema_and_its_secrets(world: World, schema: Any) -> 
         personas.append(Persona(name, headers, _forbidden_strings(world, name)))
     known_ids = ["", str(world.cast.client.public_id), str(world.published.public_id)]
     known_ids += [str(lookbook.public_id) for lookbook in world.unpublished]
-    known_ids += [str(world.cast.milan_client.public_id)]
+    known_ids += [str(world.cast.milan_client.public_id), str(world.appointment.public_id)]
     failures: list[str] = []
     # When every operation is called with generated data, valid and invalid, as each of them
     for result in schema.get_all_operations():
@@ -239,3 +260,5 @@ def test_the_api_keeps_its_schema_and_its_secrets(world: World, schema: Any) -> 
     assert {200, 404} <= statuses["owner"], statuses
     assert {200, 404} <= statuses["client_user"], statuses
     assert statuses["anonymous"] <= {400, 401}, statuses
+    # And the revoked token opens nothing, by any operation
+    assert statuses["revoked_token"] == {401}, statuses

@@ -154,3 +154,35 @@ def test_api_tokens_for_two_factor_accounts_need_the_code(cast):
 def test_advisors_get_tokens_without_a_code(cast):
     response = APIClient().post("/api/v1/auth/token/", {"username": "owner", "password": PASSWORD})
     assert response.status_code == 200
+
+
+# --- Review defect (issue 14): the policy follows a change of role -------------------
+
+
+def test_an_advisor_promoted_to_head_office_is_asked_on_the_next_page(cast):
+    from stylists.models import Stylist
+
+    http = signed_in(cast.owner.user)
+    assert http.get("/stylist/").status_code == 200
+    # The role changes while the session lives (the role service, the admin, SQL).
+    Stylist.objects.filter(pk=cast.owner.pk).update(role="head_office", boutique=None)
+    response = http.get("/stylist/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/?next=")
+    assert http.get("/api/v1/clients/").status_code == 403
+
+
+def test_an_advisor_made_staff_is_asked_on_the_next_page(cast):
+    http = signed_in(cast.owner.user)
+    assert http.get("/stylist/").status_code == 200
+    get_user_model().objects.filter(pk=cast.owner.user.pk).update(is_staff=True)
+    assert http.get("/stylist/").status_code == 302
+
+
+def test_head_office_moved_back_to_a_boutique_is_no_longer_held(cast):
+    from stylists.models import Stylist
+
+    http = signed_in(cast.head_office.user)
+    assert http.get("/stylist/").status_code == 302
+    Stylist.objects.filter(pk=cast.head_office.pk).update(role="stylist", boutique=cast.paris)
+    assert http.get("/stylist/").status_code == 200

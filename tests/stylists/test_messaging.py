@@ -516,3 +516,19 @@ def test_erased_clients_cannot_be_written_to(cast):
     with time_machine.travel(AFTERNOON, tick=False), pytest.raises(MessageBlocked) as refused:
         send(cast, client=erased, channel="concierge", kind="service")
     assert refused.value.code == "erased"
+
+
+@time_machine.travel(AFTERNOON, tick=False)
+def test_a_message_whose_worker_was_killed_is_taken_over_once(cast):
+    # Given a message claimed by a worker that was then killed (SIGKILL): still "sending"
+    message = send(cast, deliver=False)
+    Message.objects.filter(pk=message.pk).update(status=MessageStatus.SENDING)
+    # A plain second delivery leaves it alone (another worker may be sending it)
+    assert message_deliver(message_id=message.pk) is None
+    # When the broker hands the killed worker's task on (redelivered), it goes out once
+    resumed = message_deliver(message_id=message.pk, resume=True)
+    assert resumed is not None
+    assert resumed.status == MessageStatus.SENT
+    assert len(mail.outbox) == 1
+    assert message_deliver(message_id=message.pk, resume=True) is None
+    assert len(mail.outbox) == 1

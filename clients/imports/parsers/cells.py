@@ -8,7 +8,7 @@ import re
 import unicodedata
 import zoneinfo
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
@@ -63,18 +63,20 @@ def bool_value(value: str, *, column: str) -> bool | None:
     raise RowRejected("bad_boolean", f"{column} must be yes or no.", value)
 
 
-def identity_value(kind: str, value: str, *, column: str) -> str:
+def identity_value(kind: str, value: str, *, column: str, region: str = "") -> str:
+    """A normalised identity; a phone in national format is read in `region` (ISO alpha-2)."""
     if not value.strip():
         return ""
     try:
-        return normalize_identity(kind, value)
+        return normalize_identity(kind, value, region=region)
     except ValidationError:
         if kind == IdentityKind.EMAIL:
             raise RowRejected("bad_email", f"{column} is not an e-mail address.", value) from None
         if kind == IdentityKind.PHONE:
             raise RowRejected(
                 "bad_phone",
-                f"{column} is not an international phone number: write it as +33 1 23 45 67 89.",
+                f"{column} is not a phone number of the client's country: write it as "
+                "+33 1 23 45 67 89, or 01 23 45 67 89 for a client of a French boutique.",
                 value,
             ) from None
         raise RowRejected(
@@ -87,6 +89,11 @@ class Boutiques:
     """The boutiques a row may name, loaded once per import: code -> (id, time zone)."""
 
     by_code: Mapping[str, tuple[int, str]]
+    countries: Mapping[str, str] = field(default_factory=dict)  # code -> ISO alpha-2
+
+    def country(self, code: str) -> str:
+        """The boutique's country ("" when unknown): the region a national phone is read in."""
+        return self.countries.get(code.strip().lower(), "")
 
     def get(self, code: str, *, column: str = "home_boutique") -> tuple[int, str]:
         key = code.strip().lower()

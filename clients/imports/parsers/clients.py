@@ -80,7 +80,12 @@ def parse_client(
     first_name = name_value(row.get("first_name", ""), column="first_name")
     last_name = name_value(row.get("last_name", ""), column="last_name")
     email = identity_value(IdentityKind.EMAIL, row.get("email", ""), column="email")
-    phone = identity_value(IdentityKind.PHONE, row.get("phone", ""), column="phone")
+    boutique_code = row.get("home_boutique", "")
+    # A phone typed the national way ("06 12 34 56 78") is read in the row's country,
+    # else in the country of the client's home boutique.
+    region = text_value(row.get("country", ""), column="country", max_length=2).upper()
+    region = region or boutiques.country(boutique_code)
+    phone = identity_value(IdentityKind.PHONE, row.get("phone", ""), column="phone", region=region)
     loyalty = identity_value(IdentityKind.LOYALTY, row.get("loyalty_id", ""), column="loyalty_id")
     if not (email or phone or loyalty):
         raise RowRejected(
@@ -89,7 +94,7 @@ def parse_client(
             "next import) can recognise them.",
             f"{first_name} {last_name}",
         )
-    boutique_id, _ = boutiques.get(row.get("home_boutique", ""))
+    boutique_id, _ = boutiques.get(boutique_code)
     language = parse_language(row.get("preferred_language", ""))
     salutation = parse_salutation(row.get("salutation", ""))
     sizes = parse_sizes(row.get("sizes", ""))

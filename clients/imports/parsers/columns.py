@@ -29,6 +29,7 @@ CLIENT_COLUMNS = ColumnSpec(
     optional=(
         "email",
         "phone",
+        "country",
         "loyalty_id",
         "preferred_language",
         "salutation",

@@ -24,7 +24,7 @@ from clients.imports.writers.shared_steps import (
 from clients.models import Client, Identity
 from clients.services import identity_build
 from consent.models import ConsentSource
-from consent.services import ConsentGrant, consent_record_bulk
+from consent.services import ConsentGrant, consent_apply_stricter, consent_record_bulk
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,11 +143,38 @@ class ClientsImporter:
                 sizes_added = _add_missing_sizes(client, item.data.sizes)
                 if sizes_added and client not in changed:
                     changed.append(client)
-                _count_merged(outcome, item, identities_added=len(added), sizes_added=sizes_added)
+                consent_changed = self._stricter_consent(client, item)
+                _count_merged(
+                    outcome,
+                    item,
+                    identities_added=len(added),
+                    sizes_added=sizes_added,
+                    consent_changed=consent_changed,
+                )
         if new_identities:
             Identity.objects.bulk_create(new_identities)
         if changed:
             Client.objects.bulk_update(changed, ["sizes"])
+
+    def _stricter_consent(self, client: Client, item: ClientItem) -> bool:
+        """A known client's consent in the file: the stricter of stored and file wins.
+
+        An opt-out in the file (a lower tier, a channel off) is recorded; a file never
+        widens what the client told the house. True when a record was added.
+        """
+        consent = item.data.consent
+        if consent is None:
+            return False
+        change = consent_apply_stricter(
+            client=client,
+            tier=consent.tier,
+            channels=consent.channels,
+            source=ConsentSource.IMPORT,
+            proof_text=consent.proof,
+            recorded_by=self.recorded_by,
+            note=f"CSV import, line {item.line}: the stricter of the stored consent and the file's",
+        )
+        return change is not None
 
     def _create(self, items: list[ClientItem], outcome: BatchOutcome) -> None:
         clients = [
@@ -231,13 +258,18 @@ def _add_missing_sizes(client: Client, sizes: Mapping[str, str]) -> bool:
 
 
 def _count_merged(
-    outcome: BatchOutcome, item: ClientItem, *, identities_added: int, sizes_added: bool
+    outcome: BatchOutcome,
+    item: ClientItem,
+    *,
+    identities_added: int,
+    sizes_added: bool,
+    consent_changed: bool,
 ) -> None:
     """A known client is 'updated' if the row added anything, else 'skipped'."""
     if item.data.consent is not None:
-        outcome.count("consents", "skipped")
+        outcome.count("consents", "created" if consent_changed else "skipped")
     outcome.count("identities", "created", identities_added)
-    if identities_added or sizes_added:
+    if identities_added or sizes_added or consent_changed:
         outcome.count("clients", "updated")
         outcome.accepted += 1
     else:

@@ -19,7 +19,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from recommendations.ml.datasets import FORMATS, DatasetError, load_interactions
+from recommendations.ml.datasets import (
+    FORMATS,
+    DatasetError,
+    load_interactions,
+    online_retail_item_types,
+)
 from recommendations.ml.evaluation import SPLITS, evaluate
 
 LIBRARY_LOGGER = "recommendations.ml"
@@ -93,6 +98,11 @@ class Command(BaseCommand):
         )
         try:
             events = load_interactions(options["interactions"], fmt=options["format"])
+            categories = (
+                online_retail_item_types(options["interactions"])
+                if options["format"] == "online-retail"
+                else None
+            )
             result = evaluate(
                 events,
                 split=options["split"],
@@ -100,6 +110,7 @@ class Command(BaseCommand):
                 test_fraction=options["test_fraction"],
                 k=options["k"],
                 seed=options["seed"],
+                item_categories=categories,
             )
         except (DatasetError, ValueError) as exc:
             raise CommandError(str(exc)) from exc

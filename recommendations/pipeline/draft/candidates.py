@@ -42,6 +42,7 @@ class Offer:
     position: np.ndarray  # catalogue row -> candidate column, -1 when not on offer
     factors: np.ndarray  # (candidates, f) item factors with the popularity penalty, to score
     unit: np.ndarray  # (candidates, f) unit-length raw factors, to compare pieces
+    raw: np.ndarray  # (candidates, f) raw factors, to explain a score by her history
     popularity: np.ndarray  # training popularity; 0 for pieces the model has not seen
     popularity_score: np.ndarray  # popularity / the most popular, float32
     category: np.ndarray
@@ -92,6 +93,7 @@ def build_offer(catalogue: Catalogue, stock: Stock, model: LoadedModel) -> Offer
         position=position,
         factors=np.ascontiguousarray(factors),
         unit=normalize(raw).astype(np.float32),
+        raw=raw,
         popularity=popularity,
         popularity_score=(
             (popularity / top).astype(np.float32) if top > 0 else np.zeros(n_offer, np.float32)

@@ -72,6 +72,8 @@ class ClientVectors:
 
     warm: np.ndarray  # bool: she has consented positive signals on pieces the model knows
     factors: np.ndarray  # (rows, factors) float32; zeros for cold clients
+    # (rows, model items) her confidences, what she was folded in from (and explained by)
+    confidences: sp.csr_matrix | None = None
 
 
 def _current_rows(audience: Audience, model: LoadedModel, signals: SignalSet) -> sp.csr_matrix:
@@ -117,7 +119,7 @@ def fold_in_audience(audience: Audience, model: LoadedModel, signals: SignalSet)
         )
     if new.any():
         factors[new] = fold_in(model.model, rows[new])
-    return ClientVectors(warm=warm, factors=factors)
+    return ClientVectors(warm=warm, factors=factors, confidences=rows)
 
 
 # --- her own signals and history -----------------------------------------------------------
@@ -176,7 +178,10 @@ class ClientHistory:
     signal_counts: np.ndarray  # (rows, len(SIGNALS))
     purchase_rows: np.ndarray  # one entry per purchase: her audience row...
     purchase_prices: np.ndarray  # ...and the piece's price in today's catalogue
+    purchase_index: np.ndarray  # ...and its catalogue row
     strongest: StrongestPieces
+    # the category (catalogue code) holding >= the dominant share of her purchases, or -1
+    dominant_category: np.ndarray
 
 
 def _strongest_pieces(
@@ -225,8 +230,31 @@ def _strongest_pieces(
     return pieces
 
 
+def dominant_category(
+    rows: np.ndarray, category: np.ndarray, n_rows: int, *, share: float
+) -> np.ndarray:
+    """Per row, the category holding at least ``share`` of her purchases, else -1."""
+    out = np.full(n_rows, -1, dtype=np.int64)
+    if not len(rows):
+        return out
+    n_categories = int(category.max()) + 1
+    counts = np.zeros((n_rows, n_categories), dtype=np.int64)
+    np.add.at(counts, (rows, category.astype(np.int64)), 1)
+    total = counts.sum(axis=1)
+    top = counts.argmax(axis=1)
+    ok = (total > 0) & (counts[np.arange(n_rows), top] >= share * total)
+    out[ok] = top[ok]
+    return out
+
+
 def client_history(
-    own: OwnSignals, n_rows: int, catalogue: Catalogue, model: LoadedModel, *, depth: int
+    own: OwnSignals,
+    n_rows: int,
+    catalogue: Catalogue,
+    model: LoadedModel,
+    *,
+    depth: int,
+    dominant_share: float = 0.8,
 ) -> ClientHistory:
     n_codes = len(SIGNALS)
     counts = np.bincount(own.row * n_codes + own.code, minlength=n_rows * n_codes).reshape(
@@ -238,7 +266,14 @@ def client_history(
         signal_counts=counts,
         purchase_rows=own.row[bought],
         purchase_prices=catalogue.price[own.product_index[bought]],
+        purchase_index=own.product_index[bought],
         strongest=_strongest_pieces(own, n_rows, model, depth),
+        dominant_category=dominant_category(
+            own.row[bought],
+            catalogue.category[own.product_index[bought]],
+            n_rows,
+            share=dominant_share,
+        ),
     )
 
 

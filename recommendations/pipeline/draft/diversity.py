@@ -6,56 +6,27 @@ plus the occasion boost (stage 3). MMR then picks, one at a time, the piece maxi
 ``lambda * relevance - (1 - lambda) * its similarity to the pieces already picked``,
 similarity being 0.7 for the same category plus 0.3 for the same subcategory. The first
 ``size`` picks are the draft, the next ``alternates`` are offered to the stylist.
+
+Balance, a hard rule on the draft (not the alternates): no category fills more than
+``category_cap`` (5) of its ``size`` (12) pieces, unless 80% or more of her purchases are
+in that category (``ClientHistory.dominant_category``): a client who buys almost only
+fragrance may be shown mostly fragrance, one who bought two may not. When her valid
+candidates cannot fill the draft within the cap, the best over-cap piece is taken rather
+than a shorter draft, and the row is reported (``over_cap``) so that the drafter can
+draw her a deeper pool first.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from recommendations.ml.diversity import SAME_CATEGORY as SAME_CATEGORY
+from recommendations.ml.diversity import SAME_SUBCATEGORY as SAME_SUBCATEGORY
+from recommendations.ml.diversity import mmr_select, over_cap
 from recommendations.pipeline.draft.candidates import Offer
 from recommendations.pipeline.draft.occasion import Occasions
 from recommendations.pipeline.draft.plans import DraftSettings
 from recommendations.pipeline.draft.rules import Shortlist
-
-SAME_CATEGORY = 0.7
-SAME_SUBCATEGORY = 0.3
-
-
-def mmr_select(
-    relevance: np.ndarray,
-    valid: np.ndarray,
-    category: np.ndarray,
-    subcategory: np.ndarray,
-    *,
-    need: int,
-    lam: float,
-) -> np.ndarray:
-    """Greedy maximal marginal relevance for many clients at once.
-
-    Each step picks, per row, the valid candidate maximising
-    ``lam * relevance - (1 - lam) * max similarity to the pieces already picked``, where
-    similarity is 0.7 for the same category plus 0.3 for the same subcategory. Returns
-    (rows, need) positions into the candidate arrays, -1 where a row ran out.
-    """
-    n = relevance.shape[0]
-    chosen = np.full((n, need), -1, dtype=np.int64)
-    available = valid.copy()
-    max_similarity = np.zeros(relevance.shape, dtype=np.float64)
-    every = np.arange(n)
-    for step in range(need):
-        value = lam * relevance - (1.0 - lam) * max_similarity
-        value[~available] = -np.inf
-        pick = np.argmax(value, axis=1)
-        ok = available[every, pick]
-        chosen[ok, step] = pick[ok]
-        available[every[ok], pick[ok]] = False
-        similarity = SAME_CATEGORY * (category == category[every, pick][:, None]) + (
-            SAME_SUBCATEGORY * (subcategory == subcategory[every, pick][:, None])
-        )
-        max_similarity = np.where(
-            ok[:, None], np.maximum(max_similarity, similarity), max_similarity
-        )
-    return chosen
 
 
 def relevance_by_rank(valid: np.ndarray) -> np.ndarray:
@@ -71,16 +42,30 @@ def diversify(
     occasions: Occasions,
     offer: Offer,
     settings: DraftSettings,
-) -> np.ndarray:
-    """(len(rows), need) positions into the shortlist, in the order picked; -1 pads."""
+    exempt: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(len(rows), need) positions into the shortlist, in the order picked (-1 pads), and
+    the rows whose draft still breaks the balance rule.
+
+    ``exempt`` is each audience row's dominant category in the catalogue's codes (-1: none).
+    """
     relevance = relevance_by_rank(short.valid)
     occasions.boost(rows, short.ids, short.valid, relevance, settings.occasion_boost)
     columns = np.maximum(short.ids, 0)
-    return mmr_select(
+    category = offer.category[columns].astype(np.int64)
+    category[~short.valid] = -1
+    chosen = mmr_select(
         relevance,
         short.valid,
-        offer.category[columns],
+        category,
         offer.subcategory[columns],
         need=settings.need,
         lam=settings.mmr_lambda,
+        cap=settings.category_cap,
+        capped=settings.size,
+        exempt=exempt[rows],
     )
+    broken = over_cap(
+        chosen, category, size=settings.size, cap=settings.category_cap, exempt=exempt[rows]
+    )
+    return chosen, broken

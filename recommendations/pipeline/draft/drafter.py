@@ -44,6 +44,12 @@ from recommendations.pipeline.draft.rules import HouseRules, Shortlist, excluded
 from recommendations.pipeline.extract import SignalSet
 
 
+def _widen(short: Shortlist, width: int) -> Shortlist:
+    """The same shortlist padded to ``width`` columns (so deeper rows fit in it)."""
+    short.pad(width)
+    return short
+
+
 class Drafter:
     """Drafts for an audience: every stage prepared once as arrays, then batch by batch."""
 
@@ -67,7 +73,15 @@ class Drafter:
         self.stats.warm = int(self.vectors.warm.sum())
         self.stats.cold = int((~self.vectors.warm).sum())
         own = own_signals(audience, catalogue, signals)
-        history = client_history(own, len(audience), catalogue, model, depth=settings.history)
+        history = client_history(
+            own,
+            len(audience),
+            catalogue,
+            model,
+            depth=settings.history,
+            dominant_share=settings.dominant_share,
+        )
+        self.dominant = history.dominant_category
 
         # 1. Candidates: the pieces on offer.
         self.offer = build_offer(catalogue, stock, model)
@@ -131,9 +145,12 @@ class Drafter:
         for start in range(0, n, self.settings.batch):
             yield self._plan_batch(np.arange(start, min(start + self.settings.batch, n)))
 
-    def _shortlist(self, rows: np.ndarray) -> Shortlist:
+    def _shortlist(self, rows: np.ndarray, *, deep: bool = False) -> Shortlist:
         """Stages 1 and 2: her pool, judged by the rules; a deeper pool when that leaves too few."""
         s = self.settings
+        if deep:
+            ids, scores = self.pools.draw(rows, s.refill_pool)
+            return shortlist(ids, scores, self.rules.check(rows, ids), s.refill_pool)
         ids, scores = self.pools.draw(rows, s.pool)
         short = shortlist(ids, scores, self.rules.check(rows, ids), s.mmr_pool)
         thin = np.flatnonzero(short.valid.sum(axis=1) < s.need)
@@ -149,7 +166,21 @@ class Drafter:
     def _plan_batch(self, rows: np.ndarray) -> list[PlannedDraft]:
         s = self.settings
         short = self._shortlist(rows)
-        chosen = diversify(rows, short, self.occasions, self.offer, s)
+        chosen, broken = diversify(rows, short, self.occasions, self.offer, s, self.dominant)
+        if broken.any() and s.refill_pool > s.pool:
+            # Her best candidates are too much of one category to balance the draft:
+            # choose again from a deeper pool, all of it open to MMR.
+            again = np.flatnonzero(broken)
+            self.stats.rebalanced += len(again)
+            deeper = self._shortlist(rows[again], deep=True)
+            deeper_chosen, deeper_broken = diversify(
+                rows[again], deeper, self.occasions, self.offer, s, self.dominant
+            )
+            short = _widen(short, deeper.ids.shape[1])
+            short.replace_rows(again, deeper)
+            chosen[again] = deeper_chosen
+            broken[again] = deeper_broken
+        self.stats.over_cap += int(broken.sum())
         picks = picks_from(rows, short, chosen, self.offer, self.occasions)
         because = self.explanations.because(rows, picks.candidate)
         plans: list[PlannedDraft] = []

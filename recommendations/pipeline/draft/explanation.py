@@ -1,22 +1,34 @@
-"""Stage 5, the explanation hand-off: what each picked piece is shown with, via pipeline.explain.
+"""Stage 5, the explanation hand-off: a reason for each picked piece about *that* piece.
 
-For every picked piece this stage chooses the *facts* (vectorised over a batch) and hands
-them to ``Explainer``, which turns them into words (cached phrases):
+For every picked piece this stage chooses the *facts* and hands them to ``Explainer``,
+which turns them into words (cached phrases):
 
-- why: the piece itself if it is already in her history (saved, loved, kept...); else
-  the one or two pieces of her history closest to it in the model's item space, weighted
-  by the strength of her signal; for a client without history, the tastes she stated;
-  failing all of those, its popularity;
-- where: the size and place it is in stock for her;
-- when: her occasion, if the piece suits it; her budget, if it capped the price band.
+- why: the piece itself if it is already in her history (saved, loved, kept...); else the
+  pieces of her history that most drew the model to it: implicit's ``explain``, computed
+  for a whole batch (her score for piece i is the sum over her pieces j of
+  ``c_j * y_j' W_u y_i``, with ``W_u = (Y'C_uY + lambda I)^-1``; the largest terms are
+  the pieces that drew it); for a client without history, the tastes she stated; failing
+  all of those, its popularity;
+- what she returns to: a colour or material of the piece that two or more pieces she
+  bought share;
+- where: the size and place it is in stock for her; when: her occasion, if the piece
+  suits it; her budget, if it capped the price band.
+
+Within one draft no two pieces should read alike: each piece leads with the history piece
+that drew it most *and no earlier piece led with*; when her history is short, the colour
+or material she returns to, or the piece's rank among the house's most chosen in its
+category, tells it apart. Every clause is a fact about her or the piece (tests check each
+against the data).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
-from sklearn.preprocessing import normalize
+import scipy.sparse as sp
 
 from recommendations.pipeline.artifacts import LoadedModel
 from recommendations.pipeline.audience import Audience
@@ -32,8 +44,14 @@ from recommendations.pipeline.extract import SIGNALS
 
 # Per signal code: can the piece itself be explained by this signal ("she saved this piece")?
 SELF_PHRASED = np.array([signal.name in SELF_PHRASES for signal in SIGNALS], dtype=bool)
-# A second history piece is named only when it is at least this close to the first.
+# A second history piece is named only when it drew at least half as much as the first.
 SECOND_REASON_SHARE = 0.5
+# The history pieces, most contributing first, a piece may lead with.
+LEADS = 6
+# Clients whose explain systems are solved together (m x f x f float32 each).
+SOLVE_CHUNK = 256
+# A colour or material she "returns to": shared by at least this many pieces she bought.
+RETURNS_TO = 2
 
 
 @dataclass(frozen=True)
@@ -98,17 +116,33 @@ class Explanations:
         self.cold_stated = cold.stated
         self.occasions = occasions
         self.band = band
-        self.model_unit = normalize(model.model.item_factors).astype(np.float32)
+        self.confidences = vectors.confidences
+        y = np.asarray(model.model.item_factors, dtype=np.float32)
+        self.item_factors = y
+        regularization = float(model.model.params.regularization)
+        self.base = (y.T @ y + regularization * np.eye(y.shape[1])).astype(np.float32)
+        self.catalogue = catalogue
+        self.purchases = _purchases_by_row(history)
+        self.rank = _popularity_rank(offer, len(catalogue))
+        self.piece_words = lru_cache(maxsize=None)(self._piece_words)
+
+    def _piece_words(self, index: int) -> tuple[str, ...]:
+        """Its colours, then its materials (lower case), as the catalogue lists them."""
+        raw = self.catalogue.raw[index]
+        return (*tokens(raw.get("colours")), *tokens(raw.get("materials")))
 
     def because(self, rows: np.ndarray, picked: np.ndarray) -> list[list[str]]:
         """The 'why' part for each (row, picked candidate); '' where nothing was picked.
 
-        The choice of history pieces is vectorised; the loop only looks up cached phrases.
+        The contributions are vectorised; the loop only chooses among them per draft.
         """
         index = self.offer.catalogue_index[np.maximum(picked, 0)]
         same, self_code = self._itself_in_history(rows, index)
-        first, second = self._closest_history(rows, picked, same)
-        return self._phrases(rows, picked, index, self_code, first, second)
+        contributions = self._contributions(rows, picked, same)
+        depth = min(LEADS, contributions.shape[2])
+        order = np.argsort(-contributions, axis=2, kind="stable")[:, :, :depth]
+        strength = np.take_along_axis(contributions, order, axis=2)
+        return self._phrases(rows, picked, index, self_code, order, strength)
 
     def _itself_in_history(
         self, rows: np.ndarray, index: np.ndarray
@@ -121,40 +155,45 @@ class Explanations:
         code = np.where(same.any(axis=2) & SELF_PHRASED[np.maximum(code, 0)], code, -1)
         return same, code
 
-    def _closest_history(
-        self, rows: np.ndarray, picked: np.ndarray, same: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """The two history pieces closest to each pick: (n, width, 2) of (code, catalogue row)."""
+    def _contributions(self, rows: np.ndarray, picked: np.ndarray, same: np.ndarray) -> np.ndarray:
+        """(n, width, H): how much each of her strongest pieces adds to each pick's score.
+
+        implicit's ``explain`` for every (client, pick) of the batch at once: per client,
+        ``A = Y'Y + lambda I + sum_j (c_j - 1) y_j y_j'`` over her confidences, then
+        ``c_h * y_h' A^-1 y_pick`` for her history pieces h. -inf where a slot is empty,
+        the pick is the piece itself, or the client has no history the model knows.
+        """
         n, width = picked.shape
-        first = np.full((n, width, 2), -1, dtype=np.int64)
-        second = np.full((n, width, 2), -1, dtype=np.int64)
-        warm = self.warm[rows]
-        history_index = self.strongest.catalogue_index[rows]
-        if not (warm.any() and history_index.shape[1]):
-            return first, second
-        history_code = self.strongest.code[rows]
-        model_row = self.strongest.model_row[rows]
-        history_vectors = self.model_unit[np.maximum(model_row, 0)]  # (n, H, f)
-        pick_vectors = self.offer.unit[np.maximum(picked, 0)]  # (n, width, f)
-        strength = (
-            np.einsum("nwf,nhf->nwh", pick_vectors, history_vectors)
-            * self.strongest.weight[rows][:, None, :]
-        )
-        strength[np.broadcast_to((model_row < 0)[:, None, :], strength.shape)] = -np.inf
-        strength[same] = -np.inf
-        order = np.argsort(-strength, axis=2, kind="stable")[:, :, :2]
-        top = np.take_along_axis(strength, order, axis=2)
-        has_first = np.isfinite(top[:, :, 0]) & warm[:, None]
-        has_second = (
-            has_first
-            & np.isfinite(top[:, :, 1])
-            & (top[:, :, 1] >= SECOND_REASON_SHARE * top[:, :, 0])
-        )
-        for slot, ok, target in ((0, has_first, first), (1, has_second, second)):
-            h = order[:, :, slot]
-            target[..., 0] = np.where(ok, np.take_along_axis(history_code, h, axis=1), -1)
-            target[..., 1] = np.where(ok, np.take_along_axis(history_index, h, axis=1), -1)
-        return first, second
+        depth = self.strongest.model_row.shape[1]
+        out = np.full((n, width, depth), -np.inf, dtype=np.float32)
+        warm = np.flatnonzero(self.warm[rows])
+        if not len(warm) or not depth or self.confidences is None:
+            return out
+        y = self.item_factors
+        n_factors = y.shape[1]
+        picks = self.offer.raw[np.maximum(picked, 0)]  # (n, width, f) float32
+        for start in range(0, len(warm), SOLVE_CHUNK):
+            at = warm[start : start + SOLVE_CHUNK]
+            conf = sp.csr_matrix(self.confidences[rows[at]])
+            conf.sort_indices()
+            history = self.strongest.model_row[rows[at]]  # (m, H)
+            system = np.broadcast_to(self.base, (len(at), n_factors, n_factors)).copy()
+            history_conf = np.zeros(history.shape, dtype=np.float32)
+            for m in range(len(at)):
+                lo, hi = conf.indptr[m], conf.indptr[m + 1]
+                items, c = conf.indices[lo:hi], conf.data[lo:hi]
+                liked = y[items]
+                system[m] += (liked.T * (c - 1.0)) @ liked
+                where = np.searchsorted(items, history[m])
+                found = (history[m] >= 0) & (where < len(items))
+                found[found] &= items[where[found]] == history[m][found]
+                history_conf[m, found] = c[where[found]]
+            weighted = np.linalg.solve(system, picks[at].transpose(0, 2, 1))  # (m, f, width)
+            terms = np.einsum("mhf,mfw->mwh", y[np.maximum(history, 0)], weighted)
+            terms *= history_conf[:, None, :]
+            usable = (history_conf > 0)[:, None, :] & ~same[at] & (picked[at] >= 0)[:, :, None]
+            out[at] = np.where(usable, terms, -np.inf)
+        return out
 
     def _phrases(
         self,
@@ -162,30 +201,30 @@ class Explanations:
         picked: np.ndarray,
         index: np.ndarray,
         self_code: np.ndarray,
-        first: np.ndarray,
-        second: np.ndarray,
+        order: np.ndarray,
+        strength: np.ndarray,
     ) -> list[list[str]]:
-        explainer = self.explainer
         warm = self.warm[rows]
         picked_l, index_l, self_l = picked.tolist(), index.tolist(), self_code.tolist()
-        first_l, second_l = first.tolist(), second.tolist()
+        order_l, strength_l = order.tolist(), strength.tolist()
         out: list[list[str]] = []
         for i, r in enumerate(rows.tolist()):
-            salutation = self.audience.salutations[r]
+            draft = _DraftReasons(self, r)
             tastes = self._stated_words(r) if self.cold_stated[r] and not warm[i] else None
+            codes = self.strongest.code[r].tolist()
+            pieces = self.strongest.catalogue_index[r].tolist()
             line: list[str] = []
             for j in range(picked.shape[1]):
                 if picked_l[i][j] < 0:
                     line.append("")
                     continue
-                text = ""
-                if self_l[i][j] >= 0:
-                    text = explainer.because_self(salutation, self_l[i][j])
-                elif first_l[i][j][0] >= 0:
-                    text = explainer.because_history(salutation, (*first_l[i][j], *second_l[i][j]))
-                elif tastes is not None:
-                    text = explainer.because_taste(salutation, tastes, index_l[i][j])
-                line.append(text or explainer.because_popular(index_l[i][j]))
+                piece = index_l[i][j]
+                leads = [
+                    (codes[h], pieces[h])
+                    for h, value in zip(order_l[i][j], strength_l[i][j], strict=True)
+                    if value > 0
+                ]
+                line.append(draft.reason(piece, self_l[i][j], leads, strength_l[i][j], tastes))
             out.append(line)
         return out
 
@@ -230,3 +269,126 @@ class Explanations:
                 )
             )
         return items
+
+
+def _purchases_by_row(history: ClientHistory) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for row, index in zip(
+        history.purchase_rows.tolist(), history.purchase_index.tolist(), strict=True
+    ):
+        out.setdefault(row, []).append(index)
+    return out
+
+
+def _popularity_rank(offer: Offer, n_catalogue: int) -> np.ndarray:
+    """Per catalogue row, its rank by popularity within its category on offer (0: unranked)."""
+    rank = np.zeros(n_catalogue, dtype=np.int64)
+    for category in np.unique(offer.category).tolist():
+        at = np.flatnonzero((offer.category == category) & (offer.popularity > 0))
+        order = at[np.argsort(-offer.popularity[at], kind="stable")]
+        rank[offer.catalogue_index[order]] = np.arange(1, len(order) + 1)
+    return rank
+
+
+@lru_cache(maxsize=100_000)
+def _key(reason: str) -> str:
+    """Two reasons naming the same facts in another order read alike: compare their words."""
+    return " ".join(sorted(reason.lower().replace(",", " ").split()))
+
+
+class _DraftReasons:
+    """One draft's reasons, chosen so that no two pieces read alike where the facts allow."""
+
+    def __init__(self, explanations: Explanations, row: int) -> None:
+        self.e = explanations
+        self.salutation = explanations.audience.salutations[row]
+        self.led: set[int] = set()
+        self.used: set[str] = set()
+        self.returns = self._returns_to(explanations.purchases.get(row, []))
+
+    def _returns_to(self, bought: list[int]) -> dict[str, int]:
+        """Colours and materials shared by 2+ distinct pieces she bought: word -> pieces."""
+        counts: dict[str, int] = {}
+        for index in set(bought):
+            for word in set(self.e.piece_words(index)):
+                counts[word] = counts.get(word, 0) + 1
+        return {w: n for w, n in counts.items() if n >= RETURNS_TO}
+
+    def _attribute(self, piece: int) -> str:
+        if not self.returns:
+            return ""
+        words = self.e.piece_words(piece)
+        best = max(
+            (w for w in words if w in self.returns), key=lambda w: self.returns[w], default=""
+        )
+        return (
+            self.e.explainer.returns_to(self.salutation, best, self.returns[best]) if best else ""
+        )
+
+    def _rank(self, piece: int) -> str:
+        rank = int(self.e.rank[piece])
+        return self.e.explainer.popularity_rank(piece, rank) if rank else ""
+
+    def reason(
+        self,
+        piece: int,
+        self_code: int,
+        leads: list[tuple[int, int]],
+        strength: list[float],
+        tastes: tuple[frozenset[str], frozenset[str]] | None,
+    ) -> str:
+        """The first of this piece's true reasons that no earlier piece of the draft has."""
+        first = ""
+        for candidate in self._candidates(piece, self_code, leads, strength, tastes):
+            first = first or candidate
+            key = _key(candidate)
+            if key not in self.used:
+                self.used.add(key)
+                return candidate
+        return first
+
+    def _candidates(
+        self,
+        piece: int,
+        self_code: int,
+        leads: list[tuple[int, int]],
+        strength: list[float],
+        tastes: tuple[frozenset[str], frozenset[str]] | None,
+    ) -> Iterator[str]:
+        """Her reasons for this piece, most telling first (generated lazily: usually one)."""
+        explainer, salutation = self.e.explainer, self.salutation
+        attribute = self._attribute(piece)
+        others: list[tuple[int, int]] = []
+        if self_code >= 0:
+            lead = explainer.because_self(salutation, self_code)
+        elif leads:
+            # Lead with the piece that drew this one most and no earlier piece led with.
+            first = next((k for k, (_, h) in enumerate(leads) if h not in self.led), 0)
+            second = next(
+                (
+                    k
+                    for k in range(len(leads))
+                    if k != first and strength[k] >= SECOND_REASON_SHARE * strength[first]
+                ),
+                -1,
+            )
+            pair = (*leads[first], *(leads[second] if second >= 0 else (-1, -1)))
+            lead = explainer.because_history(salutation, pair)
+            self.led.add(leads[first][1])
+            others = [leads[k] for k in range(len(leads)) if k != first]
+        elif tastes is not None:
+            lead = explainer.because_taste(salutation, tastes, piece)
+        else:
+            lead = ""
+        rank = self._rank(piece)
+        if not lead:  # nothing of hers to go on: the house's favourites
+            lead, rank = (rank or explainer.because_popular(piece)), ""
+        head = f"{lead}, {attribute}" if attribute else lead
+        yield head
+        if rank:
+            yield f"{head}, {rank}"
+        for other in others:
+            alone = explainer.because_history(salutation, (*other, -1, -1))
+            yield f"{alone}, {attribute}" if attribute else alone
+            if rank:
+                yield f"{alone}, {rank}"

@@ -27,6 +27,13 @@ class DraftSettings:
     cold_batch: int = 512  # clients without history scored by content together
     history: int = 16  # strongest pieces of her history kept for explanations
     explain_with: int = 2
+    category_share: float = 5 / 12  # at most this share of a draft in one category...
+    dominant_share: float = 0.8  # ...unless this share of her purchases is in it
+
+    @property
+    def category_cap(self) -> int:
+        """Pieces of one category a draft may hold: 5 of 12."""
+        return max(1, round(self.size * self.category_share))
 
     @property
     def need(self) -> int:
@@ -63,6 +70,8 @@ class DraftStats:
     warm: int = 0
     cold: int = 0
     refilled: int = 0
+    rebalanced: int = 0  # clients given a deeper pool because the cap left them short
+    over_cap: int = 0  # drafts still breaking the balance rule (too few categories)
     too_few: int = 0
     stages: dict[str, float] = field(default_factory=dict)
 

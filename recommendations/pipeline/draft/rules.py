@@ -177,7 +177,7 @@ class Shortlist:
         for f in fields(self):
             getattr(self, f.name)[at] = getattr(other, f.name)
 
-    def _pad(self, width: int) -> None:
+    def pad(self, width: int) -> None:
         missing = width - self.ids.shape[1]
         if missing <= 0:
             return
@@ -202,5 +202,5 @@ def shortlist(ids: np.ndarray, scores: np.ndarray, verdict: Verdict, width: int)
         size=take(verdict.size),
         unknown_size=take(verdict.unknown_size),
     )
-    short._pad(width)
+    short.pad(width)
     return short

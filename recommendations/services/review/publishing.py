@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from clients.models import Client
 from consent import policy
+from recommendations.links import lookbook_link_path
 from recommendations.models import (
     ItemState,
     Lookbook,
@@ -163,9 +164,12 @@ def _mark_request_answered(lookbook: Lookbook) -> None:
 
 
 def lookbook_link(lookbook: Lookbook) -> str:
-    """Where the client reads the lookbook: its concierge page, or the concierge home."""
+    """Where the client reads the lookbook: a signed link that expires (recommendations.links).
+
+    It opens the lookbook after sign-in; the concierge home when the concierge is not mounted.
+    """
     try:
-        path = reverse("concierge:lookbook_detail", args=[lookbook.public_id])
+        path = lookbook_link_path(lookbook_public_id=lookbook.public_id)
     except NoReverseMatch:
         path = reverse("concierge:home")
     return f"{settings.SITE_URL}{path}"

@@ -72,16 +72,26 @@ def _advance(message_id: int, status: str, **fields: Any) -> bool:
     )
 
 
-def message_deliver(*, message_id: int) -> Message | None:
+def message_deliver(*, message_id: int, resume: bool = False) -> Message | None:
     """Deliver one queued message; None if another worker has it or it has already gone.
+
+    resume: the broker handed this task on because the worker running it died
+    (Celery's `redelivered`). A message that worker had claimed but recorded
+    no provider id for is then taken over, not left "sending" for ever. The
+    one window this cannot close: a provider that accepted the message just
+    before the worker died, with no id recorded yet (Twilio offers no
+    idempotency key); concierge and console deliveries are database writes.
 
     Consent is asked again here, not taken from the sender: it may have been
     withdrawn since (a STOP reply), and then the stored message becomes blocked.
     Raises TransientDeliveryError (after putting the message back in the queue)
     when the provider asks us to try later.
     """
+    claimable = Q(status=MessageStatus.QUEUED)
+    if resume:
+        claimable |= Q(status=MessageStatus.SENDING, provider_sid="", sent_at__isnull=True)
     claimed = Message.objects.filter(
-        pk=message_id, direction=MessageDirection.OUTBOUND, status=MessageStatus.QUEUED
+        claimable, pk=message_id, direction=MessageDirection.OUTBOUND
     ).update(status=MessageStatus.SENDING)
     if not claimed:
         return None

@@ -1,0 +1,220 @@
+"""Bring up the production layout, load it with locust, print ONE JSON object.
+
+    .venv/bin/python benchmarks/production_load.py [--users 16] [--duration 60]
+        [--database-url postgres://postgres@127.0.0.1:5432/atelier_prod]
+        [--redis-url redis://127.0.0.1:6379/12] [--port 8201] [--web-workers 2]
+
+1. makes sure the database holds the demo house with drafts (seed_demo
+   --if-empty, train_recommender and draft_lookbooks when nothing is in review);
+2. starts `make serve` (honcho: gunicorn + uvicorn web workers, two Celery
+   workers, one beat) on loopback with the plain baseline view switched on;
+3. runs benchmarks/locustfile.py headless, bounded in users and time;
+4. stops the layout and prints {"plain": {...}, "pages": {name: {p50_ms, p95_ms,
+   rps, errors, ratio_p50}}, "users", "duration_s", "layout"}, where ratio_p50 is
+   the page's p50 over the plain view's p50 in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+# The two demo logins are shared by every simulated user: lift their per-action limits.
+BENCH_LIMITS = ",".join(
+    f"{scope}=100000/h"
+    for scope in (
+        "login",
+        "appointment_book",
+        "styling_request",
+        "client_message",
+        "advisor_message",
+        "lookbook_publish",
+    )
+)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=16)
+    parser.add_argument("--duration", type=int, default=60, help="seconds")
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/atelier_prod")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/12")
+    parser.add_argument("--port", type=int, default=8201)
+    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--celery-workers", type=int, default=1)
+    return parser.parse_args(argv)
+
+
+def layout_env(args: argparse.Namespace) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=args.database_url,
+        REDIS_URL=args.redis_url,
+        DJANGO_SETTINGS_MODULE="clienteling.settings.base",
+        DJANGO_DEBUG="0",
+        WEB_CONCURRENCY=str(args.web_workers),
+        CELERY_CONCURRENCY=str(args.celery_workers),
+        CELERY_LONG_CONCURRENCY="1",
+        ATELIER_BENCH_PLAIN_VIEW="1",
+        RATE_LIMITS_OVERRIDE=BENCH_LIMITS,
+        LOG_FORMAT="json",
+        LOG_LEVEL="INFO",
+        PORT=str(args.port),
+        HOST="127.0.0.1",
+    )
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout
+
+
+def ensure_house(env: dict[str, str]) -> None:
+    manage(env, "migrate", "--noinput")
+    manage(env, "seed_demo", "--if-empty")
+    in_review = manage(
+        env,
+        "shell",
+        "-c",
+        "from recommendations.models import Lookbook; "
+        "print(Lookbook.objects.filter(status__in=['draft', 'in_review']).count())",
+    )
+    if int(in_review.strip().splitlines()[-1] or 0) < 20:
+        manage(env, "train_recommender")
+        manage(env, "draft_lookbooks")
+
+
+def wait_healthy(base: str, timeout: float = 600) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"{base}/healthz never answered 200")
+
+
+def read_stats(prefix: str) -> dict[str, dict[str, Any]]:
+    rows: dict[str, dict[str, Any]] = {}
+    with open(f"{prefix}_stats.csv", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["Name"] == "Aggregated":
+                continue
+            name = row["Name"]
+            entry = rows.setdefault(name, {"count": 0, "errors": 0})
+            entry["count"] += int(row["Request Count"])
+            entry["errors"] += int(row["Failure Count"])
+            entry["p50_ms"] = float(row["50%"])
+            entry["p95_ms"] = float(row["95%"])
+            entry["rps"] = round(float(row["Requests/s"]), 2)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    env = layout_env(args)
+    ensure_house(env)
+    base = f"http://127.0.0.1:{args.port}"
+    work = Path(tempfile.mkdtemp(prefix="atelier-load-"))
+    log = (work / "layout.log").open("w")
+    layout = subprocess.Popen(
+        ["make", "-o", ".venv/.installed", "serve", f"PORT={args.port}", "HOST=127.0.0.1"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        wait_healthy(base)
+        prefix = str(work / "locust")
+        subprocess.run(
+            [
+                str(BIN / "locust"),
+                "-f",
+                str(ROOT / "benchmarks" / "locustfile.py"),
+                "--headless",
+                "--users",
+                str(args.users),
+                "--spawn-rate",
+                str(args.users),
+                "--run-time",
+                f"{args.duration}s",
+                "--host",
+                base,
+                "--csv",
+                prefix,
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            check=False,
+            capture_output=True,
+            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        )
+        stats = read_stats(prefix)
+    finally:
+        os.killpg(layout.pid, signal.SIGTERM)
+        try:
+            layout.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(layout.pid, signal.SIGKILL)
+        log.close()
+    plain = stats.pop("plain")
+    stats.pop("login", None)
+    pages = {
+        name: {
+            "p50_ms": row["p50_ms"],
+            "p95_ms": row["p95_ms"],
+            "rps": row["rps"],
+            "errors": row["errors"],
+            "count": row["count"],
+            "ratio_p50": round(row["p50_ms"] / plain["p50_ms"], 2) if plain["p50_ms"] else None,
+        }
+        for name, row in sorted(stats.items())
+    }
+    result = {
+        "plain": {k: plain[k] for k in ("p50_ms", "p95_ms", "rps")} | {"errors": plain["errors"]},
+        "pages": pages,
+        "users": args.users,
+        "duration_s": args.duration,
+        "layout": {
+            "server": "gunicorn + uvicorn_worker.UvicornWorker (Procfile, honcho)",
+            "web_workers": args.web_workers,
+            "celery_workers": {"default": args.celery_workers, "long": 1},
+            "beat": 1,
+            "database": "postgresql",
+            "broker": "redis",
+            "logs": str(work / "layout.log"),
+        },
+    }
+    print(json.dumps(result, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,102 @@
+"""BG/NBD reproduces the published CDNOW estimates; the evaluation's JSON keeps its shape."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+
+from recommendations.ml.clv.bgnbd import BGNBD, fit_bgnbd
+from recommendations.ml.clv.rfm import holdout_outcome, summarise
+from recommendations.ml.clv.transactions import client_days, read_cdnow
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "cdnow_master.csv.gz"
+SAMPLE_IDS = Path(__file__).resolve().parents[1] / "fixtures" / "clv" / "cdnow_sample_ids.txt"
+
+
+def test_bgnbd_reproduces_the_published_cdnow_parameters_on_the_2357_client_sample():
+    # Fader, Hardie & Lee (2005): r=0.243, alpha=4.414, a=0.793, b=2.426 on the sample
+    # of 2,357 clients (their ids, as lifetimes ships them) over 39 calibration weeks.
+    days = read_cdnow(DATA)
+    summary = summarise(days, dt.date(1997, 9, 30))
+    sample = np.isin(summary.ids, SAMPLE_IDS.read_text().split())
+    assert sample.sum() == 2357
+
+    fitted = fit_bgnbd(summary.x[sample], summary.t_x[sample], summary.T[sample])
+
+    assert fitted.r == pytest.approx(0.243, abs=0.002)
+    assert fitted.alpha == pytest.approx(4.414, abs=0.02)
+    assert fitted.a == pytest.approx(0.793, abs=0.005)
+    assert fitted.b == pytest.approx(2.426, abs=0.02)
+
+
+def test_a_purchase_is_a_distinct_client_day():
+    days = client_days(
+        [
+            ("7", dt.date(2026, 1, 2), 10.0, 1),
+            ("7", dt.date(2026, 1, 2), 5.0, 2),  # same basket, another row
+            ("7", dt.date(2026, 1, 9), 20.0, 1),
+            ("8", dt.date(2026, 1, 3), 1.0, 1),
+        ]
+    )
+    summary = summarise(days, dt.date(2026, 1, 31))
+
+    assert list(summary.ids) == ["7", "8"]
+    assert list(summary.x) == [1, 0]
+    assert summary.t_x[0] == pytest.approx(1.0)  # one week between the two days
+    assert summary.first_spend[0] == 15.0
+    count, spend = holdout_outcome(days, summary.ids, dt.date(2026, 1, 5), dt.date(2026, 2, 1))
+    assert list(count) == [1, 0]
+    assert list(spend) == [20.0, 0.0]
+
+
+def test_bgnbd_expectations_behave():
+    model = BGNBD(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    x, t_x, T = np.array([0, 2, 2]), np.array([0.0, 30.0, 5.0]), np.array([38.0, 38.0, 38.0])
+
+    alive = model.p_alive(x, t_x, T)
+    expected = model.expected_purchases(39, x, t_x, T)
+
+    assert alive[0] == 1.0  # no repeat purchase: BG/NBD cannot have seen her leave
+    assert alive[1] > alive[2]  # the same two purchases, the recent one is more alive
+    assert expected[1] > expected[2]
+    assert np.all(model.p_no_purchase(39, x, t_x, T) < 1)
+
+
+def test_the_evaluate_command_prints_one_json_object_of_the_agreed_shape(tmp_path):
+    rng = np.random.default_rng(3)
+    lines = ["customer_id,date,quantity,amount"]
+    start = dt.date(2025, 1, 1)
+    for client in range(1, 400):
+        for day in sorted(set(rng.integers(0, 360, size=rng.integers(1, 8)))):
+            lines.append(
+                f"{client},{start + dt.timedelta(days=int(day))},1,{rng.uniform(5, 60):.2f}"
+            )
+    orders = tmp_path / "orders.csv"
+    orders.write_text("\n".join(lines))
+    out = io.StringIO()
+
+    call_command(
+        "evaluate_client_models",
+        "--orders",
+        str(orders),
+        "--format",
+        "cdnow",
+        "--calibration-end",
+        "2025-08-31",
+        "--holdout-end",
+        "2025-12-31",
+        stdout=out,
+    )
+
+    result = json.loads(out.getvalue())
+    assert {"clients", "model", "bgnbd", "past_repeats"} <= set(result)
+    for name in ("model", "bgnbd", "past_repeats"):
+        assert {"churn_auc", "churn_brier", "count_mae", "count_rmse", "value_mae"} <= set(
+            result[name]
+        )
