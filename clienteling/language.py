@@ -5,7 +5,8 @@ visitor chose with the switcher (a cookie) or, failing that, their browser's;
 once a client is signed in, `concierge.access.client_required` activates the
 language on their record (Client.preferred_language), which the switcher also
 updates, so the choice follows them to every device and to their e-mails.
-The stylist dashboard, the admin and the API stay in the house language.
+The stylist dashboard, the admin and the API stay in the house language, except the
+client API (concierge.api), which answers a signed-in client in her own.
 """
 
 from __future__ import annotations

@@ -60,6 +60,21 @@ _DAY_PATTERNS = {
     "zh-hans": "M月d日EEEE",
     "zh-hant": "M月d日 EEEE",
 }
+# The same with the year, for letters that outlive the week (appointment notices).
+_DAY_YEAR_PATTERNS = {
+    "en": "EEEE d MMMM y",
+    "fr": "EEEE d MMMM y",
+    "it": "EEEE d MMMM y",
+    "de": "EEEE, d. MMMM y",
+    "es": "EEEE, d 'de' MMMM 'de' y",
+    "pt": "EEEE, d 'de' MMMM 'de' y",
+    "ru": "EEEE, d MMMM y 'г'.",
+    "ar": "EEEE، d MMMM y",
+    "ja": "y年M月d日EEEE",
+    "ko": "y년 M월 d일 EEEE",
+    "zh-hans": "y年M月d日EEEE",
+    "zh-hant": "y年M月d日 EEEE",
+}
 
 
 def _local(value: Any) -> Any:
@@ -69,7 +84,8 @@ def _local(value: Any) -> Any:
 
 
 def format_when(value: Any, kind: str, language: str | None = None) -> str:
-    """`value` (a date or datetime) as "day", "day_month", "long_date", "month_year" or "hm"."""
+    """`value` (a date or datetime) as "day", "day_year", "day_month", "long_date", "month_year"
+    or "hm"."""
     if value in (None, ""):
         return ""
     value = _local(value)
@@ -79,6 +95,9 @@ def format_when(value: Any, kind: str, language: str | None = None) -> str:
     day_value = value.date() if isinstance(value, dt.datetime) else value
     if kind == "day":
         pattern = _DAY_PATTERNS.get(language, _DAY_PATTERNS["en"])
+        return format_date(day_value, pattern, locale=babel_locale(language))
+    if kind == "day_year":
+        pattern = _DAY_YEAR_PATTERNS.get(language, _DAY_YEAR_PATTERNS["en"])
         return format_date(day_value, pattern, locale=babel_locale(language))
     return format_skeleton(_SKELETONS[kind], day_value, locale=babel_locale(language))
 

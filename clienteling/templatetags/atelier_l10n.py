@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import get_language_info
 
 from core.l10n import format_price, format_when
 
@@ -62,3 +63,15 @@ def day_time(value: Any) -> str:
     if value in (None, ""):
         return ""
     return f"{format_when(value, 'day')} · {format_when(value, 'hm')}"
+
+
+@register.filter
+def language_list(codes: Any) -> str:
+    """Languages, each in its own name, joined: `{{ advisor.languages|language_list }}`."""
+    names = []
+    for code in codes or []:
+        try:
+            names.append(get_language_info(str(code))["name_local"])
+        except KeyError:
+            names.append(str(code))
+    return ", ".join(names)
