@@ -9,7 +9,7 @@ PORT ?= 8000
 # only; production refuses it). `make demo DEMO_SKIP_2FA=0` enforces 2FA.
 DEMO_SKIP_2FA ?= 1
 
-.PHONY: demo test venv serve lint format typecheck check-deploy clean-demo
+.PHONY: demo test venv serve lint format typecheck check-deploy clean-demo messages messages-check
 
 # The virtualenv is rebuilt when requirements.txt changes.
 $(VENV)/.installed: requirements.txt
@@ -48,6 +48,14 @@ staticfiles/staticfiles.json: requirements.txt $(shell find static -type f 2>/de
 ## test: the whole suite (unit, integration, browser)
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## messages: extract the client-facing strings into locale/*/django.po and compile the .mo (docs/i18n.md)
+messages: venv
+	$(BIN)/python manage.py catalogues
+
+## messages-check: list every string some language has not translated (exit 1 if any)
+messages-check: venv
+	$(BIN)/python manage.py catalogues --check
 
 ## lint: ruff (check + format) and the floors of docs/architecture.md (import-linter, .importlinter)
 lint: venv

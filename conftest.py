@@ -89,6 +89,9 @@ def _client_with_login(username: str, boutique: Boutique, **kwargs: Any) -> Clie
     user = get_user_model().objects.create_user(
         username=username, password=PASSWORD, first_name=kwargs.get("first_name", "")
     )
+    # The concierge speaks each client's preferred language; the cast reads it in
+    # English so tests can quote its pages (tests/i18n covers the other eleven).
+    kwargs.setdefault("preferred_language", "en")
     return ClientFactory(user=user, home_boutique=boutique, **kwargs)
 
 

@@ -17,6 +17,7 @@ from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_noop
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission
@@ -35,8 +36,8 @@ from stylists.services.access import (
     staff_session_record,
 )
 
-LOCKOUT_MESSAGE = (
-    "This account is paused for {minutes} minutes after too many unsuccessful sign-ins. "
+LOCKOUT_MESSAGE = gettext_noop(
+    "This account is paused for %(minutes)s minutes after too many unsuccessful sign-ins. "
     "Nothing is lost: try again later, or ask your boutique manager or head office to "
     "unlock it now."
 )
@@ -72,7 +73,7 @@ def lockout_response(
 ) -> HttpResponse:
     """django-axes' AXES_LOCKOUT_CALLABLE: a calm page for people, JSON for the API."""
     minutes = _cool_off_minutes(request)
-    message = LOCKOUT_MESSAGE.format(minutes=minutes)
+    message = gettext(LOCKOUT_MESSAGE) % {"minutes": minutes}
     if request.path.startswith("/api/"):
         response: HttpResponse = JsonResponse({"detail": message}, status=429)
     else:

@@ -13,16 +13,17 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from catalog.validators import validate_heritage_image
 
 
 class Category(models.TextChoices):
-    READY_TO_WEAR = "ready_to_wear", "Ready-to-wear"
-    LEATHER_GOODS = "leather_goods", "Leather goods"
-    SHOES = "shoes", "Shoes"
-    JEWELLERY = "jewellery", "Jewellery"
-    FRAGRANCE = "fragrance", "Fragrance"
+    READY_TO_WEAR = "ready_to_wear", _("Ready-to-wear")
+    LEATHER_GOODS = "leather_goods", _("Leather goods")
+    SHOES = "shoes", _("Shoes")
+    JEWELLERY = "jewellery", _("Jewellery")
+    FRAGRANCE = "fragrance", _("Fragrance")
 
 
 class Boutique(models.Model):

@@ -8,6 +8,7 @@ from typing import Any, Literal, TypedDict
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy
 
 HOUSE_NAME = "Maison Verlaine"
 
@@ -43,15 +44,16 @@ _STYLIST_NAV: tuple[tuple[str, str, str], ...] = (
 )
 _MANAGER_ROLES = frozenset({"manager", "head_office"})
 
-_CLIENT_NAV: tuple[tuple[str, str], ...] = (
-    ("Your Style Story", "concierge:home"),
-    ("Lookbooks", "concierge:lookbooks"),
-    ("Wishlist", "concierge:wishlist"),
-    ("Occasions", "concierge:occasions"),
-    ("Styling requests", "concierge:requests"),
-    ("Appointments", "concierge:appointments"),
-    ("Messages", "concierge:messages"),
-    ("Privacy", "concierge:privacy"),
+# Labels are lazy: _entries reads them in the language of the request.
+_CLIENT_NAV: tuple[tuple[Any, str], ...] = (
+    (gettext_lazy("Your Style Story"), "concierge:home"),
+    (gettext_lazy("Lookbooks"), "concierge:lookbooks"),
+    (gettext_lazy("Wishlist"), "concierge:wishlist"),
+    (gettext_lazy("Occasions"), "concierge:occasions"),
+    (gettext_lazy("Styling requests"), "concierge:requests"),
+    (gettext_lazy("Appointments"), "concierge:appointments"),
+    (gettext_lazy("Messages"), "concierge:messages"),
+    (gettext_lazy("Privacy"), "concierge:privacy"),
 )
 
 
@@ -65,7 +67,7 @@ def _related(user: Any, name: str) -> Any | None:
 
 def _entries(
     request: HttpRequest,
-    items: list[tuple[str, str]],
+    items: list[tuple[Any, str]],
     badges: dict[str, Callable[[], int]] | None = None,
 ) -> list[NavEntry]:
     """Resolve url names, skipping the ones not wired yet.
@@ -76,7 +78,8 @@ def _entries(
     resolved: list[tuple[str, str, str]] = []
     for label, url_name in items:
         try:
-            resolved.append((label, url_name, reverse(url_name)))
+            # str(): a lazy label is read in the language of this request.
+            resolved.append((str(label), url_name, reverse(url_name)))
         except NoReverseMatch:
             continue
     path = request.path

@@ -11,7 +11,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import two_factor
 from accounts import views as atelier_auth
-from clienteling import views
+from clienteling import language, views
 from clients.api import ClientViewSet
 from concierge.api import views as client_api
 from core.ratelimit import rate_limit
@@ -44,6 +44,7 @@ urlpatterns = [
     path("accounts/2fa/", two_factor.two_factor_home, name="two_factor"),
     path("accounts/2fa/setup/", two_factor.two_factor_setup, name="two_factor_setup"),
     path("accounts/2fa/verify/", two_factor.two_factor_verify, name="two_factor_verify"),
+    path("language/", language.language_set, name="language_set"),
     path("accounts/logout/", atelier_auth.logout_view, name="logout"),
     path("admin/", admin.site.urls),
     path("stylist/", include("stylists.urls")),

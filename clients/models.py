@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from catalog.models import Boutique, Product, Variant
@@ -197,14 +198,14 @@ class Identity(models.Model):
 
 
 class OccasionKind(models.TextChoices):
-    BIRTHDAY = "birthday", "Birthday"
-    ANNIVERSARY = "anniversary", "Anniversary"
-    WEDDING = "wedding", "Wedding"
-    GALA = "gala", "Gala or evening"
-    TRAVEL = "travel", "Travel"
-    MILESTONE = "milestone", "Professional milestone"
-    HOLIDAY = "holiday", "Holiday season"
-    OTHER = "other", "Other"
+    BIRTHDAY = "birthday", _("Birthday")
+    ANNIVERSARY = "anniversary", _("Anniversary")
+    WEDDING = "wedding", _("Wedding")
+    GALA = "gala", _("Gala or evening")
+    TRAVEL = "travel", _("Travel")
+    MILESTONE = "milestone", _("Professional milestone")
+    HOLIDAY = "holiday", _("Holiday season")
+    OTHER = "other", _("Other")
 
 
 class Occasion(models.Model):

@@ -8,6 +8,7 @@ from typing import Concatenate, ParamSpec, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils import translation
 
 from clients.models import Client
 from clients.selectors import client_for_concierge
@@ -28,7 +29,7 @@ def client_required(
     """The view runs for signed-in clients; it gets their Client as request.client.
 
     Staff and any other signed-in user get 404 (client_for_concierge); anonymous
-    visitors the sign-in page.
+    visitors the sign-in page. The page speaks the client's preferred language.
     """
 
     @wraps(view)
@@ -37,6 +38,9 @@ def client_required(
             return redirect_to_login(request.get_full_path())
         client_request = cast(ClientRequest, request)
         client_request.client = client_for_concierge(request.user)
+        # The client's own language, wherever they sign in (the switcher keeps it).
+        translation.activate(client_request.client.preferred_language or "en")
+        client_request.LANGUAGE_CODE = translation.get_language()
         return view(client_request, *args, **kwargs)
 
     return wrapper

@@ -13,8 +13,10 @@ from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from clients.models import Occasion, OccasionKind
+from core.l10n import long_date
 from core.text import has_visible_text
 from stylists.services.appointments import bookable_moment
 
@@ -31,25 +33,25 @@ class DateInput(forms.DateInput):
 class OccasionForm(forms.Form):
     """An occasion the client shares: what, when, every year or once, and a note."""
 
-    kind = forms.ChoiceField(label="What is the occasion?", choices=OccasionKind.choices)
+    kind = forms.ChoiceField(label=_("What is the occasion?"), choices=OccasionKind.choices)
     title = forms.CharField(
-        label="In your words",
+        label=_("In your words"),
         max_length=120,
         required=False,
-        help_text="For example: “Our anniversary in Venice” or “The Opera gala”.",
+        help_text=_("For example: “Our anniversary in Venice” or “The Opera gala”."),
     )
-    date = forms.DateField(label="Date", widget=DateInput())
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     recurring_yearly = forms.BooleanField(
-        label="It comes back every year",
+        label=_("It comes back every year"),
         required=False,
-        help_text="Birthdays and anniversaries: we will remember the day each year.",
+        help_text=_("Birthdays and anniversaries: we will remember the day each year."),
     )
     notes = forms.CharField(
-        label="Anything your advisor should know",
+        label=_("Anything your advisor should know"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="A dress code, the city, the weather you expect… only if you wish.",
+        help_text=_("A dress code, the city, the weather you expect… only if you wish."),
     )
 
     def __init__(self, *args: Any, with_notes: bool = True, **kwargs: Any) -> None:
@@ -63,21 +65,23 @@ class OccasionForm(forms.Form):
         if day and not data.get("recurring_yearly") and day < timezone.localdate():
             self.add_error(
                 "date",
-                "This date has passed. For a birthday or an anniversary, tick "
-                "“It comes back every year”.",
+                _(
+                    "This date has passed. For a birthday or an anniversary, tick "
+                    "“It comes back every year”."
+                ),
             )
         if day and day > timezone.localdate() + dt.timedelta(days=366 * 5):
-            self.add_error("date", "Please choose a date within the next five years.")
+            self.add_error("date", _("Please choose a date within the next five years."))
         return data
 
 
 PURPOSES = (
-    ("occasion", "An occasion"),
-    ("season", "The new season"),
-    ("gift", "A gift"),
-    ("travel", "Travel"),
-    ("wardrobe", "My wardrobe"),
-    ("other", "Something else"),
+    ("occasion", _("An occasion")),
+    ("season", _("The new season")),
+    ("gift", _("A gift")),
+    ("travel", _("Travel")),
+    ("wardrobe", _("My wardrobe")),
+    ("other", _("Something else")),
 )
 
 
@@ -85,34 +89,36 @@ class StylingRequestForm(forms.Form):
     """What the client would like styling for; the advisor answers within four hours."""
 
     purpose = forms.ChoiceField(
-        label="What is it for?", choices=PURPOSES, widget=forms.RadioSelect, initial="occasion"
+        label=_("What is it for?"), choices=PURPOSES, widget=forms.RadioSelect, initial="occasion"
     )
-    occasion = forms.ChoiceField(label="For which occasion?", required=False)
-    new_occasion_kind = forms.ChoiceField(label="What is the occasion?", required=False)
-    new_occasion_title = forms.CharField(label="In your words", max_length=120, required=False)
-    new_occasion_date = forms.DateField(label="Its date", required=False, widget=DateInput())
+    occasion = forms.ChoiceField(label=_("For which occasion?"), required=False)
+    new_occasion_kind = forms.ChoiceField(label=_("What is the occasion?"), required=False)
+    new_occasion_title = forms.CharField(label=_("In your words"), max_length=120, required=False)
+    new_occasion_date = forms.DateField(label=_("Its date"), required=False, widget=DateInput())
     budget_max = forms.DecimalField(
-        label="Budget, up to",
+        label=_("Budget, up to"),
         required=False,
         min_value=Decimal("1"),
         max_digits=12,
         decimal_places=2,
-        help_text="In euros. Leave it empty and your advisor will suggest a range.",
+        help_text=_("In euros. Leave it empty and your advisor will suggest a range."),
     )
     message = forms.CharField(
-        label="Your message",
+        label=_("Your message"),
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="The more you share (the place, the mood, a piece you have in mind), "
-        "the closer the first proposal will be.",
+        help_text=_(
+            "The more you share (the place, the mood, a piece you have in mind), "
+            "the closer the first proposal will be."
+        ),
     )
 
     def __init__(self, *args: Any, occasions: list[Occasion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.occasions = {str(o.pk): o for o in occasions}
-        choices = [("", "No particular occasion")]
+        choices: list[tuple[str, Any]] = [("", _("No particular occasion"))]
         choices += [
-            (str(o.pk), f"{o.label} · {o.next_date:%d %B %Y}" if o.next_date else o.label)
+            (str(o.pk), f"{o.label} · {long_date(o.next_date)}" if o.next_date else o.label)
             for o in occasions
         ]
         cast(forms.ChoiceField, self.fields["occasion"]).choices = choices
@@ -124,7 +130,7 @@ class StylingRequestForm(forms.Form):
     def clean_message(self) -> str:
         message = self.cleaned_data["message"].strip()
         if not has_visible_text(message):
-            raise forms.ValidationError("Please tell your advisor what you are looking for.")
+            raise forms.ValidationError(_("Please tell your advisor what you are looking for."))
         return message
 
     def clean(self) -> dict[str, Any]:
@@ -132,12 +138,12 @@ class StylingRequestForm(forms.Form):
         data["occasion_obj"] = self.occasions.get(data.get("occasion") or "")
         if self.wants_new_occasion:
             if not data.get("new_occasion_kind"):
-                self.add_error("new_occasion_kind", "Tell us what the occasion is.")
+                self.add_error("new_occasion_kind", _("Tell us what the occasion is."))
             day = data.get("new_occasion_date")
             if not day:
-                self.add_error("new_occasion_date", "Tell us when it is.")
+                self.add_error("new_occasion_date", _("Tell us when it is."))
             elif day < timezone.localdate():
-                self.add_error("new_occasion_date", "This date has passed.")
+                self.add_error("new_occasion_date", _("This date has passed."))
         return data
 
     @property
@@ -147,7 +153,7 @@ class StylingRequestForm(forms.Form):
         return bool(data.get("new_occasion_date") or data.get("new_occasion_title"))
 
     def message_with_purpose(self) -> str:
-        label = dict(PURPOSES).get(self.cleaned_data.get("purpose") or "", "")
+        label = str(dict(PURPOSES).get(self.cleaned_data.get("purpose") or "", ""))
         message = self.cleaned_data["message"]
         return f"{label} — {message}" if label else message
 
@@ -158,18 +164,18 @@ class AppointmentConfirmForm(forms.Form):
     kind = forms.CharField(widget=forms.HiddenInput)
     at = forms.CharField(widget=forms.HiddenInput)
     purpose = forms.CharField(
-        label="What would you like to see or discuss?",
+        label=_("What would you like to see or discuss?"),
         max_length=200,
         required=False,
-        help_text="Your advisor will have the pieces ready.",
+        help_text=_("Your advisor will have the pieces ready."),
     )
-    occasion = forms.ChoiceField(label="Is it for an occasion?", required=False)
+    occasion = forms.ChoiceField(label=_("Is it for an occasion?"), required=False)
 
     def __init__(self, *args: Any, occasions: list[Occasion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.occasions = {str(o.pk): o for o in occasions}
         cast(forms.ChoiceField, self.fields["occasion"]).choices = [
-            ("", "No particular occasion")
+            ("", _("No particular occasion"))
         ] + [(str(o.pk), o.label) for o in occasions]
 
     def clean(self) -> dict[str, Any]:
@@ -190,7 +196,7 @@ def parse_slot(value: str) -> dt.datetime | None:
 
 class MessageForm(forms.Form):
     body = forms.CharField(
-        label="Your message",
+        label=_("Your message"),
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
@@ -198,5 +204,5 @@ class MessageForm(forms.Form):
     def clean_body(self) -> str:
         body = self.cleaned_data["body"].strip()
         if not has_visible_text(body):
-            raise forms.ValidationError("Your message is empty.")
+            raise forms.ValidationError(_("Your message is empty."))
         return body

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 
 from consent import policy
 from consent.models import ConsentTier, PolicyVersion
@@ -13,9 +14,15 @@ from consent.selectors import AccessLogFilters, access_log_actors
 ERASE_WORD = "ERASE"
 
 
+def erase_word() -> str:
+    """The word a client types to confirm erasure, in their language (ERASE always works too)."""
+    # Translators: a single word, in capitals where the script has them.
+    return gettext("ERASE")
+
+
 def channel_title(channel: str) -> str:
     """'E-mail', 'SMS', 'WhatsApp', 'Phone calls': the label with only its first letter raised."""
-    label = policy.channel_label(channel)
+    label = gettext(policy.channel_label(channel))
     return label[:1].upper() + label[1:]
 
 
@@ -25,13 +32,20 @@ def channel_choices() -> list[tuple[str, str]]:
 
 def proof_text_for(tier: str, channels: list[str], version: PolicyVersion | None) -> str:
     """The words the privacy centre shows for this choice, kept as proof of consent."""
-    allowed = ", ".join(policy.channel_label(c) for c in policy.CHANNELS if c.value in channels)
+    allowed = ", ".join(
+        gettext(policy.channel_label(c)) for c in policy.CHANNELS if c.value in channels
+    )
     lines = []
     if version is not None:
-        lines.append(f"Privacy policy {version.version}: {version.summary}")
-    lines.append(f"{ConsentTier(tier).label}: {policy.TIER_DESCRIPTIONS[tier]}")
+        lines.append(
+            gettext("Privacy policy %(version)s:") % {"version": version.version}
+            + f" {version.summary}"
+        )
+    lines.append(f"{ConsentTier(tier).label}: {gettext(policy.TIER_DESCRIPTIONS[tier])}")
     lines.append(
-        f"The house may write to you by: {allowed}." if allowed else "No channels allowed."
+        gettext("The house may write to you by: %(channels)s.") % {"channels": allowed}
+        if allowed
+        else gettext("No channels allowed.")
     )
     return "\n".join(lines)
 
@@ -45,16 +59,21 @@ class ConsentChoiceForm(forms.Form):
 
 class EraseConfirmForm(forms.Form):
     confirm = forms.CharField(
-        label=f"Type {ERASE_WORD} to confirm",
+        label="",
         max_length=20,
         widget=forms.TextInput(attrs={"class": "input", "autocomplete": "off"}),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = gettext("Type %(word)s to confirm") % {"word": erase_word()}
+
     def clean_confirm(self) -> str:
         value = self.cleaned_data["confirm"].strip()
-        if value.upper() != ERASE_WORD:
+        if value.upper() not in {ERASE_WORD, erase_word().upper()}:
             raise forms.ValidationError(
-                f"Please type the word {ERASE_WORD} to confirm; nothing has been erased."
+                gettext("Please type the word %(word)s to confirm; nothing has been erased.")
+                % {"word": erase_word()}
             )
         return value
 

@@ -14,12 +14,13 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ConsentTier(models.TextChoices):
-    ESSENTIAL = "essential", "Essential"
-    PERSONAL = "personal", "Personal"
-    BESPOKE = "bespoke", "Bespoke"
+    ESSENTIAL = "essential", _("Essential")
+    PERSONAL = "personal", _("Personal")
+    BESPOKE = "bespoke", _("Bespoke")
 
 
 TIER_RANK = {ConsentTier.ESSENTIAL: 0, ConsentTier.PERSONAL: 1, ConsentTier.BESPOKE: 2}

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import BooleanField, CharField, Exists, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_noop
 
 from consent.models import TIER_RANK, ConsentRecord, ConsentTier, PolicyVersion
 
@@ -84,17 +85,19 @@ TIER_RULES: dict[str, dict[DataKind, frozenset[Purpose]]] = {
 # Lowest tier at which the house may reach out first (on an allowed channel).
 PROACTIVE_MIN_TIER = ConsentTier.PERSONAL
 
+# Marked for translation (gettext_noop): the privacy centre shows them, and keeps
+# them as proof, in the client's language; the dashboard reads them in English.
 TIER_DESCRIPTIONS: dict[str, str] = {
-    ConsentTier.ESSENTIAL: (
+    ConsentTier.ESSENTIAL: gettext_noop(
         "We use only what you share with us to serve your own requests: your orders, "
         "appointments and questions. Your advisor curates by hand; we never reach out first."
     ),
-    ConsentTier.PERSONAL: (
+    ConsentTier.PERSONAL: gettext_noop(
         "We also use your purchases, sizes, stated preferences and occasions so your advisor "
         "can prepare lookbooks for you, drafted with our recommendation model and always "
         "reviewed by them, and reach out on the channels you choose."
     ),
-    ConsentTier.BESPOKE: (
+    ConsentTier.BESPOKE: gettext_noop(
         "We also use what you browse and save across your devices, for the most personal "
         "Style Story and an advisor who sees what caught your eye."
     ),
@@ -117,7 +120,7 @@ class ConsentState:
 
     @property
     def tier_label(self) -> str:
-        return ConsentTier(self.tier).label
+        return str(ConsentTier(self.tier).label)
 
     @property
     def rank(self) -> int:
@@ -408,9 +411,16 @@ def may_draft_with_model(subject: Client | ConsentState | ConsentDecision | int)
 
 
 def channel_label(channel: str) -> str:
-    return {"email": "e-mail", "sms": "SMS", "whatsapp": "WhatsApp", "phone": "phone calls"}[
-        str(channel)
-    ]
+    return CHANNEL_LABELS[str(channel)]
+
+
+# In English; the client side shows them through gettext (consent.forms.channel_title).
+CHANNEL_LABELS = {
+    "email": gettext_noop("e-mail"),
+    "sms": gettext_noop("SMS"),
+    "whatsapp": gettext_noop("WhatsApp"),
+    "phone": gettext_noop("phone calls"),
+}
 
 
 def current_policy_version() -> PolicyVersion | None:

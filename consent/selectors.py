@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from consent import privacy
 from consent.models import (
@@ -24,19 +25,20 @@ from consent.models import (
     PrivacyRequestKind,
     StaffAccessLog,
 )
+from core.l10n import long_date
 
 if TYPE_CHECKING:
     from clients.models import Client
 
 # What each action means, said to the client.
-ACTION_PHRASES: dict[str, str] = {
-    AccessAction.VIEWED_STORY: "viewed your profile",
-    AccessAction.VIEWED_NOTES: "read the notes kept for you",
-    AccessAction.VIEWED_CONTACT: "looked at your contact details",
-    AccessAction.VIEWED_ORDERS: "looked at your orders",
-    AccessAction.VIEWED_MESSAGES: "read your conversation",
-    AccessAction.EXPORTED: "prepared an export of your data",
-    AccessAction.ERASED: "erased your data",
+ACTION_PHRASES: dict[str, Any] = {
+    AccessAction.VIEWED_STORY: gettext_lazy("viewed your profile"),
+    AccessAction.VIEWED_NOTES: gettext_lazy("read the notes kept for you"),
+    AccessAction.VIEWED_CONTACT: gettext_lazy("looked at your contact details"),
+    AccessAction.VIEWED_ORDERS: gettext_lazy("looked at your orders"),
+    AccessAction.VIEWED_MESSAGES: gettext_lazy("read your conversation"),
+    AccessAction.EXPORTED: gettext_lazy("prepared an export of your data"),
+    AccessAction.ERASED: gettext_lazy("erased your data"),
 }
 
 
@@ -50,24 +52,28 @@ class AccessSummaryRow:
 
     @property
     def sentence(self) -> str:
-        when = timezone.localtime(self.last).strftime("%-d %B %Y")
-        times = f" ({self.times} times)" if self.times > 1 else ""
-        return f"{self.who} {self.action_label} on {when}{times}."
+        values = {"who": self.who, "action": self.action_label, "date": long_date(self.last)}
+        if self.times > 1:
+            return gettext("%(who)s %(action)s on %(date)s (%(times)s times).") % {
+                **values,
+                "times": self.times,
+            }
+        return gettext("%(who)s %(action)s on %(date)s.") % values
 
 
 def _who(first_name: str | None, role: str | None, actor_id: int | None, advisor_id: Any) -> str:
-    name = first_name or "a colleague"
+    name = first_name or gettext("a colleague")
     if actor_id is None:
-        return "A former member of staff"
+        return gettext("A former member of staff")
     if actor_id == advisor_id:
-        return f"Your advisor {name}"
+        return gettext("Your advisor %(name)s") % {"name": name}
     if role == "stylist":
-        return f"Advisor {name}"
+        return gettext("Advisor %(name)s") % {"name": name}
     if role == "manager":
-        return f"{name}, boutique manager"
+        return gettext("%(name)s, boutique manager") % {"name": name}
     if role == "head_office":
-        return f"Head office ({name})"
-    return "An administrator of the house"
+        return gettext("Head office (%(name)s)") % {"name": name}
+    return gettext("An administrator of the house")
 
 
 def access_summary_for_client(
@@ -96,7 +102,7 @@ def access_summary_for_client(
                 advisor_user_id,
             ),
             action=row["action"],
-            action_label=ACTION_PHRASES.get(row["action"], "looked at your data"),
+            action_label=str(ACTION_PHRASES.get(row["action"], gettext("looked at your data"))),
             times=row["times"],
             last=row["last"],
         )

@@ -40,6 +40,7 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import ngettext
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
@@ -168,10 +169,11 @@ def _wants_json(request: HttpRequest) -> bool:
 def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
     """429 with Retry-After and a sentence a person can act on."""
     minutes = max(1, round(retry_after / 60))
-    message = (
-        "Too many attempts in a short time. Please wait "
-        f"{minutes} minute{'s' if minutes != 1 else ''} and try again."
-    )
+    message = ngettext(
+        "Too many attempts in a short time. Please wait %(minutes)s minute and try again.",
+        "Too many attempts in a short time. Please wait %(minutes)s minutes and try again.",
+        minutes,
+    ) % {"minutes": minutes}
     if _wants_json(request):
         response: HttpResponse = JsonResponse({"detail": message}, status=429)
     else:

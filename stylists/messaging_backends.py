@@ -15,6 +15,8 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.utils import translation
+from django.utils.translation import gettext
 
 from stylists.models import Appointment, Message, MessageChannel, MessageStatus
 
@@ -64,15 +66,19 @@ class EmailBackend:
     def send(self, message: Message, *, to: str, status_callback: str) -> Delivery:
         from stylists.services.outreach import email_html
 
-        subject = message.subject or f"A message from {settings.DEFAULT_FROM_EMAIL.split('<')[0]}"
+        # The letter around the advisor's words (and its calendar) speaks the client's language.
+        with translation.override(message.client.preferred_language or settings.LANGUAGE_CODE):
+            house = settings.DEFAULT_FROM_EMAIL.split("<")[0].strip()
+            subject = message.subject or gettext("A message from %(house)s") % {"house": house}
+            html = email_html(subject=subject, body=message.body)
+            calendar = _appointment_calendar(message)
         email = EmailMultiAlternatives(
             subject=subject.strip(),
             body=message.body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[to],
         )
-        email.attach_alternative(email_html(subject=subject, body=message.body), "text/html")
-        calendar = _appointment_calendar(message)
+        email.attach_alternative(html, "text/html")
         if calendar is not None:
             email.attach("maison-verlaine.ics", calendar, "text/calendar; charset=utf-8")
         try:

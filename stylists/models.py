@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Boutique
 from clients.models import Client, Occasion, Order
@@ -163,16 +164,16 @@ class Availability(models.Model):
 
 
 class AppointmentKind(models.TextChoices):
-    BOUTIQUE = "boutique", "In boutique"
-    VIDEO = "video", "Video consultation"
+    BOUTIQUE = "boutique", _("In boutique")
+    VIDEO = "video", _("Video consultation")
 
 
 class AppointmentStatus(models.TextChoices):
-    REQUESTED = "requested", "Requested"
-    CONFIRMED = "confirmed", "Confirmed"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
-    NO_SHOW = "no_show", "Did not attend"
+    REQUESTED = "requested", _("Requested")
+    CONFIRMED = "confirmed", _("Confirmed")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    NO_SHOW = "no_show", _("Did not attend")
 
 
 class Appointment(models.Model):
@@ -308,10 +309,10 @@ class MessageDirection(models.TextChoices):
 
 
 class MessageChannel(models.TextChoices):
-    CONCIERGE = "concierge", "Concierge"
-    EMAIL = "email", "E-mail"
-    SMS = "sms", "SMS"
-    WHATSAPP = "whatsapp", "WhatsApp"
+    CONCIERGE = "concierge", _("Concierge")
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
 
 
 class MessageStatus(models.TextChoices):

@@ -81,7 +81,6 @@ GREETINGS = {
     "de": "Guten Tag",
     "es": "Buenos días",
     "pt": "Bom dia",
-    "nl": "Goedendag",
 }
 
 # Conversations: (kind of opener, outbound opener, client reply, advisor answer).

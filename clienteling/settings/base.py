@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The client's language on the client side, English on the dashboard (clienteling/language.py).
+    "clienteling.language.AudienceLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -364,21 +366,30 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
-# The twelve languages clients may choose for their correspondence.
-CLIENT_LANGUAGES = [
+# The twelve languages of the client side (the concierge, its e-mails and
+# messages), each named in itself. The stylist dashboard stays in English.
+LANGUAGES = [
     ("en", "English"),
     ("fr", "Français"),
     ("it", "Italiano"),
-    ("ja", "日本語"),
     ("de", "Deutsch"),
     ("es", "Español"),
-    ("zh-hans", "简体中文"),
-    ("ko", "한국어"),
-    ("ar", "العربية"),
     ("pt", "Português"),
     ("ru", "Русский"),
-    ("nl", "Nederlands"),
+    ("ar", "العربية"),
+    ("ja", "日本語"),
+    ("ko", "한국어"),
+    ("zh-hans", "简体中文"),
+    ("zh-hant", "繁體中文"),
 ]
+CLIENT_LANGUAGES = LANGUAGES
+# Catalogues: locale/<lang>/LC_MESSAGES/django.po, compiled .mo committed
+# (`make messages` extracts and compiles; docs/i18n.md).
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The visitor's choice before sign-in (and the switcher's memory on this browser).
+LANGUAGE_COOKIE_NAME = "atelier_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 HOUSE_CURRENCY = "EUR"
 # The separator of the CSV files the house hands out: "," or ";" (Excel in French or
 # Italian settings expects ";"). The book export also offers the other one.

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -71,7 +71,12 @@ class WritesLimitedLikeThePages:
 
 
 def _client(request: Request) -> Client:
-    return client_for_concierge(request.user)
+    """The caller's Client; from here on the answer speaks her language, as the concierge does."""
+    client = client_for_concierge(request.user)
+    if client.preferred_language:
+        translation.activate(client.preferred_language)
+        request.LANGUAGE_CODE = client.preferred_language
+    return client
 
 
 def _refusal(error: DjangoValidationError) -> Response:

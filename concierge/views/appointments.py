@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.selectors import product_by_public_id
@@ -45,14 +45,14 @@ from stylists.services.appointments import (
 )
 from stylists.services.video import video_room_config
 
-KINDS: dict[str, dict[str, str]] = {
+KINDS: dict[str, dict[str, Any]] = {
     AppointmentKind.BOUTIQUE.value: {
-        "label": "At the boutique",
-        "text": "An hour in a private salon, the pieces ready in your size.",
+        "label": gettext_lazy("At the boutique"),
+        "text": gettext_lazy("An hour in a private salon, the pieces ready in your size."),
     },
     AppointmentKind.VIDEO.value: {
-        "label": "By video",
-        "text": "Forty-five minutes with your advisor, wherever you are.",
+        "label": gettext_lazy("By video"),
+        "text": gettext_lazy("Forty-five minutes with your advisor, wherever you are."),
     },
 }
 WEEKS = BOOKING_HORIZON_DAYS // 7
@@ -109,7 +109,7 @@ def _week(request: HttpRequest) -> int:
 
 def _piece_purpose(request: HttpRequest) -> str:
     product = product_by_public_id(request.GET.get("piece") or request.POST.get("piece"))
-    return f"To try the {product.name}" if product is not None else ""
+    return gettext("To try the %(piece)s") % {"piece": product.name} if product is not None else ""
 
 
 @require_http_methods(["GET", "POST"])
@@ -143,7 +143,7 @@ def appointment_book(request: ClientRequest) -> HttpResponse:
     asked = source.get("at", "")
     at = parse_slot(asked)
     if asked and at is None:
-        context["slot_error"] = _(
+        context["slot_error"] = gettext(
             "That time is not one we can offer. Please choose one of the times below."
         )
     if request.method == "POST":
@@ -165,14 +165,14 @@ def appointment_book(request: ClientRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _(
+                    gettext(
                         "Your appointment is confirmed, and a confirmation is on its way. "
                         "We look forward to it."
                     ),
                 )
                 return redirect("concierge:appointment_detail", public_id=appointment.public_id)
         elif at is None:
-            form.add_error(None, "Please choose one of the times offered.")
+            form.add_error(None, gettext("Please choose one of the times offered."))
             context["taken"] = True
     else:
         form = AppointmentConfirmForm(
@@ -236,7 +236,9 @@ def appointment_cancel_view(request: ClientRequest, public_id: Any) -> HttpRespo
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("concierge:appointment_detail", public_id=appointment.public_id)
-    messages.success(request, _("Your appointment is cancelled. We hope to see you another time."))
+    messages.success(
+        request, gettext("Your appointment is cancelled. We hope to see you another time.")
+    )
     return redirect("concierge:appointments")
 
 

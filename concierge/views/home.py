@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from catalog.models import Category, HeritageStory
@@ -35,10 +35,10 @@ from stylists.selectors import (
 
 def greeting(moment: dt.datetime) -> str:
     if moment.hour < 5 or moment.hour >= 18:
-        return "Good evening"
+        return gettext("Good evening")
     if moment.hour < 12:
-        return "Good morning"
-    return "Good afternoon"
+        return gettext("Good morning")
+    return gettext("Good afternoon")
 
 
 def _story_of_her_pieces(client: Client, *, owned: bool) -> tuple[HeritageStory | None, str]:
@@ -71,8 +71,10 @@ def _story_of_her_pieces(client: Client, *, owned: bool) -> tuple[HeritageStory 
         if story is not None:
             piece = story.products.filter(pk=product_id).values_list("name", flat=True).first()
             if how == "own":
-                return story, _("The story behind the %(piece)s you own") % {"piece": piece}
-            return story, _("The story behind the %(piece)s you were shown") % {"piece": piece}
+                return story, gettext("The story behind the %(piece)s you own") % {"piece": piece}
+            return story, gettext("The story behind the %(piece)s you were shown") % {
+                "piece": piece
+            }
     return None, ""
 
 
@@ -102,12 +104,15 @@ def heritage_for(client: Client, consent: ConsentState) -> tuple[HeritageStory |
     if not count:
         return None, ""
     week = timezone.localdate().isocalendar().week
-    return stories[week % count], "The house’s story of the week"
+    return stories[week % count], gettext("The house’s story of the week")
 
 
 def _because(category: str) -> str:
-    label = Category(category).label.lower() if category in Category.values else "the house"
-    return f"Chosen for your love of {label}"
+    if category not in Category.values:
+        return gettext("Chosen for you")
+    return gettext("Chosen for your love of %(category)s") % {
+        "category": str(Category(category).label).lower()
+    }
 
 
 @require_GET

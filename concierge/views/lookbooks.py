@@ -15,6 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from catalog.selectors import stock_for_products
@@ -38,8 +39,8 @@ from recommendations.selectors import (
 from stylists.services.signals import live_reaction_publish
 
 REACTIONS = {
-    InteractionKind.LOVE.value: "Love",
-    InteractionKind.NOT_FOR_ME.value: "Not for me",
+    InteractionKind.LOVE.value: gettext_lazy("Love"),
+    InteractionKind.NOT_FOR_ME.value: gettext_lazy("Not for me"),
 }
 
 
@@ -100,7 +101,7 @@ def lookbook_react(request: ClientRequest, public_id: Any, item_id: int) -> Http
         raise Http404("No such piece in this lookbook")
     wanted = request.POST.get("reaction", "")
     if wanted not in REACTIONS:
-        return HttpResponseBadRequest("Choose “Love” or “Not for me”.")
+        return HttpResponseBadRequest(gettext("Choose “Love” or “Not for me”."))
     current = lookbook_reactions(client, lookbook.public_id).get(item.pk)
     reaction = None if current == wanted else wanted
     lookbook_reaction_set(

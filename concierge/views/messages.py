@@ -14,6 +14,7 @@ from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from catalog.selectors import product_by_public_id
@@ -42,8 +43,11 @@ def _prefill(request: HttpRequest) -> str:
         except (ValueError, ValidationError):
             lookbook = None
         if lookbook is not None and lookbook.title:
-            return f"About the {product.name} in “{lookbook.title}”: "
-    return f"About the {product.name}: "
+            return gettext("About the %(piece)s in “%(lookbook)s”: ") % {
+                "piece": product.name,
+                "lookbook": lookbook.title,
+            }
+    return gettext("About the %(piece)s: ") % {"piece": product.name}
 
 
 def _lookbook_url(context: Any) -> str:
@@ -83,7 +87,7 @@ def messages(request: ClientRequest) -> HttpResponse:
                 form.add_error("body", error.messages)
             else:
                 _tell_advisor_of_the_question(request, client)
-                flash.success(request, "Sent. Your advisor will reply here.")
+                flash.success(request, gettext("Sent. Your advisor will reply here."))
                 return redirect(reverse("concierge:messages") + "#latest")
     else:
         form = MessageForm(initial={"body": _prefill(request)})

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clients.models import Client, Occasion
@@ -60,7 +61,10 @@ def occasions(request: ClientRequest) -> HttpResponse:
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, f"Thank you: “{occasion.label}” is noted.")
+            messages.success(
+                request,
+                gettext("Thank you: “%(occasion)s” is noted.") % {"occasion": occasion.label},
+            )
             return redirect("concierge:occasions")
     return page(request, "clients/occasions.html", _context(client, form))
 

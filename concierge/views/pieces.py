@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from catalog.models import Product
@@ -119,7 +120,9 @@ def wishlist_add(request: ClientRequest, public_id: Any) -> HttpResponse:
         live_signal(client=client, product=product, kind="save")
     if is_htmx(request):
         return _save_button(request, product, saved=True)
-    messages.success(request, f"The {product.name} is in your wishlist.")
+    messages.success(
+        request, gettext("The %(piece)s is in your wishlist.") % {"piece": product.name}
+    )
     return redirect(safe_next(request, reverse("concierge:wishlist")))
 
 
@@ -134,7 +137,9 @@ def wishlist_delete(request: ClientRequest, public_id: Any) -> HttpResponse:
             context = {"product": product, "advisor": None}
             return page(request, "clients/_wishlist_removed.html", context)
         return _save_button(request, product, saved=False)
-    messages.success(request, f"The {product.name} is no longer in your wishlist.")
+    messages.success(
+        request, gettext("The %(piece)s is no longer in your wishlist.") % {"piece": product.name}
+    )
     return redirect(safe_next(request, reverse("concierge:wishlist")))
 
 
@@ -163,10 +168,10 @@ def wishlist_share(request: ClientRequest) -> HttpResponse:
     client: Client = request.client
     items = list(wishlist_of(client)[:24])
     if not items:
-        messages.info(request, "Your wishlist is empty for now.")
+        messages.info(request, gettext("Your wishlist is empty for now."))
         return redirect("concierge:wishlist")
     lines = "\n".join(f"· {item.product.name} ({item.product.style_code})" for item in items)
     body = f"I have gathered a few pieces in my wishlist and would value your eye:\n{lines}"
     write_to_advisor(client=client, body=body)
-    messages.success(request, "Your wishlist is with your advisor, in your messages.")
+    messages.success(request, gettext("Your wishlist is with your advisor, in your messages."))
     return redirect("concierge:messages")

@@ -14,16 +14,17 @@ from django.contrib.auth import logout
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from concierge.access import ClientRequest, client_required
 from consent import policy
 from consent.forms import (
-    ERASE_WORD,
     ConsentChoiceForm,
     EraseConfirmForm,
     channel_title,
+    erase_word,
     proof_text_for,
 )
 from consent.models import ConsentSource, ConsentTier, PrivacyRequestStatus
@@ -59,7 +60,7 @@ def _tier_options(selected: str) -> list[dict[str, Any]]:
         {
             "value": tier.value,
             "label": tier.label,
-            "description": policy.TIER_DESCRIPTIONS[tier],
+            "description": gettext(policy.TIER_DESCRIPTIONS[tier]),
             "checked": tier.value == selected,
         }
         for tier in ConsentTier
@@ -100,7 +101,7 @@ def privacy_centre(request: ClientRequest) -> HttpResponse:
         "channel_summary": ", ".join(
             channel_title(c) for c in policy.CHANNELS if c in state.channels
         )
-        or "None",
+        or gettext("None"),
         "held": held_data_summary(client),
         "access": access_summary_for_client(
             client, advisor_user_id=advisor.user_id if advisor else None
@@ -119,7 +120,7 @@ def privacy_consent(request: ClientRequest) -> HttpResponse:
     client = request.client
     form = ConsentChoiceForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Please choose one of the three tiers.")
+        messages.error(request, gettext("Please choose one of the three tiers."))
         return redirect("concierge:privacy")
     version = policy.current_policy_version()
     tier, channels = form.cleaned_data["tier"], form.cleaned_data["channels"]
@@ -137,7 +138,9 @@ def privacy_consent(request: ClientRequest) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("concierge:privacy")
     messages.success(
-        request, f"Thank you. Your choice, {ConsentTier(tier).label}, applies from now on."
+        request,
+        gettext("Thank you. Your choice, %(tier)s, applies from now on.")
+        % {"tier": ConsentTier(tier).label},
     )
     return redirect("concierge:privacy")
 
@@ -150,8 +153,10 @@ def privacy_export(request: ClientRequest) -> HttpResponse:
     privacy_export_request(client=client, requested_by=_user(request))
     messages.success(
         request,
-        "We are preparing your archive. It will wait here for you for 48 hours, "
-        "and can be downloaded once.",
+        gettext(
+            "We are preparing your archive. It will wait here for you for 48 hours, "
+            "and can be downloaded once."
+        ),
     )
     return redirect("concierge:privacy")
 
@@ -199,5 +204,5 @@ def privacy_erase_view(request: ClientRequest) -> HttpResponse:
     return render(
         request,
         "consent/erase_confirm.html",
-        {"form": form, "erase_word": ERASE_WORD, "held": held, "client": client},
+        {"form": form, "erase_word": erase_word(), "held": held, "client": client},
     )

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clients.models import Client
@@ -83,7 +84,11 @@ def requests(request: ClientRequest) -> HttpResponse:
                 form.add_error(field if field in form.fields else None, errors)
         else:
             due = timezone.localtime(styling_request.due_at, client_zone(client))
-            messages.success(request, f"Your request is with your advisor: a reply by {due:%H:%M}.")
+            messages.success(
+                request,
+                gettext("Your request is with your advisor: a reply by %(time)s.")
+                % {"time": f"{due:%H:%M}"},
+            )
             return redirect("concierge:request_detail", public_id=styling_request.public_id)
     history = list(styling_requests_of_client(client))
     answers = _answers_by_request(client, [r.pk for r in history])

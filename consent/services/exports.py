@@ -28,6 +28,7 @@ from django.db import OperationalError, transaction
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from consent import privacy
 from consent.models import (
@@ -301,8 +302,10 @@ def privacy_export_for_token(*, token: str, client: Client) -> PrivacyRequest:
         raise Http404("No such export")
     if privacy_request.status == PrivacyRequestStatus.DOWNLOADED:
         raise ExportGone(
-            "This archive has already been downloaded. For your protection each archive can "
-            "be downloaded only once: you can ask for a new one in your privacy centre."
+            gettext(
+                "This archive has already been downloaded. For your protection each archive can "
+                "be downloaded only once: you can ask for a new one in your privacy centre."
+            )
         )
     expired = privacy_request.status == PrivacyRequestStatus.EXPIRED or (
         privacy_request.status == PrivacyRequestStatus.READY
@@ -316,8 +319,10 @@ def privacy_export_for_token(*, token: str, client: Client) -> PrivacyRequest:
         if privacy_request.status != PrivacyRequestStatus.EXPIRED:
             _privacy_export_expire(privacy_request)
         raise ExportGone(
-            "This link has expired: archives wait 48 hours, then we delete them. You can ask "
-            "for a new one in your privacy centre."
+            gettext(
+                "This link has expired: archives wait 48 hours, then we delete them. You can ask "
+                "for a new one in your privacy centre."
+            )
         )
     if privacy_request.status != PrivacyRequestStatus.READY:
         raise Http404("This export is not ready")
@@ -345,7 +350,7 @@ def privacy_export_download(*, token: str, client: Client) -> ExportDownload:
         pk=privacy_request.pk, status=PrivacyRequestStatus.READY
     ).update(status=PrivacyRequestStatus.DOWNLOADED, downloaded_at=now, file_path="")
     if not claimed:  # a parallel click won the race
-        raise ExportGone("This archive has already been downloaded.")
+        raise ExportGone(gettext("This archive has already been downloaded."))
     try:
         handle = open(path, "rb") if path is not None else None  # noqa: SIM115 - streamed
     except FileNotFoundError:
@@ -354,7 +359,7 @@ def privacy_export_download(*, token: str, client: Client) -> ExportDownload:
         PrivacyRequest.objects.filter(pk=privacy_request.pk).update(
             status=PrivacyRequestStatus.FAILED, error="The archive file was missing."
         )
-        raise ExportGone("This archive is no longer available: please ask for a new one.")
+        raise ExportGone(gettext("This archive is no longer available: please ask for a new one."))
     path.unlink(missing_ok=True)  # the open handle still reads it
     filename = f"maison-verlaine-your-data-{now:%Y-%m-%d}.zip"
     return ExportDownload(file=handle, filename=filename, sha256=privacy_request.sha256)

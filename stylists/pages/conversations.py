@@ -124,7 +124,7 @@ def compose_options(client: Client, *, state: policy.ConsentState | None = None)
                 what = "e-mail address" if needs == IdentityKind.EMAIL else "mobile number"
                 decision = policy.Decision(False, f"We have no {what} for {name}.")
             allowed[kind], reasons[kind] = bool(decision), decision.reason
-        options.append(ChannelOption(channel, label, allowed, reasons))
+        options.append(ChannelOption(channel, str(label), allowed, reasons))
     return ComposeOptions(
         channels=options,
         templates=templates_for_client(client),

@@ -51,7 +51,7 @@ SIZE_LABELS = {
     "gloves": "Gloves",
     "hat": "Hat",
 }
-CATEGORY_LABELS = dict(Category.choices)
+CATEGORY_LABELS = {value: str(label) for value, label in Category.choices}
 PREFERENCE_FIELDS = (
     ("preferred_categories", "Favourite categories"),
     ("preferred_colours", "Colours"),

@@ -22,9 +22,10 @@ from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.l10n import format_when
 from core.tasks import enqueue_on_commit
 from stylists.models import (
     Appointment,
@@ -52,7 +53,8 @@ ACTIVE = (AppointmentStatus.REQUESTED, AppointmentStatus.CONFIRMED)
 def _when(appointment: Appointment) -> str:
     zone = ZoneInfo(appointment.client.effective_timezone)
     local = appointment.starts_at.astimezone(zone)
-    day = formats.date_format(local, "l j F Y")
+    # Weekday, day and month in the client's language and its own order (Babel, core.l10n).
+    day = format_when(local.date(), "day_year")
     return f"{day}, {local:%H:%M} ({zone.key.rsplit('/', 1)[-1].replace('_', ' ')})"
 
 
@@ -100,7 +102,8 @@ def notice_text(appointment: Appointment, kind: str) -> tuple[str, str]:
         body = _(
             "Dear %(name)s, %(advisor)s looks forward to your %(what)s at %(when)s. %(where)s."
         )
-    return subject, (body % values).replace(". .", ".")
+    # No place (a boutique visit without a boutique): no empty sentence, in any script.
+    return subject, (body % values).replace(". .", ".").replace("。。", "。")
 
 
 def _claim(appointment: Appointment, kind: str) -> AppointmentNotice | None:

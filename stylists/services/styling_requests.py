@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.models import Boutique
 from clients.models import Client, Occasion
@@ -97,13 +98,15 @@ def styling_request_create(
     message = (message or "").strip()
     errors: dict[str, str] = {}
     if not has_visible_text(message):
-        errors["message"] = "Please tell your advisor a little about what you are looking for."
+        errors["message"] = _("Please tell your advisor a little about what you are looking for.")
     elif len(message) > MESSAGE_MAX_LENGTH:
-        errors["message"] = f"Please keep your request under {MESSAGE_MAX_LENGTH} characters."
+        errors["message"] = _("Please keep your request under %(count)d characters.") % {
+            "count": MESSAGE_MAX_LENGTH
+        }
     if occasion is not None and occasion.client_id != client.pk:
-        errors["occasion"] = "This occasion is not one of yours."
+        errors["occasion"] = _("This occasion is not one of yours.")
     if budget_max is not None and budget_max <= 0:
-        errors["budget_max"] = "A budget, if you give one, is a positive amount."
+        errors["budget_max"] = _("A budget, if you give one, is a positive amount.")
     if errors:
         raise ValidationError(errors)
 

@@ -32,7 +32,11 @@ def _camille() -> dict[str, object]:
         )
     user = get_user_model().objects.create_user(username="camille", password=PASSWORD)
     client = ClientFactory(
-        user=user, home_boutique=paris, first_name="Camille", last_name="Laurent"
+        user=user,
+        home_boutique=paris,
+        first_name="Camille",
+        last_name="Laurent",
+        preferred_language="en",  # the journey reads the pages in English
     )
     ConsentRecordFactory(client=client)
     put_in_book(elise, client)

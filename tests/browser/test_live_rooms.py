@@ -45,8 +45,12 @@ def world() -> dict[str, Any]:
     elise = make_stylist(boutique=paris, username="elise", first_name="Élise", password=PASSWORD)
     make_stylist(boutique=paris, username="hugo", first_name="Hugo", password=PASSWORD)
     user = get_user_model().objects.create_user(username="camille", password=PASSWORD)
-    camille = ClientFactory(
-        user=user, home_boutique=paris, first_name="Camille", last_name="Laurent"
+    camille = ClientFactory(  # she reads English: the steps below quote the English page
+        user=user,
+        home_boutique=paris,
+        first_name="Camille",
+        last_name="Laurent",
+        preferred_language="en",
     )
     ConsentRecordFactory(client=camille, tier=ConsentTier.PERSONAL, policy_version=policy)
     put_in_book(elise, camille)

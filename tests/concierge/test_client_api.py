@@ -183,3 +183,17 @@ def test_the_api_writes_count_against_the_pages_limits(cast: Any, settings: Any)
     assert camille.get("/api/v1/messages/").status_code == 200
     ines = api(cast, "other_client_user")
     assert ines.post("/api/v1/messages/", {"body": "Bonjour."}, format="json").status_code == 201
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_the_api_answers_her_in_her_language(cast: Any, thursdays: None) -> None:
+    # Given Camille reads French (the API is in the house language for the house's staff)
+    cast.client.preferred_language = "fr"
+    cast.client.save(update_fields=["preferred_language"])
+    bad = api(cast, "client_user").get("/api/v1/availability/", {"date": "26/11/2026"})
+    assert bad.status_code == 400
+    assert "Veuillez indiquer la date au format AAAA-MM-JJ." in bad.content.decode()
+    assert bad["Content-Language"] == "fr"
+    empty = api(cast, "client_user").post("/api/v1/messages/", {"body": "\u200b"}, format="json")
+    assert empty.status_code == 400
+    assert "Veuillez écrire votre message avant de l’envoyer." in empty.content.decode()

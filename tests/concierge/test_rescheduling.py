@@ -161,3 +161,30 @@ def test_the_advisors_portrait_is_her_photo_or_a_generated_bust(
     # Her advisor card shows the portrait and how to reach Élise
     home = http.get("/concierge/appointments/").content.decode()
     assert f"/concierge/appointments/advisors/{cast.owner.pk}/portrait/" in home
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_the_advisors_and_the_new_times_speak_her_language(cast: Any, hours: None) -> None:
+    # Given Camille reads Japanese and has an appointment on Thursday at 10:00
+    cast.client.preferred_language = "ja"
+    cast.client.save(update_fields=["preferred_language"])
+    appointment = appointment_book(
+        client=cast.client,
+        stylist=cast.owner,
+        kind="boutique",
+        starts_at=paris(10),
+        boutique=cast.paris,
+    )
+    http = cast.http("client_user")
+    # The advisors are presented in Japanese, each language in its own name
+    advisors = http.get("/concierge/appointments/advisors/").content.decode()
+    assert "対応言語：français, 日本語" in advisors
+    assert "Speaks" not in advisors
+    # The days to move to are written as Japanese writes them, and refused times too
+    url = f"/concierge/appointments/{appointment.public_id}/reschedule/"
+    page = http.get(url).content.decode()
+    assert "11月26日木曜日" in page
+    assert "Thursday" not in page
+    assert "別の時間を選ぶ" in page
+    refused = http.post(url, {"at": paris(10).isoformat()}).content.decode()
+    assert "すでにこのお時間でご予約いただいております。" in refused

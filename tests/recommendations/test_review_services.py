@@ -563,6 +563,8 @@ def test_publishing_twice_at_the_same_version_is_a_no_op_and_a_second_tab_is_sta
 def test_the_client_is_told_on_commit_once_without_the_removed_pieces(
     cast, draft, by, django_capture_on_commit_callbacks
 ):
+    cast.client.preferred_language = "fr"  # Camille writes in French
+    cast.client.save(update_fields=["preferred_language"])
     lookbook_set_title(lookbook=draft.lookbook, title="For the première", by=by, expected_version=1)
     lookbook_item_remove(item=draft.items[0], by=by, reason="price", expected_version=2)
     # When she publishes: nothing is sent before the commit

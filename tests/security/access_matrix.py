@@ -312,7 +312,9 @@ def build_world(cast: Any) -> World:
         follow_up=follow_up,
         heritage=heritage,
         product=product,
-        template_pk=OutreachTemplate.objects.get(name="Thank you", language="fr").pk,
+        template_pk=OutreachTemplate.objects.get(
+            name="Thank you", language=cast.client.preferred_language
+        ).pk,
         export_token=privacy_export_token(export),
     )
 
@@ -485,6 +487,16 @@ def _entries() -> list[Entry]:
                 others=cells(NOT_ALLOWED, anonymous=LOGIN),
             ),
             body=lambda w: {"token": "000000"},
+        )
+    )
+    # The language switcher: anyone may choose a language (a cookie; a client's record too).
+    e.append(
+        Entry(
+            "language_set",
+            "language/",
+            lambda w: reverse("language_set"),
+            grid(post=cells(Want(302, "/"))),
+            body=lambda w: {"language": "fr"},
         )
     )
     e.append(

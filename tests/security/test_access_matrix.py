@@ -50,6 +50,7 @@ PUBLIC = {
     "healthz",  # the load balancer's check
     "login",
     "logout",
+    "language_set",  # the language switcher: a cookie, and the client's own record
     "catalog:product_image",  # generated catalogue imagery, no client data
     "catalog:heritage_image",
     "api-token",  # the API's sign-in

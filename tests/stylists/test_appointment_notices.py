@@ -202,3 +202,37 @@ def test_cancellation_is_told_with_a_cancelling_ics_and_no_reminder_follows(
     with time_machine.travel(paris(9, 30), tick=False):
         assert appointment_reminders_due() == []
         assert appointment_notice_send(appointment_id=appointment.pk, kind="reminder_1h") is None
+
+
+@time_machine.travel(MONDAY, tick=False)
+@pytest.mark.parametrize(
+    ("language", "subject", "day", "summary"),
+    [
+        ("fr", "Votre rendez-vous est confirmé", "jeudi 26 novembre 2026, 10:00", "avec"),
+        ("ja", "ご予約が確定いたしました", "2026年11月26日木曜日, 10:00", "とのご予約"),
+    ],
+)
+def test_the_confirmation_and_its_calendar_speak_her_language(
+    cast: Any,
+    thursdays: None,
+    django_capture_on_commit_callbacks: Any,
+    language: str,
+    subject: str,
+    day: str,
+    summary: str,
+) -> None:
+    # Given Camille reads French (then Japanese)
+    cast.client.preferred_language = language
+    cast.client.save(update_fields=["preferred_language"])
+    # When she books Thursday 10:00
+    _book(cast, django_capture_on_commit_callbacks, paris(10))
+    # Then the e-mail, its date and the event in her calendar are in her language
+    email = mail.outbox[0]
+    assert email.subject == subject
+    assert day in email.body
+    assert "Thursday" not in email.body
+    (_name, content, _mimetype) = email.attachments[0]
+    raw = content if isinstance(content, bytes) else content.encode()
+    event = Calendar.from_ical(raw).walk("VEVENT")[0]
+    assert summary in str(event["summary"])
+    assert cast.owner.first_name in str(event["summary"])

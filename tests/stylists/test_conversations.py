@@ -113,6 +113,8 @@ def test_a_channel_not_offered_is_a_form_error(cast):
 
 
 def test_a_template_fills_the_composer_in_the_clients_language(cast):
+    cast.client.preferred_language = "fr"  # Camille writes in French
+    cast.client.save(update_fields=["preferred_language"])
     piece = ProductFactory(name="Riviera trench")
     WishlistItemFactory(client=cast.client, product=piece)
     occasion = OccasionFactory(client=cast.client, title="Gala de l'Opéra")
@@ -129,6 +131,8 @@ def test_a_template_fills_the_composer_in_the_clients_language(cast):
 
 
 def test_a_template_without_its_piece_previews_a_placeholder(cast):
+    cast.client.preferred_language = "fr"  # Camille writes in French
+    cast.client.save(update_fields=["preferred_language"])
     template = OutreachTemplate.objects.get(name="A piece for you", language="fr")
     response = cast.http("owner").get(
         reverse("stylists:compose_template", args=[cast.client.public_id]),

@@ -78,6 +78,7 @@ def test_a_missing_value_is_an_error_when_sending_and_a_placeholder_in_the_previ
 
 def test_the_clients_language_is_chosen_with_english_as_the_fallback(cast):
     # Given Camille writes in French; "Thank you" exists in French, "Only English" does not
+    cast.client.preferred_language = "fr"
     outreach_template_save(name="Only English", language="en", body="Hello {first_name}")
     chosen = {t.name: t.language for t in templates_for_client(cast.client)}
     assert cast.client.preferred_language == "fr"

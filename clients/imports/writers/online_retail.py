@@ -41,7 +41,6 @@ COUNTRY_LANGUAGE: dict[str, str] = {
     "Spain": "es",
     "Portugal": "pt",
     "Brazil": "pt",
-    "Netherlands": "nl",
     "Italy": "it",
     "Japan": "ja",
 }

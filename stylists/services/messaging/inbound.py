@@ -20,6 +20,7 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clients.models import Client, ClientStatus, IdentityKind
 from clients.services import find_client_by_identity
@@ -59,7 +60,7 @@ def message_from_client(
     """A message from the client (concierge, SMS, WhatsApp, e-mail); the advisor is told."""
     body = (body or "").strip()
     if not has_visible_text(body):
-        raise ValidationError({"body": "Write your message before sending it."})
+        raise ValidationError({"body": _("Write your message before sending it.")})
     if channel not in MessageChannel.values:
         raise ValidationError({"channel": f"Unknown channel {channel!r}."})
     stylist = current_stylist_of(client)
