@@ -187,11 +187,23 @@ def appointment_book(request: ClientRequest) -> HttpResponse:
         advisor_time = f"{at.astimezone(stylist_zone(advisor)):%H:%M}"
         context.update(step="confirm", form=form, at=at, advisor_time=advisor_time)
         return page(request, "clients/appointment_book.html", context)
+    return _choose_a_time(request, context, advisor=advisor, kind=kind, form=form)
+
+
+def _choose_a_time(
+    request: ClientRequest,
+    context: dict[str, Any],
+    *,
+    advisor: Stylist,
+    kind: str,
+    form: AppointmentConfirmForm,
+) -> HttpResponse:
+    """The week of free times to choose from (first, or again after a refusal)."""
     week = _week(request)
     context.update(
         step="time",
         form=form,
-        days=_slots_by_client_day(advisor, kind, week, client),
+        days=_slots_by_client_day(advisor, kind, week, request.client),
         week=week,
         previous_week=week - 1 if week > 0 else None,
         next_week=week + 1 if week + 1 < WEEKS else None,
