@@ -38,8 +38,12 @@ def test_a_save_in_the_concierge_shows_on_today_within_a_second(browser, asgi_ur
     from django.contrib.auth import get_user_model
 
     camille_user = get_user_model().objects.create_user(username="camille", password=PASSWORD)
-    camille = ClientFactory(
-        user=camille_user, home_boutique=paris, first_name="Camille", last_name="Laurent"
+    camille = ClientFactory(  # she reads English: the steps below quote the English page
+        user=camille_user,
+        home_boutique=paris,
+        first_name="Camille",
+        last_name="Laurent",
+        preferred_language="en",
     )
     ConsentRecordFactory(client=camille, tier=ConsentTier.BESPOKE, policy_version=policy)
     put_in_book(elise, camille)
