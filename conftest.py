@@ -155,6 +155,22 @@ def _house_clock(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_channel_layer() -> Iterator[None]:
+    """Each test gets its own channel layer.
+
+    A test's sockets run in an event loop of their own (async_to_sync), and
+    channels_redis binds its receive lock to the loop that first used it: a
+    layer left from another test's loop (or a receive that loop abandoned)
+    would answer "bound to a different event loop" (CI, where REDIS_URL is set).
+    """
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache() -> Iterator[None]:
     cache.clear()
     yield
