@@ -63,6 +63,20 @@ def _send(stylist_id: int, event: dict[str, Any]) -> None:
         logger.warning("Could not push a live event to advisor %s", stylist_id, exc_info=True)
 
 
+def _client_ref(client: Client, url_name: str) -> dict[str, str]:
+    """The client as a live event names her: id, name and the advisor's page for her."""
+    return {
+        "id": str(client.public_id),
+        "name": client.full_name,
+        "url": reverse(url_name, args=[client.public_id]),
+    }
+
+
+def _send_on_commit(stylist_id: int, event_type: str, payload: dict[str, Any]) -> None:
+    """Once the transaction commits, push one event to the stylist's open pages."""
+    transaction.on_commit(lambda: _send(stylist_id, {"type": event_type, "payload": payload}))
+
+
 def live_signal_publish(*, client: Client, product: Product, kind: str) -> bool:
     """Tell the client's advisor, on commit, that the client is browsing or saved a piece.
 
@@ -76,18 +90,13 @@ def live_signal_publish(*, client: Client, product: Product, kind: str) -> bool:
         return False
     now = timezone.now()
     payload = {
-        "client": {
-            "id": str(client.public_id),
-            "name": client.full_name,
-            "url": reverse("stylists:client_detail", args=[client.public_id]),
-        },
+        "client": _client_ref(client, "stylists:client_detail"),
         "product": {"id": str(product.public_id), "name": product.name},
         "kind": kind,
         "at": now.isoformat(),
         "text": live_signal_text(client.full_name, kind, product.name),
     }
-    stylist_id = stylist.pk
-    transaction.on_commit(lambda: _send(stylist_id, {"type": "live.signal", "payload": payload}))
+    _send_on_commit(stylist.pk, "live.signal", payload)
     return True
 
 
@@ -95,17 +104,12 @@ def live_message_publish(*, message: Message, stylist: Stylist) -> None:
     """Tell the advisor, on commit, that a client wrote (the page shows a quiet toast)."""
     client = message.client
     payload = {
-        "client": {
-            "id": str(client.public_id),
-            "name": client.full_name,
-            "url": reverse("stylists:conversation", args=[client.public_id]),
-        },
+        "client": _client_ref(client, "stylists:conversation"),
         "channel": message.channel,
         "at": message.created_at.isoformat(),
         "text": f"New message from {client.full_name}",
     }
-    stylist_id = stylist.pk
-    transaction.on_commit(lambda: _send(stylist_id, {"type": "live.message", "payload": payload}))
+    _send_on_commit(stylist.pk, "live.message", payload)
 
 
 # --- The conversation, live (stylists.consumers.thread) -------------------------------
@@ -179,11 +183,7 @@ def live_reaction_publish(
         return False
     verb = REACTION_VERBS.get(reaction or "", "took back a reaction to")
     payload = {
-        "client": {
-            "id": str(client.public_id),
-            "name": client.full_name,
-            "url": reverse("stylists:client_detail", args=[client.public_id]),
-        },
+        "client": _client_ref(client, "stylists:client_detail"),
         "product": {"id": str(product.public_id), "name": product.name},
         "lookbook": str(lookbook_public_id),
         "item": item_id,
@@ -192,8 +192,7 @@ def live_reaction_publish(
         "at": timezone.now().isoformat(),
         "text": f"{client.full_name} {verb} the {product.name}",
     }
-    stylist_id = stylist.pk
-    transaction.on_commit(lambda: _send(stylist_id, {"type": "live.reaction", "payload": payload}))
+    _send_on_commit(stylist.pk, "live.reaction", payload)
     return True
 
 
@@ -201,14 +200,9 @@ def request_escalation_publish(*, styling_request: Any, manager: Stylist) -> Non
     """Tell the boutique manager, on commit, that a styling request is past its promise."""
     client = styling_request.client
     payload = {
-        "client": {
-            "id": str(client.public_id),
-            "name": client.full_name,
-            "url": reverse("stylists:client_detail", args=[client.public_id]),
-        },
+        "client": _client_ref(client, "stylists:client_detail"),
         "channel": "concierge",
         "at": timezone.now().isoformat(),
         "text": f"{client.full_name}'s styling request is past its four-hour promise",
     }
-    manager_id = manager.pk
-    transaction.on_commit(lambda: _send(manager_id, {"type": "live.message", "payload": payload}))
+    _send_on_commit(manager.pk, "live.message", payload)
