@@ -126,3 +126,17 @@ def test_with_enough_buyers_churn_risk_comes_from_the_boosted_model(cast, monkey
     monkeypatch.setattr(outlook, "fit_client_value_model", too_short)
     client_outlooks_refresh()
     assert _risks() == pytest.approx(bgnbd)
+
+
+def test_the_score_clients_command_runs_the_nightly_outlook(cast):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    buy(cast.client, 20, 400)
+    out = StringIO()
+
+    call_command("score_clients", stdout=out)
+
+    assert ClientOutlook.objects.filter(client=cast.client).exists()
+    assert f"Scored {ClientOutlook.objects.count()} clients." in out.getvalue()
