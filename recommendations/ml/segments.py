@@ -147,35 +147,37 @@ def choose_k(
 def segment_buyers(
     features: BuyerFeatures, category_words: Mapping[str, str], *, ks: Iterable[int] = K_RANGE
 ) -> Segmentation:
-    """Cluster the buyers and name each segment; raises ValueError below MIN_BUYERS."""
+    """Cluster the buyers and name each segment; raises ValueError below MIN_BUYERS.
+
+    Clusters whose centroids read the same in words ("Loyal collectors of leather goods"
+    twice, a group KMeans split finer than an advisor would) are one segment: a segment is
+    what its name says. Segments are ordered largest first.
+    """
     if len(features) < MIN_BUYERS:
         raise ValueError(f"{len(features)} buyers: at least {MIN_BUYERS} are needed")
     x = StandardScaler().fit_transform(features.matrix())
     x = np.nan_to_num(x)  # a constant column scales to 0/0
     k, scores, model = choose_k(x, ks)
-    sizes = np.bincount(model.labels_, minlength=k)
-    order = sorted(range(k), key=lambda c: (-sizes[c], model.cluster_centers_[c].tolist()))
-    relabel = np.empty(k, dtype=np.int64)
-    relabel[order] = np.arange(k)
-    labels = relabel[model.labels_]
-    profiles = []
-    for cluster in order:
+    clusters: dict[str, list[int]] = defaultdict(list)
+    for cluster, centre in enumerate(model.cluster_centers_):
         members = model.labels_ == cluster
-        centre = model.cluster_centers_[cluster]
+        shares = features.shares[members].mean(axis=0)
+        clusters[segment_name(centre, shares, features.categories, category_words)].append(cluster)
+    groups = [(name, np.isin(model.labels_, found)) for name, found in clusters.items()]
+    groups.sort(key=lambda group: (-int(group[1].sum()), group[0]))
+    labels = np.empty(len(features), dtype=np.int64)
+    profiles = []
+    for index, (name, members) in enumerate(groups):
+        labels[members] = index
         profiles.append(
             SegmentProfile(
-                name=segment_name(
-                    centre,
-                    features.shares[members].mean(axis=0),
-                    features.categories,
-                    category_words,
-                ),
+                name=name,
                 description=segment_description(features, members, category_words),
                 size=int(members.sum()),
-                centre=centre,
+                centre=x[members].mean(axis=0),
             )
         )
-    return Segmentation(k=k, silhouettes=scores, labels=labels, segments=_distinct(profiles))
+    return Segmentation(k=k, silhouettes=scores, labels=labels, segments=profiles)
 
 
 def taste_words(
@@ -262,24 +264,3 @@ def segment_description(
         word = category_words.get(features.categories[top], features.categories[top])
         sentence += f"; {round(shares[top] * 100)}% of their spend goes to {word}"
     return sentence + "."
-
-
-def _distinct(profiles: list[SegmentProfile]) -> list[SegmentProfile]:
-    """Two segments never share a name: the later one gets its price band, else a number."""
-    seen: set[str] = set()
-    result = []
-    for number, profile in enumerate(profiles, start=1):
-        name = profile.name
-        if name in seen:
-            price = profile.centre[PRICE]
-            band = "at higher prices" if price >= 0 else "at lower prices"
-            name = f"{name}, {band}"
-        if name in seen:
-            name = f"{profile.name} ({number})"
-        seen.add(name)
-        result.append(
-            SegmentProfile(
-                name=name, description=profile.description, size=profile.size, centre=profile.centre
-            )
-        )
-    return result
