@@ -273,7 +273,7 @@ def _charts(page: KpiPage) -> list[dict[str, Any]]:
     """
     months = page.months
     scope = page.book.name if page.book else page.boutique.city
-    specs = {
+    specs: dict[str, tuple[str, str, list[float | None], list[str], float | None]] = {
         "buyers": (
             f"Buyers per month, {scope}",
             f"Clients with a completed purchase each month, {months[0].label} to "

@@ -83,7 +83,7 @@ def test_segments_are_deterministic():
 
 def test_too_few_buyers_make_no_segment():
     lines = [(i, TODAY, "fragrance", 100.0, 100.0) for i in range(10)]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least 30 are needed"):
         segment_buyers(buyer_features(lines, TODAY, CATEGORIES), WORDS)
 
 
