@@ -16,7 +16,9 @@ Features per buyer (a purchase is a client-day):
 Every column is standardised (mean 0, variance 1) before KMeans, so a centroid's
 coordinate *is* its z-score against the population. k runs over ``K_RANGE`` and the
 best mean silhouette wins (on a fixed sample above ``SILHOUETTE_SAMPLE`` rows: the score
-is quadratic in rows). Everything is seeded: the same purchases give the same segments.
+is quadratic in rows); above ``FIT_SAMPLE`` buyers, k and the centroids are learnt on a
+seeded sample and every buyer is then placed at her nearest centroid. Everything is
+seeded: the same purchases give the same segments.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from sklearn.preprocessing import StandardScaler
 
 K_RANGE = range(3, 9)
 SILHOUETTE_SAMPLE = 3000
+FIT_SAMPLE = 20_000  # more buyers: k and centroids learnt on a seeded sample of this many
 MIN_BUYERS = 30  # fewer: no segments (a cluster of three clients says nothing)
 RANDOM_STATE = 0
 HIGH = 0.5  # a centroid this many standard deviations above the population stands out
@@ -157,18 +160,26 @@ def segment_buyers(
         raise ValueError(f"{len(features)} buyers: at least {MIN_BUYERS} are needed")
     x = StandardScaler().fit_transform(features.matrix())
     x = np.nan_to_num(x)  # a constant column scales to 0/0
-    k, scores, model = choose_k(x, ks)
+    if len(x) > FIT_SAMPLE:  # k and centroids from a seeded sample, then every buyer placed
+        rows = np.random.default_rng(RANDOM_STATE).choice(len(x), FIT_SAMPLE, replace=False)
+        k, scores, model = choose_k(x[np.sort(rows)], ks)
+        labels = model.predict(x)
+    else:
+        k, scores, model = choose_k(x, ks)
+        labels = model.labels_
     clusters: dict[str, list[int]] = defaultdict(list)
     for cluster, centre in enumerate(model.cluster_centers_):
-        members = model.labels_ == cluster
+        members = labels == cluster
+        if not members.any():  # a centroid of the sample no buyer is nearest to
+            continue
         shares = features.shares[members].mean(axis=0)
         clusters[segment_name(centre, shares, features.categories, category_words)].append(cluster)
-    groups = [(name, np.isin(model.labels_, found)) for name, found in clusters.items()]
+    groups = [(name, np.isin(labels, found)) for name, found in clusters.items()]
     groups.sort(key=lambda group: (-int(group[1].sum()), group[0]))
-    labels = np.empty(len(features), dtype=np.int64)
+    segment_of = np.empty(len(features), dtype=np.int64)
     profiles = []
     for index, (name, members) in enumerate(groups):
-        labels[members] = index
+        segment_of[members] = index
         profiles.append(
             SegmentProfile(
                 name=name,
@@ -177,7 +188,7 @@ def segment_buyers(
                 centre=x[members].mean(axis=0),
             )
         )
-    return Segmentation(k=k, silhouettes=scores, labels=labels, segments=profiles)
+    return Segmentation(k=k, silhouettes=scores, labels=segment_of, segments=profiles)
 
 
 def taste_words(
@@ -262,5 +273,8 @@ def segment_description(
         shares = features.shares[members].mean(axis=0)
         top = int(np.argmax(shares))
         word = category_words.get(features.categories[top], features.categories[top])
-        sentence += f"; {round(shares[top] * 100)}% of their spend goes to {word}"
+        if shares[top] >= 0.2:
+            sentence += f"; {round(shares[top] * 100)}% of their spend goes to {word}"
+        else:
+            sentence += "; no one category takes a fifth of their spend"
     return sentence + "."

@@ -121,3 +121,21 @@ def test_features_are_rfm_and_shares_of_spend():
     assert features.monetary.tolist() == [2500]
     assert features.price.tolist() == [200]
     assert features.shares.tolist() == [[0.6, 0.4, 0.0]]
+
+
+def test_many_buyers_are_placed_by_centroids_learnt_on_a_sample(monkeypatch):
+    from recommendations.ml import segments
+
+    monkeypatch.setattr(segments, "FIT_SAMPLE", 60)
+    features = buyer_features(three_kinds_of_buyer(), TODAY, CATEGORIES)
+    result = segment_buyers(features, WORDS)
+    assert result.k == 3
+    assert sorted(s.size for s in result.segments) == [40, 40, 40]
+    assert len(result.labels) == len(features) == 120
+
+
+def test_a_segment_with_no_leading_category_says_so():
+    lines = [(i, TODAY - dt.timedelta(days=i), "other", 100.0 + i, 50.0) for i in range(40)]
+    result = segment_buyers(buyer_features(lines, TODAY, CATEGORIES), WORDS)
+    assert all("no one category" in s.description for s in result.segments)
+    assert all("across the collections" in s.name for s in result.segments)
