@@ -94,3 +94,15 @@ def test_too_few_buyers_clear_the_segments(house):
     client_outlooks_refresh()
     assert not ClientSegment.objects.exists()
     assert not ClientOutlook.objects.exclude(segment=None).exists()
+
+
+def test_her_outlook_and_profile_are_in_her_export_and_go_with_erasure(house):
+    from recommendations.privacy import erase_outlook, export_outlook
+
+    collector = house[0][0]
+    client_outlooks_refresh()
+    exported = export_outlook(collector)
+    assert exported["buying_profile"] == LOYAL
+    assert exported["buying_profile_description"].endswith(".")
+    assert erase_outlook(collector) == 1
+    assert export_outlook(collector) == {}
