@@ -5,7 +5,8 @@
  *     <div class="kpi-chart__fallback"><svg role="img">…</svg></div>   the picture without script
  *   </figure>
  *   <script id="kpi-chart-data" type="application/json">               json_script: data, not code
- *     {"buyers": {"title", "summary", "labels": [...], "values": [... or null], "share": bool}}
+ *     {"buyers": {"title", "summary", "labels": [...], "values": [... or null], "share": bool,
+ *                 "empty": "" or the sentence shown when no month has a value}}
  *
  * Each figure gets a <canvas role="img" aria-label="summary"> drawn from its data and the SVG
  * is hidden. No number lives only in the canvas: the month table under the charts holds them
@@ -72,6 +73,12 @@
       }
     });
     if (fallback) fallback.hidden = true;
+    if (spec.empty) {  // nothing to draw: said in words under the empty axes
+      var note = document.createElement("p");
+      note.className = "kpi-chart__empty text-sm muted";
+      note.textContent = spec.empty;
+      figure.appendChild(note);
+    }
   }
 
   function start() {

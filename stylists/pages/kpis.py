@@ -264,6 +264,13 @@ def _count_requests(
             figures.requests_met += met
 
 
+EMPTY_CHART = {
+    "buyers": "No purchase in this period.",
+    "repeat": "No buyer in this period.",
+    "requests": "No styling request in this period.",
+}
+
+
 def _charts(page: KpiPage) -> list[dict[str, Any]]:
     """Each chart twice over: an SVG (no script) and the data Chart.js draws from.
 
@@ -313,6 +320,7 @@ def _charts(page: KpiPage) -> list[dict[str, Any]]:
                     "labels": [m.label for m in months],
                     "values": values,
                     "share": maximum == 1.0,
+                    "empty": EMPTY_CHART[key] if all(v is None for v in values) else "",
                 },
             }
         )

@@ -58,6 +58,8 @@ def test_the_manager_reads_the_charts(page, boutique):
     assert svgs.count() == 3
     assert svgs.first.locator("title[id$='-t']").text_content().startswith("Buyers per month")
     assert not svgs.first.is_visible()
+    # No styling request in the fixture: the empty chart says so in words
+    assert page.get_by_text("No styling request in this period.").is_visible()
     assert page.get_by_role("table", name="The charts' figures, month by month").is_visible()
     page.get_by_label("Period").select_option("6")
     page.get_by_role("button", name="Show").click()

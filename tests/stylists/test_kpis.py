@@ -156,6 +156,7 @@ def test_chart_js_draws_the_same_figures_from_json_data(cast, world):
     assert data["repeat"]["values"] == [m.repeat_rate for m in page.months]
     assert data["repeat"]["share"] is True
     assert data["buyers"]["summary"].startswith("Buyers per month")
+    assert data["buyers"]["empty"] == ""
     html = response.content.decode()
     assert html.count('data-kpi-chart="') == 3
     assert '<script src="/static/vendor/chartjs/chart.umd.min.js" defer></script>' in html
