@@ -241,6 +241,28 @@ class LifecycleStage(models.TextChoices):
     WON_BACK = "won_back", "Won back"
 
 
+class ClientSegment(models.Model):
+    """A group of buyers alike in recency, frequency, spend and taste (KMeans, nightly).
+
+    Named and described from its centroid (recommendations.ml.segments); kept by name from
+    one night to the next so a link filtering the book by segment survives a rerun that
+    finds the same group. A segment no outlook points to any more is deleted.
+    """
+
+    name = models.CharField(max_length=120, unique=True)
+    description = models.CharField(max_length=300)
+    size = models.PositiveIntegerField(default=0)
+    rank = models.PositiveSmallIntegerField(default=0, help_text="0 = the largest")
+    silhouette = models.FloatField(help_text="Mean silhouette of the run that found it")
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["rank", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ClientOutlook(models.Model):
     """A client's stage, churn risk and expected value, scored nightly (client_outlooks_refresh).
 
@@ -254,6 +276,9 @@ class ClientOutlook(models.Model):
     expected_purchases = models.FloatField(null=True, blank=True, help_text="Next 12 months")
     predicted_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     reasons = models.JSONField(default=list, blank=True)
+    segment = models.ForeignKey(
+        ClientSegment, null=True, blank=True, on_delete=models.SET_NULL, related_name="outlooks"
+    )
     scored_at = models.DateTimeField()
 
     class Meta:

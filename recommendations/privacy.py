@@ -5,6 +5,9 @@ Export: lookbooks *sent* to the client in full; unpublished drafts are listed
 their content, which is the advisors' internal work in progress. See
 docs/privacy.md for the reasoning.
 
+Export also carries the nightly outlook (stage, churn risk, 12-month value, buying
+profile): profiling, which she may see. Erasure deletes it.
+
 Erasure: lookbook words (titles, notes, explanations, review comments) go;
 the rows stay as anonymous statistics. The client's factor vector is removed
 from every model artifact on disk (erase_client_factors), and the training
@@ -30,6 +33,7 @@ from django.db.models import QuerySet
 from clients.models import Client, ClientStatus
 from consent.privacy import register_erasure_step, register_export_section
 from recommendations.models import (
+    ClientOutlook,
     ItemState,
     Lookbook,
     LookbookItem,
@@ -122,7 +126,30 @@ def export_model_profile(client: Client) -> dict[str, Any]:
     }
 
 
+def export_outlook(client: Client) -> dict[str, Any]:
+    """The nightly outlook held about her (profiling: stage, risk, value, buying profile)."""
+    row = ClientOutlook.objects.filter(client=client).select_related("segment").first()
+    if row is None:
+        return {}
+    return {
+        "stage": row.get_stage_display(),
+        "chance_of_no_purchase_in_180_days": row.churn_risk,
+        "expected_purchases_next_12_months": row.expected_purchases,
+        "expected_value_next_12_months": row.predicted_value,
+        "reasons": list(row.reasons or []),
+        "buying_profile": row.segment.name if row.segment else "",
+        "buying_profile_description": row.segment.description if row.segment else "",
+        "scored_at": row.scored_at,
+    }
+
+
 # --- Erasure --------------------------------------------------------------------------
+
+
+def erase_outlook(client: Client) -> int:
+    """Her outlook (and so her place in a segment) goes; the next night skips her anyway."""
+    deleted, _ = ClientOutlook.objects.filter(client=client).delete()
+    return deleted
 
 
 def erase_lookbooks(client: Client) -> int:
@@ -280,5 +307,14 @@ def register() -> None:
         label="Our recommendation model",
         order=91,
     )
+    register_export_section(
+        "outlook",
+        export_outlook,
+        label="Your outlook and buying profile",
+        description="What the house expects of your purchases, scored each night from them "
+        "when your choices allow analytics.",
+        order=92,
+    )
     register_erasure_step("lookbooks", erase_lookbooks, order=60)
+    register_erasure_step("outlook", erase_outlook, order=65)
     register_erasure_step("model_factors", erase_client_factors, order=70)

@@ -6,7 +6,10 @@ intersected with clients.selectors.clients_visible_to, the one permission check.
 
 Which columns: no more than the book page shows (name, boutique, tier,
 segment, last purchase, spend, next occasion, the channels the client allows,
-the advisor outside "My book"), plus contact details under consent.policy:
+the advisor outside "My book"), the nightly outlook as the client story shows it
+(stage, churn risk, expected purchases and value over 12 months, buying profile:
+empty where her consent does not let purchases serve analytics), plus contact
+details under consent.policy:
 
 - the e-mail address only when the client allows e-mail, and the phone number
   only when they allow SMS, WhatsApp or phone calls: may_contact(channel,
@@ -58,6 +61,11 @@ COLUMNS = (
     "may_contact_by",
     "email",
     "phone",
+    "outlook_stage",
+    "churn_risk",
+    "expected_purchases_12m",
+    "predicted_value_12m",
+    "buying_profile",
 )
 
 
@@ -90,6 +98,25 @@ def _contact(client: Client) -> tuple[str, str]:
     return email, phone
 
 
+def _outlook(client: Client) -> list[str]:
+    """Stage, churn risk, 12-month purchases and value, buying profile: empty unless scored.
+
+    The annotations of client_book, which read the outlook only where her consent lets
+    purchases serve analytics (consent.policy), as the page does.
+    """
+    stage = getattr(client, "outlook_stage", "")
+    risk = getattr(client, "outlook_risk", None)
+    expected = getattr(client, "outlook_expected", None)
+    value = getattr(client, "outlook_value", None)
+    return [
+        stage,
+        "" if risk is None else f"{risk:.2f}",
+        "" if expected is None else f"{expected:.2f}",
+        "" if value is None else f"{value:.2f}",
+        getattr(client, "outlook_profile", "") or "",
+    ]
+
+
 def _row(client: Client, today: dt.date, occasion: str, advisor: str | None) -> list[Any]:
     email, phone = _contact(client)
     occasion_date = getattr(client, "next_occasion_date", None)
@@ -113,6 +140,7 @@ def _row(client: Client, today: dt.date, occasion: str, advisor: str | None) -> 
         ", ".join(channels),
         email,
         phone,
+        *_outlook(client),
     ]
     if advisor is not None:
         row.append(advisor)

@@ -10,6 +10,7 @@ from django import forms
 from clients.models import OccasionKind
 from consent import policy
 from core.text import has_visible_text
+from recommendations.selectors.outlook import segment_choices
 from stylists.models import MessageChannel, NoteCategory, Stylist
 from stylists.pages.story import CATEGORY_LABELS, PREFERENCE_FIELDS, SIZE_LABELS
 from stylists.selectors.book import (
@@ -27,6 +28,10 @@ from stylists.services.followups import SNOOZE_CHOICES
 
 def _any(label: str, choices: dict[str, str]) -> list[tuple[str, str]]:
     return [("", label), *choices.items()]
+
+
+def _profiles() -> list[tuple[str, str]]:
+    return [("", "Any profile"), *segment_choices()]
 
 
 class BookFilterForm(forms.Form):
@@ -67,8 +72,11 @@ class BookFilterForm(forms.Form):
     outlook = forms.ChoiceField(
         required=False, label="Outlook", choices=_any("Any outlook", OUTLOOKS)
     )
+    # The nightly segments by id: read (one query) only when drawn or a value is checked
+    profile = forms.ChoiceField(required=False, label="Buying profile", choices=_profiles)
     vic = forms.BooleanField(required=False, label="VIC only")
     sort = forms.ChoiceField(required=False, choices=list(SORTS.items()))
+
     dir = forms.ChoiceField(required=False, choices=[("", "Default"), ("desc", "Reversed")])
 
     def filters(self, *, scopes: list[str], default_scope: str) -> BookFilters:
@@ -97,6 +105,7 @@ class BookFilterForm(forms.Form):
             vic=bool(data.get("vic")),
             channel=data.get("channel") or "",
             outlook=data.get("outlook") or "",
+            profile=data.get("profile") or "",
             sort=data.get("sort") or "name",
             descending=data.get("dir") == "desc",
         )

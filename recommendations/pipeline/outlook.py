@@ -8,7 +8,8 @@ purchases and value; a house with too few clients for the fit gets stages only.
 With enough buyers (MIN_CLIENTS_TO_BOOST), churn risk comes from the gradient-boosted
 classifier learned inside the house's own history (recommendations.ml.clv.model, better
 than BG/NBD offline: CDNOW AUC 0.770 vs 0.747); if that fit cannot learn (a history too
-short), BG/NBD's stands.
+short), BG/NBD's stands. Then the same audience's buyers are segmented (KMeans on RFM
+and taste, recommendations.pipeline.segments).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from recommendations.ml.clv.model import fit_client_value_model
 from recommendations.ml.clv.rfm import summarise
 from recommendations.ml.clv.transactions import client_days
 from recommendations.models import ClientOutlook, LifecycleStage
+from recommendations.pipeline.segments import client_segments_refresh
 
 MIN_CLIENTS_TO_FIT = 30
 MIN_CLIENTS_TO_BOOST = 500  # below, too few rows per leaf: BG/NBD alone
@@ -149,4 +151,5 @@ def client_outlooks_refresh(*, today: dt.date | None = None) -> int:
             "scored_at",
         ],
     )
+    client_segments_refresh(ids, today=today)
     return len(outlooks)

@@ -1,4 +1,4 @@
-"""Reads of the nightly client outlook (stage, churn risk, 12-month value).
+"""Reads of the nightly client outlook (stage, churn risk, 12-month value, segment).
 
 Every read asks consent.policy whether her purchases may serve analytics *now*:
 a client who withdrew it since last night shows no outlook, even before the
@@ -15,7 +15,7 @@ from django.db.models import F, QuerySet
 
 from clients.models import Client
 from consent import policy
-from recommendations.models import ClientOutlook, LifecycleStage
+from recommendations.models import ClientOutlook, ClientSegment, LifecycleStage
 
 # A client is "about to lapse" when she is still a buyer (not yet lapsed) and the
 # model gives her at least this chance of no purchase in the next 180 days.
@@ -38,6 +38,8 @@ class OutlookView:
     predicted_value: Decimal | None
     reasons: list[str]
     scored_at: Any
+    segment: str = ""
+    segment_description: str = ""
 
     @property
     def risk_percent(self) -> int | None:
@@ -61,6 +63,8 @@ def _view(row: ClientOutlook) -> OutlookView:
         predicted_value=row.predicted_value,
         reasons=[str(reason) for reason in row.reasons or []],
         scored_at=row.scored_at,
+        segment=row.segment.name if row.segment else "",
+        segment_description=row.segment.description if row.segment else "",
     )
 
 
@@ -73,8 +77,13 @@ def outlook_for(client: Client, state: policy.ConsentState | None = None) -> Out
     state = state or policy.current_consent(client.pk)
     if not analytics_allowed(state):
         return None
-    row = ClientOutlook.objects.filter(client_id=client.pk).first()
+    row = ClientOutlook.objects.filter(client_id=client.pk).select_related("segment").first()
     return _view(row) if row else None
+
+
+def segment_choices() -> list[tuple[str, str]]:
+    """(id, name) of tonight's segments, largest first (1 query): the book's filter."""
+    return [(str(pk), name) for pk, name in ClientSegment.objects.values_list("pk", "name")]
 
 
 def about_to_lapse(clients: QuerySet[Client], *, limit: int = ABOUT_TO_LAPSE_SHOWN) -> list[Any]:
@@ -91,7 +100,7 @@ def about_to_lapse(clients: QuerySet[Client], *, limit: int = ABOUT_TO_LAPSE_SHO
             churn_risk__gte=LAPSE_RISK,
             stage__in=STILL_BUYING,
         )
-        .select_related("client")
+        .select_related("client", "segment")
         .order_by(F("predicted_value").desc(nulls_last=True), "-churn_risk", "pk")[:limit]
     )
     for row in rows:

@@ -105,6 +105,7 @@ class BookFilters:
     vic: bool = False
     channel: str = ""
     outlook: str = ""
+    profile: str = ""  # a ClientSegment's id (the nightly buying profile)
     sort: str = "name"
     descending: bool = False
 
@@ -222,7 +223,7 @@ def client_book(user: Any, stylist: Stylist, filters: BookFilters) -> QuerySet[C
             next_date__lte=today + dt.timedelta(days=int(filters.occasion)),
         )
         queryset = queryset.filter(Exists(soon))
-    queryset = _with_outlook(queryset, filters.outlook)
+    queryset = _with_outlook(queryset, filters.outlook, filters.profile)
     queryset = policy.annotate_consent(queryset)
     if filters.tier in policy.TIER_DESCRIPTIONS:
         queryset = queryset.filter(**{"consent_tier": filters.tier})  # an annotation
@@ -238,8 +239,12 @@ def client_book(user: Any, stylist: Stylist, filters: BookFilters) -> QuerySet[C
     return queryset.order_by(*_ordering(filters))
 
 
-def _with_outlook(queryset: QuerySet[Client], outlook: str) -> QuerySet[Client]:
-    """Annotate the outlook where her consent lets purchases serve analytics; filter on it."""
+def _with_outlook(queryset: QuerySet[Client], outlook: str, profile: str = "") -> QuerySet[Client]:
+    """Annotate the outlook where her consent lets purchases serve analytics; filter on it.
+
+    The buying profile is the nightly segment (recommendations.ClientSegment, reached as
+    "outlook__segment"): its name is a joined column, so a page costs no more queries.
+    """
     allowed = Q(
         pk__in=policy.client_ids_allowing(policy.DataKind.PURCHASES, policy.Purpose.ANALYTICS)
     )
@@ -255,7 +260,19 @@ def _with_outlook(queryset: QuerySet[Client], outlook: str) -> QuerySet[Client]:
             default=None,
             output_field=DecimalField(max_digits=14, decimal_places=2),
         ),
+        outlook_expected=Case(
+            When(allowed, then=F("outlook__expected_purchases")),
+            default=None,
+            output_field=FloatField(),
+        ),
+        outlook_profile=Case(
+            When(allowed, then=F("outlook__segment__name")),
+            default=Value(""),
+            output_field=CharField(),
+        ),
     )
+    if profile.isdigit():
+        queryset = queryset.filter(allowed, outlook__segment_id=int(profile))
     if outlook == "about_to_lapse":
         return queryset.filter(outlook_risk__gte=LAPSE_RISK, outlook_stage__in=STILL_BUYING)
     if outlook in OUTLOOKS:

@@ -49,6 +49,7 @@ def kpis(request: HttpRequest) -> HttpResponse:
         "boutiques": boutiques,
         "advisors": advisors,
         "periods": PERIODS,
+        "chart_data": {chart["key"]: chart["data"] for chart in page.charts},
         "figures": [
             (
                 "Repeat rate",

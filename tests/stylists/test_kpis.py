@@ -140,7 +140,27 @@ def test_charts_are_accessible_svg_with_the_table_beside_them(cast, world):
     assert "<title id=" in html
     assert "<desc id=" in html
     assert 'id="months-table"' in html
-    assert "<script" not in html.split('id="charts-heading"')[1].split("</section>")[0]
+    charts = html.split('id="charts-heading"')[1].split("</section>")[0]
+    # No inline code: the only script element is json_script's data (CSP: script-src 'self')
+    assert charts.count("<script") == 1
+    assert '<script id="kpi-chart-data" type="application/json">' in charts
+
+
+def test_chart_js_draws_the_same_figures_from_json_data(cast, world):
+    response = cast.http("manager").get(URL, {"months": "3"})
+    page = response.context["page"]
+    data = response.context["chart_data"]
+    assert list(data) == ["buyers", "repeat", "requests"]
+    assert data["buyers"]["labels"] == [m.label for m in page.months]
+    assert data["buyers"]["values"] == [float(m.buyers) for m in page.months]
+    assert data["repeat"]["values"] == [m.repeat_rate for m in page.months]
+    assert data["repeat"]["share"] is True
+    assert data["buyers"]["summary"].startswith("Buyers per month")
+    assert data["buyers"]["empty"] == ""
+    html = response.content.decode()
+    assert html.count('data-kpi-chart="') == 3
+    assert '<script src="/static/vendor/chartjs/chart.umd.min.js" defer></script>' in html
+    assert '<script src="/static/js/kpi-charts.js" defer></script>' in html
 
 
 def test_the_chart_escapes_its_labels_and_shows_gaps_in_words():
