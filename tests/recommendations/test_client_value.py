@@ -101,3 +101,64 @@ def test_the_evaluate_command_prints_one_json_object_of_the_agreed_shape(tmp_pat
         assert {"churn_auc", "churn_brier", "count_mae", "count_rmse", "value_mae"} <= set(
             result[name]
         )
+
+
+def _synthetic_days(rng: np.random.Generator, clients: int, start: dt.date, span_days: int):
+    rows = []
+    for client in range(clients):
+        rate = rng.gamma(0.8, 1 / 20)  # purchases a day while she stays
+        life = rng.exponential(span_days)
+        day = float(rng.integers(0, 60))
+        while day < min(life, span_days):
+            rows.append((str(client), start + dt.timedelta(days=int(day)), rng.uniform(5, 80), 1))
+            day += rng.exponential(1 / max(rate, 1e-3))
+    return rows
+
+
+def test_the_model_never_reads_the_holdout_period():
+    # Fitting and predicting at the calibration end must give the same numbers whether
+    # the holdout rows are absent, true, or poisoned (absurd counts and spends).
+    from recommendations.ml.clv.model import fit_client_value_model
+
+    rng = np.random.default_rng(11)
+    start, calibration_end = dt.date(2024, 1, 1), dt.date(2024, 9, 30)
+    rows = _synthetic_days(rng, 600, start, 540)
+    calibration = [r for r in rows if r[1] <= calibration_end]
+    poison = [
+        (client, calibration_end + dt.timedelta(days=d), 1e6, 99)
+        for client in {r[0] for r in calibration}
+        for d in (1, 2, 3, 40, 90)
+    ]
+    outcomes = []
+    for variant in (calibration, rows, calibration + poison):
+        days = client_days(variant)
+        model = fit_client_value_model(days, calibration_end, seed=0)
+        predicted = model.predict(days, calibration_end, 26.0)
+        outcomes.append((model.inner, predicted))
+
+    (inner, first), *others = outcomes
+    for other_inner, other in others:
+        assert other_inner == inner
+        assert (other.ids == first.ids).all()
+        np.testing.assert_array_equal(other.purchases, first.purchases)
+        np.testing.assert_array_equal(other.p_churn, first.p_churn)
+        np.testing.assert_array_equal(other.value, first.value)
+    assert np.all((first.p_churn > 0) & (first.p_churn < 1))
+    assert np.all(np.isfinite(first.purchases))
+    assert np.all(first.purchases >= 0)
+
+
+def test_a_horizon_longer_than_the_windows_is_bridged_by_bgnbd():
+    from recommendations.ml.clv.model import fit_client_value_model
+
+    rng = np.random.default_rng(5)
+    calibration_end = dt.date(2024, 9, 30)
+    days = client_days(_synthetic_days(rng, 600, dt.date(2024, 1, 1), 270))
+    model = fit_client_value_model(days, calibration_end, seed=0)
+
+    short = model.predict(days, calibration_end, model.longest_horizon)
+    long = model.predict(days, calibration_end, 2 * model.longest_horizon)
+
+    assert np.all(long.purchases >= short.purchases - 1e-9)  # more time, no fewer purchases
+    assert np.all(long.p_churn <= short.p_churn + 1e-9)  # and no likelier silence
+    assert model.inner["count_model"] in ("bgnbd", "boosted", "linear", "linear_strong")

@@ -2,7 +2,9 @@
 
 Clients are those first seen in calibration. For each: purchases (client-days) and
 spend in the holdout, and churn = no purchase in it. Every model predicts from the
-calibration period only. Metrics: churn AUC and Brier, count MAE and RMSE, value MAE.
+calibration period only (the model's own choices are made on an inner validation
+inside calibration; see model.py). Metrics: churn AUC and Brier, count MAE and RMSE,
+value MAE.
 """
 
 from __future__ import annotations
@@ -65,7 +67,10 @@ def evaluate(
         "holdout_weeks": round(horizon, 2),
         "holdout_purchases_mean": round(float(count.mean()), 4),
         "holdout_churn_rate": round(float((count == 0).mean()), 4),
-        "model": metrics(count, spend, predicted.purchases, predicted.p_churn, predicted.value),
+        "model": {
+            **metrics(count, spend, predicted.purchases, predicted.p_churn, predicted.value),
+            "inner": model.inner,  # what the inner validation (inside calibration) chose
+        },
         "bgnbd": {
             **metrics(count, spend, bg_count, bg_churn, bg_count * per_purchase),
             "params": {"r": bg.r, "alpha": bg.alpha, "a": bg.a, "b": bg.b},
