@@ -7,7 +7,7 @@ it is deleted. Purchases are client-days of completed orders. BG/NBD + Gamma-Gam
 purchases and value; a house with too few clients for the fit gets stages only.
 With enough buyers (MIN_CLIENTS_TO_BOOST), churn risk comes from the gradient-boosted
 classifier learned inside the house's own history (recommendations.ml.clv.model, better
-than BG/NBD offline: CDNOW AUC 0.770 vs 0.747); if that fit cannot learn (a history too
+than BG/NBD offline: CDNOW AUC 0.769 vs 0.747); if that fit cannot learn (a history too
 short), BG/NBD's stands. Then the same audience's buyers are segmented (KMeans on RFM
 and taste, recommendations.pipeline.segments).
 """
