@@ -140,3 +140,33 @@ def test_without_the_widening_the_same_clients_lose_their_draft(world, trained, 
 
     assert plans == []
     assert drafter.stats.too_few == 1
+
+
+@pytest.mark.django_db
+def test_a_refresh_redrafts_on_the_active_model_without_a_retrain_and_keeps_the_rule(
+    world, trained, monkeypatch, settings
+):
+    # Given her drafted lookbook, then a ranking squeezed into one category
+    from recommendations.models import Lookbook, LookbookOrigin, ModelVersion
+    from recommendations.services import lookbooks_draft
+    from recommendations.services.refresh import RefreshOutcome, lookbook_refresh
+    from tests.recommendations.pipeline_world import buy
+
+    settings.LOOKBOOK_DRAFT_SIZE = 6
+    client = world.cast.client
+    lookbooks_draft(client_ids=[client.pk])
+    _one_category_ranking(monkeypatch, load_catalogue().categories.index("ready_to_wear"))
+    versions = list(ModelVersion.objects.values_list("pk", flat=True))
+
+    # When she buys a piece and her draft is refreshed
+    buy(client, world.product("Cocoon coat"), when=timezone.now())
+    report = lookbook_refresh(client_id=client.pk, event_at=timezone.now())
+
+    # Then the active model redrafted her (no new model), a full draft that keeps the rule
+    assert report.outcome == RefreshOutcome.REFRESHED
+    assert list(ModelVersion.objects.values_list("pk", flat=True)) == versions
+    draft = Lookbook.objects.get(client=client, origin=LookbookOrigin.MODEL)
+    assert draft.model_version_id == trained.pk
+    categories = list(draft.items.values_list("product__category", flat=True))
+    assert len(categories) == 6
+    assert Counter(categories)["ready_to_wear"] <= DraftSettings(size=6).category_cap
