@@ -228,7 +228,7 @@ class Drafter:
         pieces to offer. A row takes the new choice when it is balanced and no shorter
         (or the old one was not balanced); ``chosen`` and ``broken`` change in place.
         """
-        s = self.settings
+        s, started = self.settings, time.perf_counter()
         again = np.flatnonzero(broken | (chosen[:, : s.size] < 0).any(axis=1))
         self.stats.widened += len(again)
         ids, scores = self.pools.by_category(rows[again], s.per_category, self.rules.fits)
@@ -247,6 +247,10 @@ class Drafter:
         short.replace_rows(at, Shortlist(*(getattr(wide, f.name)[balanced] for f in fields(wide))))
         chosen[at] = wide_chosen[balanced]
         broken[at] = False
+        stages = self.stats.stages
+        stages["widen_by_category"] = stages.get("widen_by_category", 0.0) + (
+            time.perf_counter() - started
+        )
         return short
 
     def _balanced(self, r: int, items: list[DraftedItem]) -> tuple[list[DraftedItem], int]:
