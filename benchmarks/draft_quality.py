@@ -16,7 +16,9 @@ reports, for the drafts of the active model:
   drafts and the share of drafts where it is at least 90%; the same for whole sentences.
 
 ``--redraft`` first discards the active model's drafts still in draft and drafts again
-(``lookbooks_draft``), so that two versions of the code can be compared on one house.
+(``lookbooks_draft``), so that two versions of the code can be compared on one house;
+``--per-category N`` redrafts with ``DraftSettings.per_category = N`` (0: no widening of
+an unbalanced pool by category, as before it existed), to compare the two on one house.
 """
 
 from __future__ import annotations
@@ -160,27 +162,42 @@ def measure() -> dict[str, Any]:
     }
 
 
-def redraft() -> dict[str, Any]:
+def redraft(per_category: int | None = None) -> dict[str, Any]:
+    from django.conf import settings
+
     from recommendations.models import Lookbook, LookbookOrigin, LookbookStatus, ModelVersion
+    from recommendations.pipeline.draft import DraftSettings
     from recommendations.services import lookbooks_draft
 
     version = ModelVersion.objects.get(is_active=True)
     Lookbook.objects.filter(
         origin=LookbookOrigin.MODEL, status=LookbookStatus.DRAFT, model_version=version
     ).delete()
+    draft_settings = None
+    if per_category is not None:
+        size = int(settings.LOOKBOOK_DRAFT_SIZE)
+        draft_settings = DraftSettings(size=size, alternates=size, per_category=per_category)
     started = time.perf_counter()
-    report = lookbooks_draft()
-    return {"seconds": round(time.perf_counter() - started, 2), "drafted": report.drafted}
+    report = lookbooks_draft(draft_settings=draft_settings)
+    return {
+        "seconds": round(time.perf_counter() - started, 2),
+        "per_category": per_category,
+        "needing": report.needing,
+        "drafted": report.drafted,
+        "too_few_candidates": report.too_few_candidates,
+        "stages": {k: round(v, 2) for k, v in report.stages.items()},
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--redraft", action="store_true")
+    parser.add_argument("--per-category", type=int, default=None, help="with --redraft")
     args = parser.parse_args()
     _setup()
     out: dict[str, Any] = {}
     if args.redraft:
-        out["redraft"] = redraft()
+        out["redraft"] = redraft(args.per_category)
     out.update(measure())
     sys.stdout.write(json.dumps(out) + "\n")
 

@@ -17,12 +17,41 @@ import numpy as np
 from .als import ALSModel, recommend
 from .diversity import mmr_select, over_cap
 from .metrics import ranking_metrics
+from .ranking import select_top
 from .splits import Split
 
 BALANCE_POOL = 48  # DraftSettings.mmr_pool: the candidates drafting chooses from
 BALANCE_LAMBDA = 0.6  # DraftSettings.mmr_lambda
 BALANCE_SHARE = 5 / 12  # DraftSettings.category_share
 DOMINANT_SHARE = 0.8  # DraftSettings.dominant_share
+
+
+def top_per_category(
+    scores: np.ndarray, category: np.ndarray, per_category: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's best ``per_category`` columns in every category, merged best first.
+
+    ``scores`` is (rows, columns), -inf where a column may not be offered to that row;
+    ``category`` gives each column's category code. The answer is (ids, scores), both
+    (rows, categories x per_category): column ids best score first, -1 / -inf padding
+    at the end. When a client's best candidates all fall in one or two categories, this
+    is the widened pool her draft is balanced from: the model's (or content's) own
+    ranking, read on in every category she has not yet been offered.
+    """
+    n_rows = scores.shape[0]
+    codes = np.unique(category[category >= 0])
+    if n_rows == 0 or not len(codes) or per_category < 1:
+        return np.full((n_rows, 0), -1, np.int64), np.full((n_rows, 0), -np.inf, np.float32)
+    id_blocks: list[np.ndarray] = []
+    score_blocks: list[np.ndarray] = []
+    for code in codes.tolist():
+        columns = np.flatnonzero(category == code)
+        ids, best = select_top(scores[:, columns], per_category)
+        id_blocks.append(np.where(ids >= 0, columns[np.maximum(ids, 0)], -1))
+        score_blocks.append(best)
+    ids, best = np.hstack(id_blocks), np.hstack(score_blocks)
+    order = np.argsort(-best, axis=1, kind="stable")  # -inf (padding) sorts last
+    return np.take_along_axis(ids, order, 1), np.take_along_axis(best, order, 1)
 
 
 def _dominant(train: Any, category: np.ndarray) -> np.ndarray:

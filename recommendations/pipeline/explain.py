@@ -177,6 +177,13 @@ class Explainer:
             return f"the house's most chosen piece in {category}"
         return f"the house's {ordinal(rank)} most chosen piece in {category}"
 
+    def made_of(self, index: int) -> str:
+        """Its own colour and material ("this one in black box calf"), or "" without them."""
+        raw = self.catalogue.raw[index] if self.catalogue.raw else {}
+        words = [str(v[0]).strip().lower() for v in (raw.get("colours"), raw.get("materials")) if v]
+        words = [w for w in words if w]
+        return f"this one in {' '.join(words)}" if words else ""
+
     def because_popular(self, index: int) -> str:
         category = self.catalogue.categories[self.catalogue.category[index]]
         return f"among the house's most chosen pieces in {_category_label(category)}"

@@ -30,7 +30,8 @@ from tests.recommendations.pipeline_world import (  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
-BOUGHT = re.compile(r"^(?:She|He|They) bought (the .+?)(?:, in |, the house's |$)")
+BOUGHT = re.compile(r"^(?:She|He|They) bought (the .+?)(?:, in |, the house's |, this one in |$)")
+MADE_OF = re.compile(r"this one in ([^,;]+)")
 RETURNS = re.compile(r"in ([^,;]+), like (\d+) pieces (?:she|he|they) bought")
 RANK = re.compile(r"the house's (?:(\d+)(?:st|nd|rd|th) )?most chosen piece in ([^,;]+)")
 STOCK = re.compile(r"in stock (?:in (\S+) )?(online|in [A-Za-z ]+?)(?:;|\.|$)")
@@ -140,6 +141,11 @@ def test_every_clause_of_every_reason_is_true(world, trained, settings):
                 assert product.get_category_display().lower() == category
                 assert peers.index(product) + 1 == int(rank or 1), why
                 checked["rank"] += 1
+            for made_of in MADE_OF.findall(why.split("; ")[0]):
+                # "this one in black box calf": the piece's own first colour and material
+                own = [v[0].lower() for v in (product.colours, product.materials) if v]
+                assert made_of == " ".join(own), why
+                checked["made_of"] += 1
             for size, where in STOCK.findall(why):
                 levels = StockLevel.objects.filter(variant__product=product, quantity__gt=0)
                 if where == "online":
@@ -150,7 +156,8 @@ def test_every_clause_of_every_reason_is_true(world, trained, settings):
                     levels = levels.filter(variant__size=size)
                 assert levels.exists(), why
                 checked["stock"] += 1
-    assert set(checked) == {"bought", "returns", "rank", "stock"}, checked
+    # (the colour-and-material clause appears only when the others run out)
+    assert set(checked) - {"made_of"} == {"bought", "returns", "rank", "stock"}, checked
 
 
 def test_nine_in_ten_pieces_of_a_draft_carry_a_reason_no_other_piece_carries(world, trained):
@@ -171,3 +178,27 @@ def test_her_draft_does_not_repeat_her_two_purchases_under_every_piece(world, tr
     reasons = [i.why.split("; ")[0] for i in plan.items]
     # Then no reason is given to more than one piece
     assert len(set(reasons)) == len(reasons), reasons
+
+
+def test_pieces_the_house_has_not_ranked_are_told_apart_by_their_own_colour_and_material(
+    world, trained
+):
+    # Given Camille (two purchases) and no piece with a house rank (as for pieces the model
+    # never saw chosen: new pieces placed by their content), drafted twelve
+    _, drafter = _drafter(world.cast.client, DraftSettings(size=12, alternates=0, min_items=1))
+    drafter.explanations.rank[:] = 0
+    plan = next(p for batch in drafter.batches() for p in batch)
+    reasons = [i.why.split("; ")[0] for i in plan.items]
+    # Then nine in ten pieces still carry a reason of their own...
+    keys = Counter(" ".join(sorted(r.lower().replace(",", " ").split())) for r in reasons)
+    assert sum(1 for r in keys.elements() if keys[r] == 1) / len(reasons) >= 0.9, reasons
+    # ...some through the piece's own colour and material, each one true
+    products = {p.pk: p for p in world.products.values()}
+    told = 0
+    for item in plan.items:
+        for made_of in MADE_OF.findall(item.why.split("; ")[0]):
+            product = products[item.product_id]
+            own = [v[0].lower() for v in (product.colours, product.materials) if v]
+            assert made_of == " ".join(own), item.why
+            told += 1
+    assert told, reasons

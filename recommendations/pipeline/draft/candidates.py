@@ -11,16 +11,23 @@ saw removed by a stylist left out (``rules.excluded_pieces``):
   top-k; every warm client at once, see ``CandidatePools.prefetch_warm``);
 - without: by content against her stated tastes and occasion, popularity breaking ties;
   with nothing stated, by popularity alone.
+
+When her best candidates cannot make a balanced draft (all of them in one or two
+categories), ``CandidatePools.by_category`` reads on down the same ranking in every
+category (``ml.balance.top_per_category``), keeping only pieces her price band and the
+materials she avoids allow, so that the under-represented categories have candidates.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
+from recommendations.ml.balance import top_per_category
 from recommendations.ml.matrix import encode
 from recommendations.ml.ranking import mask_rows, select_top
 from recommendations.pipeline import coldstart
@@ -164,7 +171,46 @@ class CandidatePools:
             self.offer.factors, self.vectors.factors[rows], k, exclude=self.excluded[rows]
         )
 
-    def _by_content(self, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    def by_category(
+        self,
+        rows: np.ndarray,
+        per_category: int,
+        fits: Callable[[np.ndarray], np.ndarray] | None = None,
+        chunk: int = 256,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Her ``per_category`` best candidates in every category, merged best first.
+
+        The same scores as her pool (the model for a client with history, content and
+        popularity without), over the whole offer; what she must not see again is left
+        out, and so is whatever ``fits(rows)`` (a (rows, candidates) bool array) rejects.
+        """
+        parts = [
+            self._by_category(rows[start : start + chunk], per_category, fits)
+            for start in range(0, len(rows), chunk)
+        ]
+        if not parts:
+            return np.empty((0, 0), np.int64), np.empty((0, 0), np.float32)
+        return np.vstack([p[0] for p in parts]), np.vstack([p[1] for p in parts])
+
+    def _by_category(
+        self,
+        rows: np.ndarray,
+        per_category: int,
+        fits: Callable[[np.ndarray], np.ndarray] | None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        scores = np.empty((len(rows), len(self.offer)), dtype=np.float32)
+        warm = self.vectors.warm[rows]
+        if warm.any():
+            scores[warm] = self.vectors.factors[rows[warm]] @ self.offer.factors.T
+        if (~warm).any():
+            scores[~warm] = self._content_scores(rows[~warm])
+        mask_rows(scores, self.excluded, rows)
+        if fits is not None:
+            scores[~fits(rows)] = -np.inf
+        return top_per_category(scores, self.offer.category.astype(np.int64), per_category)
+
+    def _content_scores(self, rows: np.ndarray) -> np.ndarray:
+        """Content against her stated tastes and occasion, popularity breaking ties."""
         offer, cold = self.offer, self.cold
         scores = np.broadcast_to(offer.popularity_score, (len(rows), len(offer))).copy()
         scores *= POPULARITY_TIE_BREAK
@@ -173,5 +219,9 @@ class CandidatePools:
             scores[with_tastes] += coldstart.preference_scores(
                 offer.content, [cold.preferences[r] for r in rows[with_tastes].tolist()]
             )
+        return scores
+
+    def _by_content(self, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        scores = self._content_scores(rows)
         mask_rows(scores, self.excluded, rows)
         return select_top(scores, k)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import fields
 
 import numpy as np
 
@@ -199,6 +200,8 @@ class Drafter:
             short.replace_rows(again, deeper)
             chosen[again] = deeper_chosen
             broken[again] = deeper_broken
+        if s.per_category > 0 and (broken | (chosen[:, : s.size] < 0).any(axis=1)).any():
+            short = self._by_category(rows, short, chosen, broken)
         self.stats.over_cap += int(broken.sum())
         picks = picks_from(rows, short, chosen, self.offer, self.occasions)
         because = self.explanations.because(rows, picks.candidate)
@@ -214,6 +217,41 @@ class Drafter:
                 continue
             plans.append(plan)
         return plans
+
+    def _by_category(
+        self, rows: np.ndarray, short: Shortlist, chosen: np.ndarray, broken: np.ndarray
+    ) -> Shortlist:
+        """Still unbalanced or short: choose again from her best pieces in every category.
+
+        Her pool is read on down the same ranking category by category (within her price
+        band, nothing she avoids), so the categories her best candidates missed have
+        pieces to offer. A row takes the new choice when it is balanced and no shorter
+        (or the old one was not balanced); ``chosen`` and ``broken`` change in place.
+        """
+        s, started = self.settings, time.perf_counter()
+        again = np.flatnonzero(broken | (chosen[:, : s.size] < 0).any(axis=1))
+        self.stats.widened += len(again)
+        ids, scores = self.pools.by_category(rows[again], s.per_category, self.rules.fits)
+        wide = shortlist(ids, scores, self.rules.check(rows[again], ids), ids.shape[1])
+        wide_chosen, wide_broken = diversify(
+            rows[again], wide, self.occasions, self.offer, s, self.dominant
+        )
+        longer = (wide_chosen[:, : s.size] >= 0).sum(axis=1) >= (chosen[again, : s.size] >= 0).sum(
+            axis=1
+        )
+        # the others keep their choice (balanced_split shortens an unbalanced one)
+        balanced = ~wide_broken & (longer | broken[again])
+        at = again[balanced]
+        short = _widen(short, wide.ids.shape[1])
+        wide = _widen(wide, short.ids.shape[1])
+        short.replace_rows(at, Shortlist(*(getattr(wide, f.name)[balanced] for f in fields(wide))))
+        chosen[at] = wide_chosen[balanced]
+        broken[at] = False
+        stages = self.stats.stages
+        stages["widen_by_category"] = stages.get("widen_by_category", 0.0) + (
+            time.perf_counter() - started
+        )
+        return short
 
     def _balanced(self, r: int, items: list[DraftedItem]) -> tuple[list[DraftedItem], int]:
         """Her picks reordered so the draft keeps the rule; (items, pieces in the draft)."""

@@ -392,3 +392,7 @@ class _DraftReasons:
             yield f"{alone}, {attribute}" if attribute else alone
             if rank:
                 yield f"{alone}, {rank}"
+        # Last, for a short history: the piece's own colour and material tell it apart.
+        made_of = explainer.made_of(piece)
+        if made_of:
+            yield f"{head}, {made_of}"

@@ -18,6 +18,7 @@ class DraftSettings:
     pool: int = 64  # candidates drawn per client
     refill_pool: int = 512  # the deeper pool for a client the rules leave short
     mmr_pool: int = 48  # her best valid candidates, which MMR chooses from
+    per_category: int = 24  # still unbalanced after refill_pool: her best in every category
     mmr_lambda: float = 0.6  # relevance against diversity
     occasion_boost: float = 0.5  # added to the relevance of pieces tagged for her occasion
     price_multiple: float = 2.5  # derived price ceiling: this x her purchase quantile
@@ -71,6 +72,7 @@ class DraftStats:
     cold: int = 0
     refilled: int = 0
     rebalanced: int = 0  # clients given a deeper pool because the cap left them short
+    widened: int = 0  # ...chosen again from her best in every category
     over_cap: int = 0  # drafts MMR could not balance (too few categories)...
     shortened: int = 0  # ...shipped shorter and balanced, the over-cap pieces as alternates
     too_few: int = 0

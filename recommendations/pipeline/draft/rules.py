@@ -119,6 +119,16 @@ class HouseRules:
         )
         return Verdict(valid=valid, place=place, variant=variant, size=size, unknown_size=unknown)
 
+    def fits(self, rows: np.ndarray) -> np.ndarray:
+        """(rows, every candidate): within her price band and free of what she avoids.
+
+        The cheap rules, over the whole offer, for drawing a wider pool; ``check`` still
+        judges what is drawn (stock in her size).
+        """
+        columns = np.broadcast_to(np.arange(len(self.offer)), (len(rows), len(self.offer)))
+        product = self.offer.catalogue_index[columns]
+        return self._within_band(rows, product) & self._nothing_avoided(rows, columns)
+
     def _in_stock_in_size(
         self, rows: np.ndarray, product: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
