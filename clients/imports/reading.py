@@ -349,6 +349,8 @@ class CsvSource:
             return Record(start, values, problem, end)
 
     def _take_problems(self, start: int, end: int) -> RowRejected | None:
+        if not self._problems:
+            return None
         found = None
         for number in [n for n in self._problems if n <= end]:
             problem = self._problems.pop(number)

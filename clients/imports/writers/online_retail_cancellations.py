@@ -11,7 +11,7 @@ nothing is negative. A C invoice already recorded is skipped.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple, cast
@@ -28,6 +28,7 @@ from clients.models import Order, OrderChannel, OrderLine, OrderStatus
 # product_id, quantity, unit_price, variant_id, order__placed_at.
 PurchaseLine = dict[str, Any]
 Candidates = Mapping[tuple[int, int], list[PurchaseLine]]  # (client id, product id) -> lines
+FindEarlier = Callable[[list[Group], Mapping[str, int], Mapping[str, int]], Candidates]
 
 
 @dataclass(frozen=True)
@@ -55,12 +56,17 @@ def cancel_invoices(
     existing: Mapping[str, int],
     created_refs: set[str],
     outcome: BatchOutcome,
+    find_earlier: FindEarlier | None = None,
 ) -> None:
-    """Record a batch's C invoices: match their units to purchases, then move the lines."""
+    """Record a batch's C invoices: match their units to purchases, then move the lines.
+
+    find_earlier: how the purchases they may take from are read (earlier_purchases,
+    or the PostgreSQL fast path's query by exact pairs; both return the same lines).
+    """
     todo = _not_yet_recorded(groups, existing, created_refs, outcome)
     if not todo:
         return
-    candidates = _earlier_purchases(todo, clients, products)
+    candidates = (find_earlier or earlier_purchases)(todo, clients, products)
     plans = _match_units(todo, clients, products, candidates, outcome)
     if plans:
         _apply(plans, existing, outcome)
@@ -83,7 +89,7 @@ def _not_yet_recorded(
     return todo
 
 
-def _earlier_purchases(
+def earlier_purchases(
     todo: list[Group], clients: Mapping[str, int], products: Mapping[str, int]
 ) -> Candidates:
     """Completed purchase lines the batch's cancellations may take from, newest first."""
