@@ -16,6 +16,7 @@ from clients.imports.writers.online_retail_cancellations import (
     Candidates,
     cancel_invoices,
     earlier_purchases,
+    lines_bulk_update,
 )
 from clients.imports.writers.shared_steps import (
     OrdersToSave,
@@ -175,6 +176,7 @@ class RetailImporter:
                 created_refs=self.created_refs,
                 outcome=outcome,
                 find_earlier=self.earlier_purchases,
+                update_lines=self.update_lines,
             )
         return outcome
 
@@ -183,6 +185,10 @@ class RetailImporter:
     ) -> Candidates:
         """The purchase lines a batch's cancellations may take from (see cancellations)."""
         return earlier_purchases(todo, clients, products)
+
+    def update_lines(self, moved_whole: list[OrderLine], reduced: list[OrderLine]) -> None:
+        """Save the purchase lines cancellations moved (order, quantity) or reduced."""
+        lines_bulk_update(moved_whole, reduced)
 
     def _one_customer(self, group: Group, outcome: BatchOutcome) -> bool:
         first: RetailLine = group.items[0]

@@ -1,25 +1,31 @@
-"""The Online Retail importer's PostgreSQL fast path: purchases COPYed to staging, set-based.
+"""The Online Retail importer's PostgreSQL fast path: COPY and set-based SQL, no model per row.
 
 RetailImporter writes a batch's purchase invoices as Order and OrderLine model
-instances (bulk_create). On PostgreSQL, CopyRetailImporter does the same work
-without a model instance per line: the batch's new orders and every line are
-COPYed (psycopg's binary-free text COPY) into two temporary staging tables, and
-two INSERT ... SELECT statements write them, in the same order and with the same
-values as the ORM path (ids assigned in file order, totals the sum of the lines,
-a random public_id per order). Everything else — clients and their encrypted
-identities, products, cancellations, counts, rejections, the purchases_recorded
-signal, the totals of orders grown across batches — is RetailImporter's own
-code, so both paths store the same rows (tests/imports/test_retail_fast_path.py).
+instances (bulk_create, about 400,000 for the full UCI file). On PostgreSQL,
+CopyRetailImporter writes the same rows with COPY: the batch's new orders (their
+public_id drawn as Order's default draws it, their total the sum of their lines as
+the ORM path adds it), then their ids read back by external_ref, then every line,
+in the order the ORM path inserts them (lines of orders an earlier batch saved
+first, then the new orders' lines, order by order), so ids follow the file.
 
-The cancellations' search for earlier purchases is also set-based here: it asks
-for the exact (client, product) pairs the batch cancels, instead of every
-client's lines of every product in the batch.
+Cancellations keep their rules (online_retail_cancellations) with two set-based
+steps: the earlier purchases they may take from are read for the exact (client,
+product) pairs they name, staged in a temporary table (the ORM query asks for every
+line of every client and product of the batch), and the lines they move or reduce
+are saved by one UPDATE from arrays (the ORM's bulk_update builds CASE expressions).
+
+Everything else — clients and their encrypted identities, products, counts,
+rejections, the purchases_recorded signal, the totals of orders grown across
+batches — is RetailImporter's own code. Both paths store the same rows and report
+the same (tests/imports/test_retail_fast_path.py).
 """
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
@@ -32,47 +38,36 @@ from clients.imports.writers.shared_steps import order_already_imported, orders_
 from clients.models import Order, OrderChannel, OrderLine, OrderStatus
 from clients.signals import purchases_recorded
 
-STAGE_ORDERS = "atelier_import_stage_orders"
-STAGE_LINES = "atelier_import_stage_lines"
-_STAGING = (
-    f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE_ORDERS} "
-    "(seq integer, external_ref text, client_id bigint, placed_at timestamptz)",
-    f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE_LINES} (seq integer, order_id bigint, "
-    "external_ref text, product_id bigint, quantity integer, unit_price numeric(12, 2))",
-    f"TRUNCATE {STAGE_ORDERS}, {STAGE_LINES}",
+STAGE_PAIRS = "atelier_import_stage_pairs"
+_ORDER_COLUMNS = (
+    "public_id",
+    "client_id",
+    "channel",
+    "placed_at",
+    "status",
+    "currency",
+    "total",
+    "external_ref",
 )
-# New orders in the order read; each total is the sum of its lines, as the ORM path adds them.
-_INSERT_ORDERS = f"""
-INSERT INTO {Order._meta.db_table}
-    (public_id, client_id, channel, boutique_id, credited_stylist_id, placed_at, status,
-     currency, total, external_ref)
-SELECT gen_random_uuid(), s.client_id, %s, NULL, NULL, s.placed_at, %s, %s,
-       COALESCE(t.total, 0), s.external_ref
-FROM {STAGE_ORDERS} s
-LEFT JOIN (SELECT external_ref, SUM(quantity * unit_price) AS total FROM {STAGE_LINES}
-           WHERE external_ref IS NOT NULL GROUP BY external_ref) t
-       ON t.external_ref = s.external_ref
-ORDER BY s.seq
-"""  # noqa: S608  (table names are constants)
-# Every line, in the order the ORM path inserts them: lines of orders saved by an earlier
-# batch first, then the new orders' lines, order by order.
-_INSERT_LINES = f"""
-INSERT INTO {OrderLine._meta.db_table} (order_id, product_id, variant_id, quantity, unit_price)
-SELECT COALESCE(l.order_id, o.id), l.product_id, NULL, l.quantity, l.unit_price
-FROM {STAGE_LINES} l
-LEFT JOIN {Order._meta.db_table} o ON l.order_id IS NULL AND o.external_ref = l.external_ref
-ORDER BY l.seq
-"""  # noqa: S608
-# Completed purchase lines of exactly the (client, product) pairs a batch cancels, newest first.
+_LINE_COLUMNS = ("order_id", "product_id", "quantity", "unit_price")
+# Completed purchase lines of exactly the (client, product) pairs a batch cancels, newest
+# first. The pairs are staged and analysed, so the planner hashes them (a nested loop over
+# each client's orders costs seconds per batch on the full file).
 _EARLIER_PURCHASES = f"""
 SELECT l.id, l.order_id, o.client_id, l.product_id, l.quantity, l.unit_price, l.variant_id,
        o.placed_at
-FROM {OrderLine._meta.db_table} l
-JOIN {Order._meta.db_table} o ON o.id = l.order_id
-JOIN (SELECT DISTINCT * FROM unnest(%s::bigint[], %s::bigint[]) AS p(client_id, product_id)) p
-  ON p.client_id = o.client_id AND p.product_id = l.product_id
+FROM {STAGE_PAIRS} p
+JOIN {OrderLine._meta.db_table} l ON l.product_id = p.product_id
+JOIN {Order._meta.db_table} o ON o.id = l.order_id AND o.client_id = p.client_id
 WHERE o.status = %s AND o.placed_at <= %s
 ORDER BY o.placed_at DESC, l.id DESC
+"""  # noqa: S608
+# Purchase lines a cancellation moved whole (new order and quantity) or reduced (quantity).
+_UPDATE_LINES = f"""
+UPDATE {OrderLine._meta.db_table} AS l
+SET order_id = COALESCE(v.order_id, l.order_id), quantity = v.quantity
+FROM unnest(%s::bigint[], %s::bigint[], %s::integer[]) AS v(id, order_id, quantity)
+WHERE l.id = v.id
 """  # noqa: S608
 _PURCHASE_KEYS = (
     "pk",
@@ -87,17 +82,20 @@ _PURCHASE_KEYS = (
 
 
 def fast_path_available() -> bool:
-    """The COPY path needs PostgreSQL (COPY, temporary tables, gen_random_uuid)."""
+    """The COPY path needs PostgreSQL (COPY, temporary tables, arrays)."""
     return connection.vendor == "postgresql"
 
 
 class CopyRetailImporter(RetailImporter):
-    """RetailImporter whose purchases go through COPY and set-based INSERTs (PostgreSQL)."""
+    """RetailImporter whose purchases go through COPY, cancellations set-based (PostgreSQL)."""
 
     def earlier_purchases(
         self, todo: list[Group], clients: Mapping[str, int], products: Mapping[str, int]
     ) -> cancellations.Candidates:
         return _earlier_purchases_by_pair(todo, clients, products)
+
+    def update_lines(self, moved_whole: list[OrderLine], reduced: list[OrderLine]) -> None:
+        _update_lines(moved_whole, reduced)
 
     def _purchases(
         self,
@@ -109,61 +107,78 @@ class CopyRetailImporter(RetailImporter):
     ) -> None:
         """Each purchase invoice becomes a completed online order (or more lines for one)."""
         new_orders: list[tuple[Any, ...]] = []
-        added_lines: list[tuple[Any, ...]] = []  # lines of orders an earlier batch saved
-        new_lines: list[tuple[Any, ...]] = []
+        new_lines: list[tuple[Any, ...]] = []  # (external_ref, product, quantity, price)
+        added_lines: list[tuple[Any, ...]] = []  # (order id, ...): orders saved earlier
         added_to: set[int] = set()
-        buyers: set[int] = set()
         for group in groups:
             if order_already_imported(group, existing, self.created_refs, outcome):
                 continue
             first = group.items[0]
             client_id = clients[first.customer]
+            lines = [
+                (products[item.stock_code], item.quantity, item.unit_price) for item in group.items
+            ]
             order_id = existing.get(group.key)
             if order_id is not None:  # an invoice split across batches: its later lines
-                target, ref = added_lines, None
+                added_lines.extend((order_id, *line) for line in lines)
                 added_to.add(order_id)
                 outcome.count("orders", "updated")
             else:
-                target, ref = new_lines, group.key
-                new_orders.append((len(new_orders), ref, client_id, first.placed_at))
-                buyers.add(client_id)
+                total = sum((price * quantity for _, quantity, price in lines), Decimal("0"))
+                new_orders.append(_order_row(group.key, client_id, first.placed_at, total))
+                new_lines.extend((group.key, *line) for line in lines)
                 outcome.count("orders", "created")
                 outcome.created_refs.add(group.key)
-            target.extend(
-                (order_id, ref, products[item.stock_code], item.quantity, item.unit_price)
-                for item in group.items
-            )
             outcome.touched_clients.add(client_id)
-            outcome.count("order_lines", "created", len(group.items))
-            outcome.accepted += len(group.items)
+            outcome.count("order_lines", "created", len(lines))
+            outcome.accepted += len(lines)
         if new_orders or added_lines:
-            _save(new_orders, added_lines + new_lines)
+            _copy(new_orders, added_lines, new_lines)
         if new_orders:
-            purchases_recorded.send(sender=Order, client_ids=buyers)
+            purchases_recorded.send(sender=Order, client_ids={row[1] for row in new_orders})
         orders_total_refresh(added_to)
 
 
-def _save(orders: list[tuple[Any, ...]], lines: list[tuple[Any, ...]]) -> None:
-    """COPY the batch's new orders and all its lines to staging, then insert them set-based."""
+def _order_row(ref: str, client_id: int, placed_at: Any, total: Decimal) -> tuple[Any, ...]:
+    """A new completed online order, as the ORM path's Order(...) would save it."""
+    return (
+        uuid.uuid4(),  # Order.public_id's default
+        client_id,
+        OrderChannel.ONLINE.value,
+        placed_at,
+        OrderStatus.COMPLETED.value,
+        RETAIL_CURRENCY,
+        total,
+        ref,
+    )
+
+
+def _copy(
+    orders: list[tuple[Any, ...]],
+    added_lines: list[tuple[Any, ...]],
+    new_lines: list[tuple[Any, ...]],
+) -> None:
+    """COPY the new orders, read back their ids, COPY every line (in the ORM path's order)."""
     with connection.cursor() as cursor:
-        for statement in _STAGING:
-            cursor.execute(statement)
         raw = cursor.cursor  # psycopg's own cursor: Django's wrapper has no copy()
-        columns = "(seq, external_ref, client_id, placed_at)"
-        with raw.copy(f"COPY {STAGE_ORDERS} {columns} FROM STDIN") as copy:
-            for row in orders:
-                copy.write_row(row)
-        columns = "(seq, order_id, external_ref, product_id, quantity, unit_price)"
-        with raw.copy(f"COPY {STAGE_LINES} {columns} FROM STDIN") as copy:
-            for seq, line in enumerate(lines):
-                copy.write_row((seq, *line))
-        cursor.execute(f"ANALYZE {STAGE_ORDERS}, {STAGE_LINES}")  # temporary: no autovacuum
+        ids: dict[str, int] = {}
         if orders:
+            columns = ", ".join(_ORDER_COLUMNS)
+            with raw.copy(f"COPY {Order._meta.db_table} ({columns}) FROM STDIN") as copy:
+                for row in orders:
+                    copy.write_row(row)
             cursor.execute(
-                _INSERT_ORDERS,
-                [OrderChannel.ONLINE.value, OrderStatus.COMPLETED.value, RETAIL_CURRENCY],
+                f"SELECT external_ref, id FROM {Order._meta.db_table} "  # noqa: S608
+                "WHERE external_ref = ANY(%s)",
+                [[row[-1] for row in orders]],
             )
-        cursor.execute(_INSERT_LINES)
+            ids = dict(cursor.fetchall())
+        columns = ", ".join(_LINE_COLUMNS)
+        with raw.copy(f"COPY {OrderLine._meta.db_table} ({columns}) FROM STDIN") as copy:
+            for line in added_lines:
+                copy.write_row(line)
+            for ref, *rest in new_lines:
+                copy.write_row((ids[ref], *rest))
 
 
 def _earlier_purchases_by_pair(
@@ -185,13 +200,29 @@ def _earlier_purchases_by_pair(
     if not pairs:
         return candidates
     latest = max(item.placed_at for group in todo for item in group.items)
-    client_ids, product_ids = zip(*sorted(pairs), strict=True)
     with connection.cursor() as cursor:
         cursor.execute(
-            _EARLIER_PURCHASES,
-            [list(client_ids), list(product_ids), OrderStatus.COMPLETED.value, latest],
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE_PAIRS} "
+            "(client_id bigint, product_id bigint)"
         )
+        cursor.execute(f"TRUNCATE {STAGE_PAIRS}")
+        with cursor.cursor.copy(f"COPY {STAGE_PAIRS} (client_id, product_id) FROM STDIN") as copy:
+            for pair in sorted(pairs):
+                copy.write_row(pair)
+        cursor.execute(f"ANALYZE {STAGE_PAIRS}")
+        cursor.execute(_EARLIER_PURCHASES, [OrderStatus.COMPLETED.value, latest])
         for row in cursor.fetchall():
             purchase = dict(zip(_PURCHASE_KEYS, row, strict=True))
             candidates[(purchase["order__client_id"], purchase["product_id"])].append(purchase)
     return candidates
+
+
+def _update_lines(moved_whole: list[OrderLine], reduced: list[OrderLine]) -> None:
+    """The cancellations' line changes in one UPDATE (what lines_bulk_update saves)."""
+    rows = [(line.pk, line.order_id, line.quantity) for line in moved_whole]
+    rows += [(line.pk, None, line.quantity) for line in reduced]
+    if not rows:
+        return
+    ids, order_ids, quantities = (list(column) for column in zip(*rows, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(_UPDATE_LINES, [ids, order_ids, quantities])
