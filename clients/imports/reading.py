@@ -72,7 +72,7 @@ class Record:
 
     @property
     def blank(self) -> bool:
-        return self.problem is None and not any(v.strip() for v in self.values)
+        return self.problem is None and not "".join(self.values).strip()
 
 
 def identity_header(name: str) -> str:

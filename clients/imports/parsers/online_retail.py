@@ -126,7 +126,7 @@ class RetailParser:
         return RetailLine(
             line=line,
             invoice=invoice,
-            cancelled=kept.cancelled,
+            cancelled=invoice[:1] == "C",  # kept.cancelled, on the upper-cased invoice
             customer=customer,
             country=kept.country[:80],
             stock_code=kept.stock_code,

@@ -236,7 +236,9 @@ def _earlier_purchases_by_pair(
 
 def _update_lines(moved_whole: list[OrderLine], reduced: list[OrderLine]) -> None:
     """The cancellations' line changes in one UPDATE (what lines_bulk_update saves)."""
-    rows = [(line.pk, line.order_id, line.quantity) for line in moved_whole]
+    rows: list[tuple[int, int | None, int]] = [
+        (line.pk, line.order_id, line.quantity) for line in moved_whole
+    ]
     rows += [(line.pk, None, line.quantity) for line in reduced]
     if not rows:
         return
