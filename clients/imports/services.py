@@ -16,9 +16,11 @@ back at the end, so its report is exact.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -124,6 +126,25 @@ def import_stream(
     return report
 
 
+@contextmanager
+def collector_paused(pause: bool) -> Iterator[None]:
+    """No cyclic garbage collection while the fast path reads the file (then as before).
+
+    Each row builds a few container objects that live until its batch is written, and
+    Python's collector walks every live container again and again as they pile up: about
+    a fifth of the fast path's CPU on the full Online Retail file. Reference counting
+    still frees everything that is not a cycle; collections resume afterwards.
+    """
+    if not pause or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def _log(report: ImportReport, *, kind: str, fmt: str, dry_run: bool) -> None:
     logger.info(
         "Import %s/%s%s: %d rows read, %d accepted, %d skipped, %d rejected in %.1f s%s",
@@ -226,7 +247,8 @@ def _run(
     importer.start(source.header, positions)
     loop = BatchLoop(report, importer, batch_rows, on_rejection)
     try:
-        loop.read(source, width=len(source.header), limit=limit)
+        with collector_paused(isinstance(importer, CopyRetailImporter)):
+            loop.read(source, width=len(source.header), limit=limit)
     except FileStopped as exc:
         loop.flush()
         report.fail(exc.code, exc.message, line=exc.line)
