@@ -82,7 +82,7 @@ def prepare() -> None:
         )
 
 
-def run(rows: int | None, batch_rows: int) -> dict[str, Any]:
+def run(rows: int | None, batch_rows: int | None) -> dict[str, Any]:
     from clients.imports.services import import_path
 
     log(f"importing {rows or 'all'} rows of {DATA} ...")
@@ -116,7 +116,7 @@ def run(rows: int | None, batch_rows: int) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=None, help="import only the first N rows")
-    parser.add_argument("--batch-rows", type=int, default=2000)
+    parser.add_argument("--batch-rows", type=int, default=None, help="default: the import's own")
     args = parser.parse_args()
     if not DATA.is_file():
         raise SystemExit(f"No Online Retail file at {DATA}.")

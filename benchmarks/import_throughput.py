@@ -63,7 +63,7 @@ def copy_rows(rows: int | None) -> dict[str, float | int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=None, help="only the first N rows")
-    parser.add_argument("--batch-rows", type=int, default=2000)
+    parser.add_argument("--batch-rows", type=int, default=None, help="default: the import's own")
     args = parser.parse_args()
     engine = setup_django(Path(tempfile.mkdtemp(prefix="atelier-bench-throughput-")))
     if engine != "postgresql":

@@ -8,6 +8,7 @@ import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from clients.imports.parsers.cells import MAX_QUANTITY, identity_value, parse_price, text_value
 from clients.imports.report import RowRejected
@@ -56,7 +57,9 @@ _REASON_COLUMN = {
 _DATES_CACHED = 50_000
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass costs three times as much to build, once per line
+# of the file (the parser never changes one after building it).
+@dataclass(slots=True)
 class RetailLine:
     line: int
     invoice: str
@@ -79,6 +82,12 @@ class RetailParser:
         self.width = len(header)
         self._tz = zoneinfo.ZoneInfo(RETAIL_TIMEZONE)
         self._dates: dict[str, dt.datetime] = {}
+        # The same few thousand prices and customers recur on every line: each text is
+        # read once (parse_price and identity_value are pure; a failure is not kept, so it
+        # is raised again, the same, for each row).
+        self._prices: dict[str, Decimal] = {}
+        self._customers: dict[str, str] = {}
+        self._invoice: tuple[str, str] = ("", "")
 
     def parse(self, line: int, values: list[str]) -> RetailLine:
         kept, reason = online_retail_row(
@@ -104,14 +113,22 @@ class RetailParser:
         quantity = abs(kept.quantity)
         if not math.isfinite(quantity) or quantity != int(quantity) or quantity > MAX_QUANTITY:
             raise RowRejected("bad_quantity", "Quantity must be a whole number.", kept.quantity)
-        price = parse_price(values[self.positions["UnitPrice"]], column="UnitPrice")
-        customer = identity_value(IdentityKind.POS, kept.customer, column="CustomerID")
+        price = self._price(values[self.positions["UnitPrice"]])
+        customer = self._customers.get(kept.customer)
+        if customer is None:
+            customer = identity_value(IdentityKind.POS, kept.customer, column="CustomerID")
+            _remember(self._customers, kept.customer, customer)
         placed_at = self._date(kept.invoice_date)
-        invoice = text_value(kept.invoice, column="InvoiceNo", max_length=64, required=True)
+        if kept.invoice == self._invoice[0]:  # the lines of one invoice follow each other
+            invoice = self._invoice[1]
+        else:
+            invoice = text_value(kept.invoice, column="InvoiceNo", max_length=64, required=True)
+            invoice = invoice.upper()
+            self._invoice = (kept.invoice, invoice)
         return RetailLine(
             line=line,
-            invoice=invoice.upper(),
-            cancelled=kept.cancelled,
+            invoice=invoice,
+            cancelled=invoice[:1] == "C",  # kept.cancelled, on the upper-cased invoice
             customer=customer,
             country=kept.country[:80],
             stock_code=kept.stock_code,
@@ -120,6 +137,13 @@ class RetailParser:
             unit_price=price,
             placed_at=placed_at,
         )
+
+    def _price(self, text: str) -> Decimal:
+        price = self._prices.get(text)
+        if price is None:
+            price = parse_price(text, column="UnitPrice")
+            _remember(self._prices, text, price)
+        return price
 
     def _date(self, text: str) -> dt.datetime:
         found = self._dates.get(text)
@@ -135,6 +159,12 @@ class RetailParser:
             found = naive if naive.tzinfo else naive.replace(tzinfo=self._tz)
             self._dates[text] = found
         return found
+
+
+def _remember(cache: dict[str, Any], key: str, value: Any) -> None:
+    if len(cache) > _DATES_CACHED:
+        cache.clear()
+    cache[key] = value
 
 
 def _quoted_value(values: list[str], positions: Mapping[str, int], reason: str) -> str:

@@ -12,7 +12,12 @@ from clients.imports.parsers.columns import RETAIL_COLUMNS
 from clients.imports.parsers.online_retail import RETAIL_CURRENCY, RetailLine, RetailParser
 from clients.imports.report import RowRejected
 from clients.imports.writers.batch import BatchOutcome, CreatedHook, Group
-from clients.imports.writers.online_retail_cancellations import cancel_invoices
+from clients.imports.writers.online_retail_cancellations import (
+    Candidates,
+    cancel_invoices,
+    earlier_purchases,
+    lines_bulk_update,
+)
 from clients.imports.writers.shared_steps import (
     OrdersToSave,
     clients_bulk_create,
@@ -125,7 +130,7 @@ class RetailImporter:
 
     def _check_not_a_copy(self, line: int, values: list[str], item: RetailLine) -> None:
         """Reject a line identical to an earlier line of the same (recent) invoice."""
-        key = tuple(value.strip() for value in values)
+        key = tuple(map(str.strip, values))
         seen = self._recent.get(item.invoice)
         if seen is None:
             seen = self._recent[item.invoice] = {}
@@ -170,8 +175,20 @@ class RetailImporter:
                 existing=existing,
                 created_refs=self.created_refs,
                 outcome=outcome,
+                find_earlier=self.earlier_purchases,
+                update_lines=self.update_lines,
             )
         return outcome
+
+    def earlier_purchases(
+        self, todo: list[Group], clients: Mapping[str, int], products: Mapping[str, int]
+    ) -> Candidates:
+        """The purchase lines a batch's cancellations may take from (see cancellations)."""
+        return earlier_purchases(todo, clients, products)
+
+    def update_lines(self, moved_whole: list[OrderLine], reduced: list[OrderLine]) -> None:
+        """Save the purchase lines cancellations moved (order, quantity) or reduced."""
+        lines_bulk_update(moved_whole, reduced)
 
     def _one_customer(self, group: Group, outcome: BatchOutcome) -> bool:
         first: RetailLine = group.items[0]

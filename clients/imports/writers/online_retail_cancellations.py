@@ -11,7 +11,7 @@ nothing is negative. A C invoice already recorded is skipped.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple, cast
@@ -28,6 +28,9 @@ from clients.models import Order, OrderChannel, OrderLine, OrderStatus
 # product_id, quantity, unit_price, variant_id, order__placed_at.
 PurchaseLine = dict[str, Any]
 Candidates = Mapping[tuple[int, int], list[PurchaseLine]]  # (client id, product id) -> lines
+# (lines moved whole: new order and quantity; lines reduced: new quantity) -> saved
+UpdateLines = Callable[[list[OrderLine], list[OrderLine]], None]
+FindEarlier = Callable[[list[Group], Mapping[str, int], Mapping[str, int]], Candidates]
 
 
 @dataclass(frozen=True)
@@ -55,15 +58,23 @@ def cancel_invoices(
     existing: Mapping[str, int],
     created_refs: set[str],
     outcome: BatchOutcome,
+    find_earlier: FindEarlier | None = None,
+    update_lines: UpdateLines | None = None,
 ) -> None:
-    """Record a batch's C invoices: match their units to purchases, then move the lines."""
+    """Record a batch's C invoices: match their units to purchases, then move the lines.
+
+    find_earlier: how the purchases they may take from are read (earlier_purchases,
+    or the PostgreSQL fast path's query by exact pairs; both return the same lines);
+    update_lines: how moved and reduced purchase lines are saved (lines_bulk_update, or
+    the fast path's set-based UPDATE).
+    """
     todo = _not_yet_recorded(groups, existing, created_refs, outcome)
     if not todo:
         return
-    candidates = _earlier_purchases(todo, clients, products)
+    candidates = (find_earlier or earlier_purchases)(todo, clients, products)
     plans = _match_units(todo, clients, products, candidates, outcome)
     if plans:
-        _apply(plans, existing, outcome)
+        _apply(plans, existing, outcome, update_lines or lines_bulk_update)
 
 
 def _not_yet_recorded(
@@ -83,7 +94,7 @@ def _not_yet_recorded(
     return todo
 
 
-def _earlier_purchases(
+def earlier_purchases(
     todo: list[Group], clients: Mapping[str, int], products: Mapping[str, int]
 ) -> Candidates:
     """Completed purchase lines the batch's cancellations may take from, newest first."""
@@ -184,8 +195,19 @@ def _take_units(
     return remaining
 
 
+def lines_bulk_update(moved_whole: list[OrderLine], reduced: list[OrderLine]) -> None:
+    """Save the purchase lines a batch's cancellations moved or reduced (the ORM's way)."""
+    if moved_whole:
+        OrderLine.objects.bulk_update(moved_whole, ["order", "quantity"], batch_size=1000)
+    if reduced:
+        OrderLine.objects.bulk_update(reduced, ["quantity"], batch_size=1000)
+
+
 def _apply(
-    plans: list[CancellationPlan], existing: Mapping[str, int], outcome: BatchOutcome
+    plans: list[CancellationPlan],
+    existing: Mapping[str, int],
+    outcome: BatchOutcome,
+    update_lines: UpdateLines,
 ) -> None:
     """Create the cancellation orders, move the units onto them, fix totals and statuses."""
     order_ids = _cancellation_orders(plans, existing, outcome)
@@ -194,7 +216,7 @@ def _apply(
         outcome.touched_clients.add(plan.client_id)
         for purchase, units in plan.moves:
             takes_by_line[purchase["pk"]].append(Take(purchase, units, order_ids[plan.group.key]))
-    originals = _move_units(takes_by_line, outcome)
+    originals = _move_units(takes_by_line, outcome, update_lines)
     orders_total_refresh(originals | {order_ids[plan.group.key] for plan in plans})
     lines = OrderLine.objects.filter(order_id=OuterRef("pk"))
     Order.objects.filter(pk__in=originals, status=OrderStatus.COMPLETED).exclude(
@@ -227,7 +249,9 @@ def _cancellation_orders(
     return order_ids
 
 
-def _move_units(takes_by_line: dict[int, list[Take]], outcome: BatchOutcome) -> set[int]:
+def _move_units(
+    takes_by_line: dict[int, list[Take]], outcome: BatchOutcome, update_lines: UpdateLines
+) -> set[int]:
     """Move cancelled units onto the cancellation orders; the ids of the purchase orders hit.
 
     A purchase line cancelled whole moves itself to the first cancellation that
@@ -261,10 +285,7 @@ def _move_units(takes_by_line: dict[int, list[Take]], outcome: BatchOutcome) -> 
             )
             for take in rest
         )
-    if moved_whole:
-        OrderLine.objects.bulk_update(moved_whole, ["order", "quantity"], batch_size=1000)
-    if reduced:
-        OrderLine.objects.bulk_update(reduced, ["quantity"], batch_size=1000)
+    update_lines(moved_whole, reduced)
     if split_off:
         OrderLine.objects.bulk_create(split_off, batch_size=1000)
     outcome.count("order_lines", "updated", len(moved_whole) + len(reduced))

@@ -22,7 +22,7 @@ from rich.progress import (
 
 from clients.imports.report import Rejection
 from clients.imports.runs import import_run_create, import_run_execute
-from clients.imports.services import DEFAULT_BATCH_ROWS
+from clients.imports.services import COPY_BATCH_ROWS, DEFAULT_BATCH_ROWS
 from clients.imports.writers.online_retail import DEFAULT_BOUTIQUE
 from clients.models import ImportFormat
 from core.csvsafe import neutralise_row
@@ -77,7 +77,13 @@ class ImportCommand(BaseCommand):
             help="online-retail: home boutique of clients whose country has none "
             f"(default {DEFAULT_BOUTIQUE}).",
         )
-        parser.add_argument("--batch-rows", type=int, default=DEFAULT_BATCH_ROWS)
+        parser.add_argument(
+            "--batch-rows",
+            type=int,
+            default=None,
+            help=f"Rows per transaction (default {DEFAULT_BATCH_ROWS}; "
+            f"{COPY_BATCH_ROWS:,} for online-retail orders on PostgreSQL).",
+        )
         parser.add_argument(
             "--rejections", metavar="PATH", help="Also write every rejected row to this CSV."
         )
