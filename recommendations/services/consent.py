@@ -40,6 +40,8 @@ def lookbooks_withdraw_on_consent_change(change: ConsentChange) -> int:
         machine_ok = lookbook.origin != "model" or policy.may_draft_with_model(change.after)
         if machine_ok and data_basis_allowed(lookbook.data_basis, change.after):
             continue
+        if lookbook.pending_pieces:  # a bulk draft: its rows, as every withdrawn one has
+            materialise_pieces(lookbook)
         lookbook.status = LookbookStatus.WITHDRAWN
         lookbook.closed_at = now
         lookbook.closed_reason = (
