@@ -12,8 +12,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpR
 from django.urls import URLPattern, path, reverse
 
 from recommendations.models import Lookbook, LookbookItem, ModelVersion, ReviewEvent
-from recommendations.services.pending import materialise_pieces
 from recommendations.selectors.acceptance import acceptance_label, with_acceptance
+from recommendations.services.pending import materialise_pieces
 
 TRAIN_QUEUED = (
     "Training of a new model is queued. It appears in this list when it finishes and "

@@ -163,9 +163,7 @@ def _pending(plan: PlannedDraft) -> str:
     )
 
 
-def _stage_line(
-    n: int, plan: PlannedDraft, key: str, *, now: dt.datetime, compact: bool
-) -> str:
+def _stage_line(n: int, plan: PlannedDraft, key: str, *, now: dt.datetime, compact: bool) -> str:
     return "\t".join(
         (
             str(n),

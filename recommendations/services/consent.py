@@ -8,6 +8,7 @@ from django.utils import timezone
 from consent import policy
 from consent.services import ConsentChange
 from recommendations.models import Lookbook, LookbookStatus, ReviewAction, ReviewEvent
+from recommendations.services.pending import materialise_pieces
 
 REVIEWABLE = (LookbookStatus.DRAFT, LookbookStatus.IN_REVIEW)
 
