@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 
+from catalog.models import Product, Variant
 from recommendations.models import ItemSource, ItemState, Lookbook, LookbookItem
 
 
@@ -36,6 +37,21 @@ def _rows(lookbook_id: int, pieces: Sequence[Sequence[Any]]) -> list[LookbookIte
     ]
 
 
+def _still_there(pieces: Sequence[Sequence[Any]]) -> list[Sequence[Any]]:
+    """The pieces whose product still exists (a variant gone reads as none, as SET_NULL
+    would have left it); a catalogue clean-up between drafting and opening breaks nothing."""
+    products = set(
+        Product.objects.filter(pk__in=[p[0] for p in pieces]).values_list("pk", flat=True)
+    )
+    wanted = [p[1] for p in pieces if p[1] is not None]
+    variants = set(Variant.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    return [
+        (product, variant if variant in variants else None, score, why)
+        for product, variant, score, why in pieces
+        if product in products
+    ]
+
+
 def materialise_pieces(lookbook: Lookbook) -> int:
     """Write the lookbook's pending pieces as rows (once, even when two requests race).
 
@@ -51,7 +67,7 @@ def materialise_pieces(lookbook: Lookbook) -> int:
         written = 0
         if locked is not None and locked[0]:
             pieces, created_at = locked
-            rows = LookbookItem.objects.bulk_create(_rows(lookbook.pk, pieces))
+            rows = LookbookItem.objects.bulk_create(_rows(lookbook.pk, _still_there(pieces)))
             written = len(rows)
             # As the nightly run would have stamped them: when the draft was made.
             LookbookItem.objects.filter(lookbook_id=lookbook.pk).update(created_at=created_at)
