@@ -58,6 +58,11 @@ def _widen(short: Shortlist, width: int) -> Shortlist:
     return short
 
 
+def _category_codes(catalogue: Catalogue) -> dict[int, int]:
+    """Each product's category code, by product id."""
+    return dict(zip(catalogue.product_ids.tolist(), catalogue.category.tolist(), strict=True))
+
+
 class Drafter:
     """Drafts for an audience: every stage prepared once as arrays, then batch by batch."""
 
@@ -90,10 +95,7 @@ class Drafter:
             dominant_share=settings.dominant_share,
         )
         self.dominant = history.dominant_category
-        # Each product's category code, to balance a draft.
-        self._category_of = dict(
-            zip(catalogue.product_ids.tolist(), catalogue.category.tolist(), strict=True)
-        )
+        self._category_of = _category_codes(catalogue)  # to balance a draft
 
         # 1. Candidates: the pieces on offer.
         self.offer = build_offer(catalogue, stock, model)
