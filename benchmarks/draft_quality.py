@@ -94,6 +94,12 @@ def measure() -> dict[str, Any]:
     )
     for lookbook_id, product_id, category, why in items.iterator(chunk_size=20_000):
         pieces[lookbook_id].append((product_id, category, why))
+    # Drafts written in bulk keep their pieces on the lookbook until first read.
+    category_of = dict(Product.objects.values_list("id", "category"))
+    pending = drafts.exclude(pending_pieces=[]).values_list("id", "pending_pieces")
+    for lookbook_id, entries in pending.iterator(chunk_size=5_000):
+        for product_id, _variant, _score, why in entries:
+            pieces[lookbook_id].append((product_id, category_of[product_id], why))
     dominant = _dominant(set(client_of.values()))
 
     from django.conf import settings

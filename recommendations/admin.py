@@ -13,6 +13,7 @@ from django.urls import URLPattern, path, reverse
 
 from recommendations.models import Lookbook, LookbookItem, ModelVersion, ReviewEvent
 from recommendations.selectors.acceptance import acceptance_label, with_acceptance
+from recommendations.services.pending import materialise_pieces
 
 TRAIN_QUEUED = (
     "Training of a new model is queued. It appears in this list when it finishes and "
@@ -154,6 +155,12 @@ class LookbookAdmin(admin.ModelAdmin[Lookbook]):
     list_select_related = ["client", "author__user"]
     readonly_fields = [f.name for f in Lookbook._meta.fields]
     inlines = [LookbookItemInline, ReviewEventInline]
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        lookbook = super().get_object(request, object_id, from_field)
+        if lookbook is not None and lookbook.pending_pieces:
+            materialise_pieces(lookbook)  # a bulk draft's rows, for the inline
+        return lookbook
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -85,7 +85,7 @@ class LookbookSerializer(serializers.ModelSerializer[Lookbook]):
         serializer = LookbookItemStaffSerializer if staff else LookbookItemSerializer
         # The list prefetches exactly what the caller may see; a single lookbook asks here.
         items = getattr(obj, "visible_items", None)
-        if items is None:
+        if items is None or obj.pending_pieces:  # a bulk draft's rows are written on first read
             items = lookbook_items_for(obj, for_client=not staff)
         return serializer(items, many=True).data
 

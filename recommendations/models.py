@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -103,6 +104,11 @@ class Lookbook(models.Model):
     data_basis = models.JSONField(default=dict, blank=True)
     # The next-best candidates the stylist may swap in: [{"product": id, "score", "why"}]
     alternates = models.JSONField(default=list, blank=True)
+    # Pieces drafted in bulk and not yet written as LookbookItem rows, compactly:
+    # [[product id, variant id or null, score, why], ...] in draft order. The nightly run
+    # keeps a draft's pieces here; the rows are written the first time anything reads
+    # ``lookbook.items`` (see LookbookItemManager), so every reader sees the same rows.
+    pending_pieces = models.JSONField(default=list, blank=True, editable=False)
     # Idempotency for machine drafts: one draft per client, model and reason.
     draft_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -145,6 +151,28 @@ class RemovalReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class JSONArrayLength(models.Func):
+    """How many entries a JSON array column holds (``pending_pieces``)."""
+
+    function = "JSON_ARRAY_LENGTH"
+    output_field = models.IntegerField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(compiler, connection, function="JSONB_ARRAY_LENGTH", **extra)
+
+
+class LookbookItemManager(models.Manager["LookbookItem"]):
+    """Writes a draft's pending pieces as rows before ``lookbook.items`` reads them."""
+
+    def get_queryset(self) -> models.QuerySet[LookbookItem]:
+        instance = getattr(self, "instance", None)  # set on ``lookbook.items``
+        if isinstance(instance, Lookbook) and instance.pending_pieces:
+            from recommendations.services.pending import materialise_pieces
+
+            materialise_pieces(instance)
+        return super().get_queryset()
+
+
 class LookbookItem(models.Model):
     # The nightly run writes ~12 rows per drafted client, so every index here is paid for
     # hundreds of thousands of times: the (lookbook, product) unique index serves look-ups
@@ -172,6 +200,8 @@ class LookbookItem(models.Model):
         db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LookbookItemManager()
 
     class Meta:
         ordering = ["lookbook_id", "position", "id"]

@@ -41,6 +41,7 @@ from recommendations.models import (
     ModelVersion,
     ReviewEvent,
 )
+from recommendations.services.pending import materialise_pieces
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +156,8 @@ def erase_outlook(client: Client) -> int:
 def erase_lookbooks(client: Client) -> int:
     """Drop every word written for or about the client; unsent drafts are discarded."""
     lookbooks = Lookbook.objects.filter(client=client)
+    for pending in lookbooks.exclude(pending_pieces=[]):
+        materialise_pieces(pending)  # a bulk draft's rows, so they are scrubbed like any
     scrubbed = lookbooks.exclude(title="", note="", alternates=[], closed_reason=ERASED_REASON)
     changed = scrubbed.update(title="", note="", alternates=[], closed_reason=ERASED_REASON)
     lookbooks.filter(status__in=REVIEWABLE).update(status=LookbookStatus.DISCARDED)

@@ -101,6 +101,11 @@ class Explainer:
         self._self = lru_cache(maxsize=None)(self._because_self_uncached)
         self._words = lru_cache(maxsize=None)(self._product_words)
         self._taste = lru_cache(maxsize=10_000)(self._taste_uncached)
+        # Category labels are translated (gettext costs ~60 µs a call); one explainer
+        # serves one run in one language, so each label is looked up once.
+        self._label = lru_cache(maxsize=None)(_category_label)
+        self._ranked = lru_cache(maxsize=None)(self._ranked_uncached)
+        self._popular = lru_cache(maxsize=None)(self._popular_uncached)
 
     def _item_uncached(self, index: int) -> str:
         name = self.catalogue.names[index].strip()
@@ -158,7 +163,7 @@ class Explainer:
         words = sorted(wanted & have)
         for value in (subcategory, category):
             if value and value in categories:
-                words.append(_category_label(value))
+                words.append(self._label(value))
                 break
         return self._taste(salutation, tuple(words)) if words else ""
 
@@ -172,7 +177,10 @@ class Explainer:
 
     def popularity_rank(self, index: int, rank: int) -> str:
         """Its rank (1 = first) among the house's pieces on offer in its category, by clients."""
-        category = _category_label(self.catalogue.categories[self.catalogue.category[index]])
+        return self._ranked(int(self.catalogue.category[index]), rank)
+
+    def _ranked_uncached(self, code: int, rank: int) -> str:
+        category = self._label(self.catalogue.categories[code])
         if rank == 1:
             return f"the house's most chosen piece in {category}"
         return f"the house's {ordinal(rank)} most chosen piece in {category}"
@@ -185,8 +193,11 @@ class Explainer:
         return f"this one in {' '.join(words)}" if words else ""
 
     def because_popular(self, index: int) -> str:
-        category = self.catalogue.categories[self.catalogue.category[index]]
-        return f"among the house's most chosen pieces in {_category_label(category)}"
+        return self._popular(int(self.catalogue.category[index]))
+
+    def _popular_uncached(self, code: int) -> str:
+        category = self.catalogue.categories[code]
+        return f"among the house's most chosen pieces in {self._label(category)}"
 
     def _stock_uncached(
         self, salutation: str, index: int, size: int, place: int, size_unknown: bool

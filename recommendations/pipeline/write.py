@@ -65,23 +65,33 @@ class WriteResult:
 
 
 def write_drafts(
-    plans: Sequence[PlannedDraft], *, model_version_id: int, now: dt.datetime
+    plans: Sequence[PlannedDraft],
+    *,
+    model_version_id: int,
+    now: dt.datetime,
+    compact: bool = False,
 ) -> WriteResult:
-    """Insert the planned drafts (one transaction); keys already present are skipped."""
+    """Insert the planned drafts (one transaction); keys already present are skipped.
+
+    ``compact``: keep each draft's pieces on its lookbook (``pending_pieces``), written
+    as LookbookItem rows when first read (services.pending).
+    """
     if not plans:
         return WriteResult()
     if connection.vendor == "postgresql":
-        return write_payload(copy_payload(plans, model_version_id=model_version_id, now=now))
+        return write_payload(
+            copy_payload(plans, model_version_id=model_version_id, now=now, compact=compact)
+        )
     try:
         with transaction.atomic():
-            return _write_orm(plans, model_version_id=model_version_id, now=now)
+            return _write_orm(plans, model_version_id=model_version_id, now=now, compact=compact)
     except IntegrityError:  # another run inserted one of these keys meanwhile: once more
         with transaction.atomic():
-            return _write_orm(plans, model_version_id=model_version_id, now=now)
+            return _write_orm(plans, model_version_id=model_version_id, now=now, compact=compact)
 
 
 def _write_orm(
-    plans: Sequence[PlannedDraft], *, model_version_id: int, now: dt.datetime
+    plans: Sequence[PlannedDraft], *, model_version_id: int, now: dt.datetime, compact: bool
 ) -> WriteResult:
     keys = [draft_key(p, model_version_id=model_version_id, now=now) for p in plans]
     existing: set[str] = set()
@@ -105,11 +115,15 @@ def _write_orm(
             title=lookbook_title(plan, now=now),
             data_basis=plan.data_basis,
             alternates=_alternates(plan.alternates),
+            pending_pieces=json.loads(_pending(plan)) if compact else [],
             draft_key=key,
         )
         for plan, key in fresh
     ]
     Lookbook.objects.bulk_create(lookbooks, batch_size=KEY_CHUNK)
+    if compact:
+        pieces = sum(len(plan.items) for plan, _ in fresh)
+        return WriteResult(lookbooks=len(lookbooks), items=pieces, existing=len(existing))
     items = [
         LookbookItem(
             lookbook=lookbook,
@@ -140,7 +154,16 @@ def _text(value: str) -> str:
     return value
 
 
-def _stage_line(n: int, plan: PlannedDraft, key: str, *, now: dt.datetime) -> str:
+def _pending(plan: PlannedDraft) -> str:
+    """The draft's pieces as ``Lookbook.pending_pieces`` keeps them (services.pending)."""
+    return json.dumps(
+        [[i.product_id, i.variant_id, i.score, i.why] for i in plan.items],
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+
+
+def _stage_line(n: int, plan: PlannedDraft, key: str, *, now: dt.datetime, compact: bool) -> str:
     return "\t".join(
         (
             str(n),
@@ -155,6 +178,7 @@ def _stage_line(n: int, plan: PlannedDraft, key: str, *, now: dt.datetime) -> st
                 json.dumps(_alternates(plan.alternates), separators=(",", ":"), ensure_ascii=False)
             ),
             _text(key),
+            _text(_pending(plan)) if compact else "[]",
         )
     )
 
@@ -168,18 +192,30 @@ class CopyPayload:
     stage: str  # the lookbooks, one line each, for the staging table
     items: dict[str, list[str]]  # draft key -> item lines without their lookbook id
     count: int
+    pieces: dict[str, int]  # draft key -> pieces (kept compact when ``items`` is empty)
 
 
 def copy_payload(
-    plans: Sequence[PlannedDraft], *, model_version_id: int, now: dt.datetime
+    plans: Sequence[PlannedDraft],
+    *,
+    model_version_id: int,
+    now: dt.datetime,
+    compact: bool = False,
 ) -> CopyPayload:
+    """The batch as COPY text; ``compact`` keeps each draft's pieces on its lookbook row
+    (``pending_pieces``), written as LookbookItem rows when first read (services.pending).
+    """
     fixed = f"\t{ItemSource.MODEL.value}\t{ItemState.PROPOSED.value}\t"
     tail = f"\t\t\t{now.isoformat()}"
     lines: list[str] = []
     items: dict[str, list[str]] = {}
+    pieces: dict[str, int] = {}
     for n, plan in enumerate(plans):
         key = draft_key(plan, model_version_id=model_version_id, now=now)
-        lines.append(_stage_line(n, plan, key, now=now))
+        lines.append(_stage_line(n, plan, key, now=now, compact=compact))
+        pieces[key] = len(plan.items)
+        if compact:
+            continue
         items[key] = [
             f"\t{item.product_id}\t"
             f"{item.variant_id if item.variant_id is not None else NULL}\t{position}"
@@ -192,6 +228,7 @@ def copy_payload(
         stage="\n".join(lines) + "\n",
         items=items,
         count=len(plans),
+        pieces=pieces,
     )
 
 
@@ -207,22 +244,24 @@ def write_payload(payload: CopyPayload) -> WriteResult:
             f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE} ("
             "ord integer, public_id uuid, client_id bigint, author_id bigint, "
             "occasion_id bigint, styling_request_id bigint, title text, data_basis text, "
-            "alternates text, draft_key text)"
+            "alternates text, draft_key text, pending_pieces text)"
         )
         cursor.execute(f"TRUNCATE {_STAGE}")
         with cursor.copy(
             f"COPY {_STAGE} (ord, public_id, client_id, author_id, occasion_id, "
-            "styling_request_id, title, data_basis, alternates, draft_key) FROM STDIN"
+            "styling_request_id, title, data_basis, alternates, draft_key, pending_pieces) "
+            "FROM STDIN"
         ) as copy:
             copy.write(payload.stage)
         cursor.execute(
             f"INSERT INTO {lookbook_table} (public_id, client_id, author_id, origin, status, "  # noqa: S608
             "model_version_id, occasion_id, styling_request_id, title, note, version, "
-            "data_basis, alternates, draft_key, created_at, updated_at, published_channels, "
-            "closed_reason) "
+            "data_basis, alternates, pending_pieces, draft_key, created_at, updated_at, "
+            "published_channels, closed_reason) "
             "SELECT public_id, client_id, author_id, %s, %s, %s, occasion_id, "
             "styling_request_id, title, '', 1, data_basis::jsonb, alternates::jsonb, "
-            f"draft_key, %s, %s, '[]'::jsonb, '' FROM {_STAGE} ORDER BY ord "
+            "pending_pieces::jsonb, draft_key, %s, %s, '[]'::jsonb, '' "
+            f"FROM {_STAGE} ORDER BY ord "
             "ON CONFLICT (draft_key) DO NOTHING RETURNING id, draft_key",
             [
                 LookbookOrigin.MODEL.value,
@@ -234,7 +273,9 @@ def write_payload(payload: CopyPayload) -> WriteResult:
         )
         inserted = cursor.fetchall()
         rows = [
-            f"{lookbook_id}{line}" for lookbook_id, key in inserted for line in payload.items[key]
+            f"{lookbook_id}{line}"
+            for lookbook_id, key in inserted
+            for line in payload.items.get(key, ())
         ]
         if rows:
             with cursor.copy(
@@ -243,7 +284,9 @@ def write_payload(payload: CopyPayload) -> WriteResult:
             ) as copy:
                 copy.write("\n".join(rows) + "\n")
     return WriteResult(
-        lookbooks=len(inserted), items=len(rows), existing=payload.count - len(inserted)
+        lookbooks=len(inserted),
+        items=sum(payload.pieces[key] for _, key in inserted),
+        existing=payload.count - len(inserted),
     )
 
 
@@ -257,9 +300,21 @@ class DraftWriter:
     popular products and variants, and PostgreSQL's multixacts make that slower, not
     faster (measured). Anywhere else (SQLite, or inside a transaction such as a test's)
     batches are written in the caller's thread, in its transaction.
+
+    The threaded (bulk, nightly) writer keeps each draft's pieces compactly on its
+    lookbook row (``pending_pieces``): one row per draft instead of ~13, and the
+    LookbookItem rows (with their index entries and foreign-key checks) are written when
+    the draft is first read (services.pending). The other paths write the rows at once.
     """
 
-    def __init__(self, *, model_version_id: int, now: dt.datetime, writers: int = 1) -> None:
+    def __init__(
+        self,
+        *,
+        model_version_id: int,
+        now: dt.datetime,
+        writers: int = 1,
+        compact: bool | None = None,
+    ) -> None:
         self.model_version_id = model_version_id
         self.now = now
         self.total = WriteResult()
@@ -267,6 +322,7 @@ class DraftWriter:
         self._lock = threading.Lock()
         self._error: BaseException | None = None
         self.threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
+        self.compact = self.threaded if compact is None else compact
         self._queue: queue.Queue[CopyPayload | None] = queue.Queue(writers + 1)
         self._threads = [
             threading.Thread(target=self._run, name=f"draft-writer-{n}", daemon=True)
@@ -280,7 +336,9 @@ class DraftWriter:
         if isinstance(batch, CopyPayload):
             written = write_payload(batch)
         else:
-            written = write_drafts(batch, model_version_id=self.model_version_id, now=self.now)
+            written = write_drafts(
+                batch, model_version_id=self.model_version_id, now=self.now, compact=self.compact
+            )
         with self._lock:
             self.seconds += time.perf_counter() - started
             self.total.lookbooks += written.lookbooks
@@ -304,7 +362,9 @@ class DraftWriter:
         if self.threaded:
             # The text is built here, in the planning thread, so that the writer thread
             # holds the GIL as little as possible: it only waits on the database.
-            payload = copy_payload(plans, model_version_id=self.model_version_id, now=self.now)
+            payload = copy_payload(
+                plans, model_version_id=self.model_version_id, now=self.now, compact=self.compact
+            )
             self._queue.put(payload)
         else:
             self._write(plans)

@@ -19,7 +19,14 @@ from django.utils import timezone
 
 from clients.models import ClientUserObjectPermission, Occasion
 from clients.selectors import clients_visible_to
-from recommendations.models import ItemState, Lookbook, LookbookItem, LookbookStatus, ModelVersion
+from recommendations.models import (
+    ItemState,
+    JSONArrayLength,
+    Lookbook,
+    LookbookItem,
+    LookbookStatus,
+    ModelVersion,
+)
 
 REVIEWABLE = (LookbookStatus.DRAFT, LookbookStatus.IN_REVIEW)
 
@@ -131,7 +138,11 @@ def review_queue_rows(user: Any, *, mine_only: bool = False) -> QuerySet[Lookboo
             permission__codename="change_client",
         ).values("content_object_id")
         queue = queue.filter(client__in=in_book)
-    return queue.annotate(pieces_count=Count("items", filter=~Q(items__state=ItemState.REMOVED)))
+    # A bulk draft not opened yet keeps its pieces on its row (services.pending).
+    return queue.annotate(
+        pieces_count=Count("items", filter=~Q(items__state=ItemState.REMOVED))
+        + JSONArrayLength("pending_pieces")
+    )
 
 
 def next_occasions(

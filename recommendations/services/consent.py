@@ -8,6 +8,7 @@ from django.utils import timezone
 from consent import policy
 from consent.services import ConsentChange
 from recommendations.models import Lookbook, LookbookStatus, ReviewAction, ReviewEvent
+from recommendations.services.pending import materialise_pieces
 
 REVIEWABLE = (LookbookStatus.DRAFT, LookbookStatus.IN_REVIEW)
 
@@ -40,6 +41,8 @@ def lookbooks_withdraw_on_consent_change(change: ConsentChange) -> int:
         machine_ok = lookbook.origin != "model" or policy.may_draft_with_model(change.after)
         if machine_ok and data_basis_allowed(lookbook.data_basis, change.after):
             continue
+        if lookbook.pending_pieces:  # a bulk draft: its rows, as every withdrawn one has
+            materialise_pieces(lookbook)
         lookbook.status = LookbookStatus.WITHDRAWN
         lookbook.closed_at = now
         lookbook.closed_reason = (

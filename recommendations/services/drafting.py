@@ -138,12 +138,16 @@ def lookbooks_draft(
     now: dt.datetime | None = None,
     draft_settings: DraftSettings | None = None,
     asked: str = Reason.MANUAL,
+    compact: bool | None = None,
 ) -> DraftReport:
     """Draft a lookbook for every client who needs one (or for ``client_ids`` by hand).
 
     Idempotent: a draft's key is (client, model version, reason, what it answers), so a
     second run with the same model writes nothing new. ``asked`` is the reason recorded for
     a client asked for by id when nothing more pressing applies ("manual" or "refresh").
+    ``compact`` keeps each draft's pieces on its lookbook until first read (see
+    services.pending); by default, when the run writes in bulk (PostgreSQL, outside a
+    transaction: the nightly run).
     """
     now = now or timezone.now()
     started = time.perf_counter()
@@ -166,7 +170,7 @@ def lookbooks_draft(
     drafter = _prepare(
         audience, model, client_ids=client_ids, draft_settings=draft_settings, stages=stages
     )
-    writer = DraftWriter(model_version_id=version.pk, now=now)
+    writer = DraftWriter(model_version_id=version.pk, now=now, compact=compact)
     with _stage(stages, "plan_and_write"):
         written = _plan_and_write(drafter, writer, report)
     stages.update(drafter.stats.stages)

@@ -32,6 +32,7 @@ from clients.selectors import segment_of
 from consent import policy
 from recommendations.models import ItemState, Lookbook, LookbookItem
 from recommendations.selectors.outlook import OutlookView, outlook_for
+from recommendations.services.pending import materialise_listed
 from stylists.models import (
     Appointment,
     ClientNote,
@@ -158,19 +159,17 @@ def _order_entries(client: Client) -> list[TimelineEntry]:
 
 
 def _lookbook_entries(client: Client) -> list[TimelineEntry]:
-    lookbooks = (
+    visible = Prefetch(
+        "items",
+        queryset=LookbookItem.objects.exclude(state=ItemState.REMOVED).select_related("product"),
+    )
+    lookbooks = list(
         Lookbook.objects.filter(client=client)
         .select_related("author__user")
-        .prefetch_related(
-            Prefetch(
-                "items",
-                queryset=LookbookItem.objects.exclude(state=ItemState.REMOVED).select_related(
-                    "product"
-                ),
-            )
-        )
+        .prefetch_related(visible)
         .order_by("-created_at", "-pk")[:TIMELINE_PER_SOURCE]
     )
+    materialise_listed(lookbooks, prefetch=visible)  # a bulk draft's rows, on first read
     entries = []
     for lookbook in lookbooks:
         pieces = [item.product.name for item in lookbook.items.all()]

@@ -59,6 +59,11 @@ def _widen(short: Shortlist, width: int) -> Shortlist:
     return short
 
 
+def _category_codes(catalogue: Catalogue) -> dict[int, int]:
+    """Each product's category code, by product id."""
+    return dict(zip(catalogue.product_ids.tolist(), catalogue.category.tolist(), strict=True))
+
+
 class Drafter:
     """Drafts for an audience: every stage prepared once as arrays, then batch by batch."""
 
@@ -91,7 +96,7 @@ class Drafter:
             dominant_share=settings.dominant_share,
         )
         self.dominant = history.dominant_category
-        self._categories = (catalogue.product_ids, catalogue.category)  # to balance a draft
+        self._category_of = _category_codes(catalogue)  # to balance a draft
 
         # 1. Candidates: the pieces on offer.
         self.offer = build_offer(catalogue, stock, model)
@@ -256,9 +261,8 @@ class Drafter:
     def _balanced(self, r: int, items: list[DraftedItem]) -> tuple[list[DraftedItem], int]:
         """Her picks reordered so the draft keeps the rule; (items, pieces in the draft)."""
         s = self.settings
-        product_ids, category = self._categories
-        at = np.searchsorted(product_ids, [item.product_id for item in items])
-        categories = category[at].astype(np.int64).tolist()
+        category_of = self._category_of
+        categories = [category_of[item.product_id] for item in items]
         draft, held = balanced_split(
             categories, size=s.size, cap=s.category_cap, exempt=int(self.dominant[r])
         )

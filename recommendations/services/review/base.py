@@ -18,6 +18,7 @@ from recommendations.models import (
     ReviewEvent,
 )
 from recommendations.selectors import size_key_for
+from recommendations.services.pending import materialise_pieces
 
 STALE_MESSAGE = "This lookbook changed in another tab — reload to see the latest."
 EDITABLE = (LookbookStatus.DRAFT, LookbookStatus.IN_REVIEW)
@@ -50,6 +51,8 @@ def lock(
         raise StaleLookbook()
     if locked.status not in tuple(allowed):
         raise ValidationError(closed_message(locked), code="closed")
+    if locked.pending_pieces:  # a bulk draft: its rows before any change
+        materialise_pieces(locked)
     return locked
 
 
