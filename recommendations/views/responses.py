@@ -254,9 +254,7 @@ def review_context(
     names = {item.pk: item.product.name for item in [*page.pieces, *page.removed]}
     for item in page.pieces:
         key = f"{{}}-{item.pk}"
-        item.remove_form = bound.get(key.format("remove")) or forms.RemoveForm(  # type: ignore[attr-defined]
-            initial=version, auto_id=f"id_remove{item.pk}_%s"
-        )
+        item.remove_form = bound.get(key.format("remove")) or forms.blank_remove_form(item.pk)  # type: ignore[attr-defined]
         swap = bound.get(key.format("swap"))
         item.swap_error = first_error(swap) if swap is not None and swap.errors else ""  # type: ignore[attr-defined]
         item.dialog_open = next(  # type: ignore[attr-defined]
@@ -282,6 +280,12 @@ def review_context(
     return {
         "lookbook": lookbook,
         "page": page,
+        # Once per page, not once per piece: every action URL starts here, and every
+        # form carries the same hidden version (_version.html, rendered once).
+        "review_url": reverse("stylists:lookbook_review", args=[lookbook.public_id]),
+        "version_input": render_to_string(
+            "recommendations/_version.html", {"lookbook": lookbook}
+        ),
         "client": lookbook.client,
         "can_change": can_change,
         "editable": page.editable and can_change,
