@@ -152,7 +152,11 @@ def review_round(run: Runner, http: Any, lookbook: str) -> None:
     v = int(version[1])
     steps = [
         (f"{url}items/{items[0]}/keep/", {"version": v}, "review_keep"),
-        (f"{url}items/{items[1]}/remove/", {"version": v + 1, "reason": "not_her_style"}, "review_remove"),
+        (
+            f"{url}items/{items[1]}/remove/",
+            {"version": v + 1, "reason": "not_her_style"},
+            "review_remove",
+        ),
         (f"{url}items/{items[2]}/move/", {"version": v + 2, "direction": "up"}, "review_reorder"),
     ]
     for action, data, name in steps:

@@ -131,18 +131,28 @@ def redirect(request: HttpRequest, url: str) -> HttpResponse:
     return see_other(url)
 
 
+# What a review action may change on the lookbook row itself (its relations stay).
+_CHANGING = [
+    field.attname
+    for field in Lookbook._meta.concrete_fields
+    if not field.is_relation and field.attname not in ("id", "public_id", "client_id")
+]
+
+
 def done(
     request: HttpRequest, lookbook: Lookbook, message: str, *, query: str | None = None
 ) -> HttpResponse:
     if not request.htmx:  # type: ignore[attr-defined]
         messages.success(request, message)
         return back(lookbook)
-    fresh = lookbook_for_review(request.user, lookbook.public_id)
-    context = review_context(request, fresh, can_change=True)
+    # The lookbook this request already read (and checked access to), with the
+    # fields the action changed read again: one small query, not the joins again.
+    lookbook.refresh_from_db(fields=_CHANGING)
+    context = review_context(request, lookbook, can_change=True, for_update=True)
     context["toast"] = {"level": "success", "text": message}
     if query is not None:
         context["query"] = query
-        context["add_results"] = lookbook_search_candidates(fresh, query, limit=SEARCH_LIMIT)
+        context["add_results"] = lookbook_search_candidates(lookbook, query, limit=SEARCH_LIMIT)
     return render(request, "recommendations/_review_update.html", context)
 
 
@@ -246,10 +256,14 @@ def review_context(
     can_change: bool,
     bound: dict[str, Any] | None = None,
     open_dialog: str = "",
+    for_update: bool = False,
 ) -> dict[str, Any]:
-    """The review page's data, with a form for every action (bound ones where input failed)."""
+    """The review page's data, with a form for every action (bound ones where input failed).
+
+    `for_update`: only what _review_update.html redraws after an htmx action.
+    """
     bound = bound or {}
-    page = lookbook_review_page(lookbook)
+    page = lookbook_review_page(lookbook, for_update=for_update)
     version = {"version": lookbook.version}
     names = {item.pk: item.product.name for item in [*page.pieces, *page.removed]}
     for item in page.pieces:
@@ -283,9 +297,7 @@ def review_context(
         # Once per page, not once per piece: every action URL starts here, and every
         # form carries the same hidden version (_version.html, rendered once).
         "review_url": reverse("stylists:lookbook_review", args=[lookbook.public_id]),
-        "version_input": render_to_string(
-            "recommendations/_version.html", {"lookbook": lookbook}
-        ),
+        "version_input": render_to_string("recommendations/_version.html", {"lookbook": lookbook}),
         "client": lookbook.client,
         "can_change": can_change,
         "editable": page.editable and can_change,
