@@ -1,7 +1,7 @@
 """Fault drills on the production layout, on a PostgreSQL and a Redis of their own.
 
     .venv/bin/python benchmarks/fault_drills.py [--drills worker_kill,redis_blink,db_restart]
-        [--source-url postgres://postgres@127.0.0.1:5432/atelier_prod]
+        [--source-url postgres://postgres@127.0.0.1:5432/atelier_prod] [--web-port 8202]
 
 Never touches the shared services: it runs its own PostgreSQL cluster on
 port 5440 and its own Redis on 6390 (both under /tmp/atelier-drill), copies
@@ -15,9 +15,11 @@ process dies: the drill kills processes on purpose). Prints ONE JSON object.
   reached a final state exactly once (the claim in message_deliver), and
   that each client has at most one draft and every draft came back.
 - redis_blink: Redis stopped for 30 s while the advisor publishes a lookbook
-  and the client writes; pages polled each second; after Redis returns, the
-  messages still queued go out (the beat's sweep, run at once here rather
-  than waiting up to five minutes).
+  (one whose notice is not held back by the weekly guard, so the publish really
+  writes a notice: its task cannot be queued, so the request writes it) and the
+  client writes; pages polled each second; after Redis returns, the messages
+  still queued go out, the lookbook's notice among them (the beat's sweep, run at
+  once here rather than waiting up to five minutes).
 - db_restart: PostgreSQL restarted under a request loop: each answer's status
   in the gap (503 expected, never 500) and the seconds from PostgreSQL being
   ready to the first 200.
@@ -349,11 +351,23 @@ def drill_worker_kill(layout: Layout) -> dict[str, Any]:
     return result
 
 
+NOTICE_HELD = "no notice goes out yet"
+NOTICE_STATES = (
+    "from stylists.models import Message; "
+    "print(sorted(Message.objects.filter(context__lookbook='{lookbook}')"
+    ".values_list('channel', 'status')))"
+)
+
+
 def drill_redis_blink(layout: Layout) -> dict[str, Any]:
     base = f"http://127.0.0.1:{WEB_PORT}"
     advisor, client = sign_in("stylist"), sign_in("client")
     queue = advisor.get(f"{base}/stylist/review/", timeout=20).text
-    drafts = re.findall(r'href="/stylist/lookbooks/([0-9a-f-]{36})/"', queue)
+    drafts = [
+        draft
+        for draft in re.findall(r'href="/stylist/lookbooks/([0-9a-f-]{36})/"', queue)[:15]
+        if NOTICE_HELD not in advisor.get(f"{base}/stylist/lookbooks/{draft}/", timeout=20).text
+    ][:1]  # one whose notice really goes out now (C1's weekly guard holds many back)
     redis_stop()
     stopped = time.monotonic()
     polls: Counter[str] = Counter()
@@ -404,6 +418,13 @@ def drill_redis_blink(layout: Layout) -> dict[str, Any]:
         lambda: "'queued'" not in manage_shell(code).strip().splitlines()[-1], 60, step=2
     )
     after = manage_shell(code).strip().splitlines()[-1]
+    # The publish's notice: written in the request while the broker was down (its
+    # task could not be queued), sent by the sweep once Redis was back.
+    notice = (
+        manage_shell(NOTICE_STATES.format(lookbook=drafts[0])).strip().splitlines()[-1]
+        if drafts
+        else "[]"
+    )
     return {
         "redis_down_s": round(back - stopped, 1),
         "page_answers_during_gap": dict(polls),
@@ -412,7 +433,10 @@ def drill_redis_blink(layout: Layout) -> dict[str, Any]:
         "messages_when_back (direction, status)": during,
         "after_sweep": after,
         "queued_gone_after_s": took,
+        "publish_notice (channel, status)": notice,
         "ok": all(k.endswith(" 200") for k in polls)
+        and "'concierge'" in notice
+        and "'queued'" not in notice
         and wrote is not None
         and wrote.status_code in (302, 303)
         and published is not None
@@ -466,7 +490,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--drills", default="worker_kill,redis_blink,db_restart")
     parser.add_argument("--source-url", default="postgres://postgres@127.0.0.1:5432/atelier_prod")
+    parser.add_argument("--web-port", type=int, default=WEB_PORT)
     args = parser.parse_args(argv)
+    globals()["WEB_PORT"] = args.web_port
     pg_start()
     redis_start()
     copy_house(args.source_url)
