@@ -50,6 +50,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--profile", default="")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=None, help="fix the lookbooks chosen")
     return parser.parse_args(argv)
 
 
@@ -189,7 +190,7 @@ def client_round(run: Runner, http: Any) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     setup(args)
-    random.seed(14)
+    random.seed(args.seed)  # None: other drafts each run (a fixed seed reviews the same ones)
     run = Runner(args.profile)
     advisor, client = run.signed("stylist"), run.signed("client")
     advisor_round(run, advisor)  # warm the template cache and connections
