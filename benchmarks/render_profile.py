@@ -50,6 +50,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--profile", default="")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--sort", default="cumulative", help="pstats order: cumulative, tottime")
     parser.add_argument("--seed", type=int, default=None, help="fix the lookbooks chosen")
     return parser.parse_args(argv)
 
@@ -206,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         row["ratio_median"] = round(row["median_ms"] / plain, 2) if plain else None
     if args.profile:
         out = io.StringIO()
-        pstats.Stats(run.profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
+        pstats.Stats(run.profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
         sys.stderr.write(out.getvalue())
     print(json.dumps({"pages": result, "repeat": args.repeat}, indent=1))
     return 0

@@ -17,9 +17,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.handlers.asgi import ASGIRequest
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
 
 from clients.selectors import can_change_client
 from consent import policy
@@ -297,6 +299,10 @@ def review_context(
         # Once per page, not once per piece: every action URL starts here, and every
         # form carries the same hidden version (_version.html, rendered once).
         "review_url": reverse("stylists:lookbook_review", args=[lookbook.public_id]),
+        # {% csrf_token %} in every piece's forms read the lazy token a dozen times each.
+        "csrf_input": format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+        ),
         "version_input": render_to_string("recommendations/_version.html", {"lookbook": lookbook}),
         "client": lookbook.client,
         "can_change": can_change,
