@@ -222,6 +222,17 @@ def first_error(form: Any) -> str:
     return "Please check the form."
 
 
+def csrf_fields(request: HttpRequest) -> dict[str, Any]:
+    """The CSRF token and its hidden input, read once for the whole page."""
+    token = get_token(request)
+    return {
+        "csrf_token": token,
+        "csrf_input": format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token
+        ),
+    }
+
+
 def review_page(request: HttpRequest, lookbook: Lookbook, *, can_change: bool) -> HttpResponse:
     open_dialog = ""
     bound: dict[str, Any] = {}
@@ -299,10 +310,9 @@ def review_context(
         # Once per page, not once per piece: every action URL starts here, and every
         # form carries the same hidden version (_version.html, rendered once).
         "review_url": reverse("stylists:lookbook_review", args=[lookbook.public_id]),
-        # {% csrf_token %} in every piece's forms read the lazy token a dozen times each.
-        "csrf_input": format_html(
-            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
-        ),
+        # {% csrf_token %} in every piece's forms read the lazy token a dozen times each;
+        # csrf_token too, so that every form on the page carries the same one, as before.
+        **csrf_fields(request),
         "version_input": render_to_string("recommendations/_version.html", {"lookbook": lookbook}),
         "client": lookbook.client,
         "can_change": can_change,

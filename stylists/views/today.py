@@ -32,11 +32,17 @@ def today(request: HttpRequest) -> HttpResponse:
     # Live signals need the ASGI server (Daphne, Uvicorn); a WSGI server has no WebSockets,
     # so the page then shows what it knows and does not knock on a closed door.
     live = isinstance(request, ASGIRequest)
-    # Once for the page: each follow-up's three forms would read the lazy token again.
-    csrf_input = format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
-    )
-    context = {"page": page, "stylist": stylist, "live": live, "csrf_input": csrf_input}
+    # Once for the page: each follow-up's three forms would read the lazy token again
+    # (csrf_token too, so that every form on the page carries the same one, as before).
+    token = get_token(request)
+    csrf_input = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+    context = {
+        "page": page,
+        "stylist": stylist,
+        "live": live,
+        "csrf_token": token,
+        "csrf_input": csrf_input,
+    }
     return render(request, "stylists/today.html", context)
 
 
