@@ -32,6 +32,11 @@ def today(request: HttpRequest) -> HttpResponse:
     # Live signals need the ASGI server (Daphne, Uvicorn); a WSGI server has no WebSockets,
     # so the page then shows what it knows and does not knock on a closed door.
     live = isinstance(request, ASGIRequest)
+    # The navigation's two badges are the same counts: not counted twice.
+    request.nav_counts = {  # type: ignore[attr-defined]
+        "stylists:review_queue": page.queue_count,
+        "stylists:messages": page.unread_count,
+    }
     # Once for the page: each follow-up's three forms would read the lazy token again
     # (csrf_token too, so that every form on the page carries the same one, as before).
     token = get_token(request)

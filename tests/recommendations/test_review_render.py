@@ -74,3 +74,13 @@ def test_the_htmx_answer_redraws_pieces_with_the_new_version_and_a_csrf_field(ca
     assert f'action="{review}items/{first.pk}/remove/"' in body
     first.refresh_from_db()
     assert first.state == ItemState.KEPT
+
+
+def test_today_hands_its_counts_to_the_navigation_badges(cast, draft):
+    http = cast.http("owner")
+    body = http.get(reverse("stylists:today")).content.decode()
+    # The draft waits in the queue: Today's count and the navigation's badge agree.
+    assert 'app-nav__badge">1<span class="visually-hidden"> waiting' in body
+    # Another page counts it itself, to the same number.
+    queue = http.get(reverse("stylists:review_queue")).content.decode()
+    assert 'app-nav__badge">1<span class="visually-hidden"> waiting' in queue
