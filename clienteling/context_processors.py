@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, Literal, TypedDict
 
@@ -117,7 +118,7 @@ def _stylist_badges(
         "stylists:messages": lambda: unread_count_for(stylist),
     }
     for url_name, count in (known or {}).items():
-        badges[url_name] = lambda count=count: count
+        badges[url_name] = functools.partial(int, count)
     return badges
 
 
