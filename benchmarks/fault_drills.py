@@ -15,11 +15,11 @@ process dies: the drill kills processes on purpose). Prints ONE JSON object.
   reached a final state exactly once (the claim in message_deliver), and
   that each client has at most one draft and every draft came back.
 - redis_blink: Redis stopped for 30 s while the advisor publishes a lookbook
-  (one whose notice is not held back by the weekly guard, so the publish really
-  writes a notice: its task cannot be queued, so the request writes it) and the
-  client writes; pages polled each second; after Redis returns, the messages
-  still queued go out, the lookbook's notice among them (the beat's sweep, run at
-  once here rather than waiting up to five minutes).
+  (for a client with a Style Story account, not held back by the weekly guard, so
+  the publish really writes a notice: its task cannot be queued, so the request
+  writes it) and the client writes; pages polled each second; after Redis
+  returns, the messages still queued go out, the lookbook's notice among them
+  (the beat's sweep, run at once here rather than waiting up to five minutes).
 - db_restart: PostgreSQL restarted under a request loop: each answer's status
   in the gap (503 expected, never 500) and the seconds from PostgreSQL being
   ready to the first 200.
@@ -352,6 +352,12 @@ def drill_worker_kill(layout: Layout) -> dict[str, Any]:
 
 
 NOTICE_HELD = "no notice goes out yet"
+CONCIERGE_CHOSEN = 'id="channel-concierge" checked'
+DRAFTS_WITH_ACCOUNT = (
+    "from recommendations.models import Lookbook; print(' '.join(str(p) for p in "
+    "Lookbook.objects.filter(status__in=['draft', 'in_review'], client__user__isnull=False)"
+    ".order_by('pk').values_list('public_id', flat=True)[:40]))"
+)
 NOTICE_STATES = (
     "from stylists.models import Message; "
     "print(sorted(Message.objects.filter(context__lookbook='{lookbook}')"
@@ -362,12 +368,14 @@ NOTICE_STATES = (
 def drill_redis_blink(layout: Layout) -> dict[str, Any]:
     base = f"http://127.0.0.1:{WEB_PORT}"
     advisor, client = sign_in("stylist"), sign_in("client")
-    queue = advisor.get(f"{base}/stylist/review/", timeout=20).text
-    drafts = [
-        draft
-        for draft in re.findall(r'href="/stylist/lookbooks/([0-9a-f-]{36})/"', queue)[:15]
-        if NOTICE_HELD not in advisor.get(f"{base}/stylist/lookbooks/{draft}/", timeout=20).text
-    ][:1]  # one whose notice really goes out now (C1's weekly guard holds many back)
+    # A draft whose notice really goes out now: its client reads a Style Story (the
+    # concierge channel is offered and chosen) and C1's weekly guard does not hold it.
+    drafts = []
+    for draft in manage_shell(DRAFTS_WITH_ACCOUNT).split():
+        page = advisor.get(f"{base}/stylist/lookbooks/{draft}/", timeout=20)
+        if page.ok and CONCIERGE_CHOSEN in page.text and NOTICE_HELD not in page.text:
+            drafts = [draft]
+            break
     redis_stop()
     stopped = time.monotonic()
     polls: Counter[str] = Counter()
