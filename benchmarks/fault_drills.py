@@ -15,7 +15,8 @@ process dies: the drill kills processes on purpose). Prints ONE JSON object.
   reached a final state exactly once (the claim in message_deliver), and
   that each client has at most one draft and every draft came back.
 - redis_blink: Redis stopped for 30 s while the advisor publishes a lookbook
-  (for a client with a Style Story account, not held back by the weekly guard, so
+  (for a client with a Style Story account, her house messages aged a week on the
+  drill's copy so that the weekly guard does not hold the notice back, so
   the publish really writes a notice: its task cannot be queued, so the request
   writes it) and the client writes; pages polled each second; after Redis
   returns, the messages still queued go out, the lookbook's notice among them
@@ -215,13 +216,15 @@ def sign_in(username: str) -> requests.Session:
     return session
 
 
-def post(session: requests.Session, path: str, data: dict[str, Any]) -> requests.Response:
+def post(
+    session: requests.Session, path: str, data: dict[str, Any], timeout: float = 20
+) -> requests.Response:
     base = f"http://127.0.0.1:{WEB_PORT}"
     return session.post(
         f"{base}{path}",
         data={**data, "csrfmiddlewaretoken": session.cookies.get("csrftoken", "")},
         headers={"Referer": f"{base}{path}"},
-        timeout=20,
+        timeout=timeout,
         allow_redirects=False,
     )
 
@@ -353,6 +356,11 @@ def drill_worker_kill(layout: Layout) -> dict[str, Any]:
 
 NOTICE_HELD = "no notice goes out yet"
 CONCIERGE_CHOSEN = 'id="channel-concierge" checked'
+AGE_LAST_CONTACT = (
+    "import datetime as dt; from django.db.models import F; from stylists.models import Message; "
+    "Message.objects.filter(client__user__isnull=False, direction='out')"
+    ".update(created_at=F('created_at') - dt.timedelta(days=8))"
+)
 DRAFTS_WITH_ACCOUNT = (
     "from recommendations.models import Lookbook; print(' '.join(str(p) for p in "
     "Lookbook.objects.filter(status__in=['draft', 'in_review'], client__user__isnull=False)"
@@ -371,6 +379,7 @@ def drill_redis_blink(layout: Layout) -> dict[str, Any]:
     # A draft whose notice really goes out now: its client reads a Style Story (the
     # concierge channel is offered and chosen) and C1's weekly guard does not hold it.
     drafts = []
+    manage_shell(AGE_LAST_CONTACT)  # the drill's own copy: last week's notices, a week older
     for draft in manage_shell(DRAFTS_WITH_ACCOUNT).split():
         page = advisor.get(f"{base}/stylist/lookbooks/{draft}/", timeout=20)
         if page.ok and CONCIERGE_CHOSEN in page.text and NOTICE_HELD not in page.text:
@@ -380,6 +389,7 @@ def drill_redis_blink(layout: Layout) -> dict[str, Any]:
     stopped = time.monotonic()
     polls: Counter[str] = Counter()
     published = wrote = None
+    publish_s = None
     while time.monotonic() - stopped < 30:
         for who, session, path in (
             ("advisor", advisor, "/stylist/"),
@@ -395,6 +405,9 @@ def drill_redis_blink(layout: Layout) -> dict[str, Any]:
         if published is None and drafts and time.monotonic() - stopped > 8:
             page = advisor.get(f"{base}/stylist/lookbooks/{drafts[0]}/", timeout=20).text
             version = re.search(r'name="version" value="(\d+)"', page)
+            started = time.monotonic()
+            # Each hand-off to a dead broker waits out Celery's result-backend reconnects
+            # (~19 s); publishing makes two (its notices' task, then the notice's delivery).
             published = post(
                 advisor,
                 f"/stylist/lookbooks/{drafts[0]}/publish/",
@@ -403,7 +416,9 @@ def drill_redis_blink(layout: Layout) -> dict[str, Any]:
                     "title": "Blink",
                     "channels": "concierge",
                 },
+                timeout=90,
             )
+            publish_s = round(time.monotonic() - started, 1)
         time.sleep(1)
     redis_start()
     back = time.monotonic()
@@ -438,6 +453,7 @@ def drill_redis_blink(layout: Layout) -> dict[str, Any]:
         "page_answers_during_gap": dict(polls),
         "client_message_post": wrote.status_code if wrote is not None else None,
         "publish_post": published.status_code if published is not None else None,
+        "publish_post_s": publish_s,
         "messages_when_back (direction, status)": during,
         "after_sweep": after,
         "queued_gone_after_s": took,
