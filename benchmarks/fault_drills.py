@@ -1,7 +1,7 @@
 """Fault drills on the production layout, on a PostgreSQL and a Redis of their own.
 
     .venv/bin/python benchmarks/fault_drills.py [--drills worker_kill,redis_blink,db_restart]
-        [--source-url postgres://postgres@127.0.0.1:5432/atelier_prod]
+        [--source-url postgres://postgres@127.0.0.1:5432/atelier_prod] [--web-port 8202]
 
 Never touches the shared services: it runs its own PostgreSQL cluster on
 port 5440 and its own Redis on 6390 (both under /tmp/atelier-drill), copies
@@ -15,9 +15,12 @@ process dies: the drill kills processes on purpose). Prints ONE JSON object.
   reached a final state exactly once (the claim in message_deliver), and
   that each client has at most one draft and every draft came back.
 - redis_blink: Redis stopped for 30 s while the advisor publishes a lookbook
-  and the client writes; pages polled each second; after Redis returns, the
-  messages still queued go out (the beat's sweep, run at once here rather
-  than waiting up to five minutes).
+  (for a client with a Style Story account, her house messages aged a week on the
+  drill's copy so that the weekly guard does not hold the notice back, so
+  the publish really writes a notice: its task cannot be queued, so the request
+  writes it) and the client writes; pages polled each second; after Redis
+  returns, the messages still queued go out, the lookbook's notice among them
+  (the beat's sweep, run at once here rather than waiting up to five minutes).
 - db_restart: PostgreSQL restarted under a request loop: each answer's status
   in the gap (503 expected, never 500) and the seconds from PostgreSQL being
   ready to the first 200.
@@ -213,13 +216,15 @@ def sign_in(username: str) -> requests.Session:
     return session
 
 
-def post(session: requests.Session, path: str, data: dict[str, Any]) -> requests.Response:
+def post(
+    session: requests.Session, path: str, data: dict[str, Any], timeout: float = 20
+) -> requests.Response:
     base = f"http://127.0.0.1:{WEB_PORT}"
     return session.post(
         f"{base}{path}",
         data={**data, "csrfmiddlewaretoken": session.cookies.get("csrftoken", "")},
         headers={"Referer": f"{base}{path}"},
-        timeout=20,
+        timeout=timeout,
         allow_redirects=False,
     )
 
@@ -349,15 +354,42 @@ def drill_worker_kill(layout: Layout) -> dict[str, Any]:
     return result
 
 
+NOTICE_HELD = "no notice goes out yet"
+CONCIERGE_CHOSEN = 'id="channel-concierge" checked'
+AGE_LAST_CONTACT = (
+    "import datetime as dt; from django.db.models import F; from stylists.models import Message; "
+    "Message.objects.filter(client__user__isnull=False, direction='out')"
+    ".update(created_at=F('created_at') - dt.timedelta(days=8))"
+)
+DRAFTS_WITH_ACCOUNT = (
+    "from recommendations.models import Lookbook; print(' '.join(str(p) for p in "
+    "Lookbook.objects.filter(status__in=['draft', 'in_review'], client__user__isnull=False)"
+    ".order_by('pk').values_list('public_id', flat=True)[:40]))"
+)
+NOTICE_STATES = (
+    "from stylists.models import Message; "
+    "print(sorted(Message.objects.filter(context__lookbook='{lookbook}')"
+    ".values_list('channel', 'status')))"
+)
+
+
 def drill_redis_blink(layout: Layout) -> dict[str, Any]:
     base = f"http://127.0.0.1:{WEB_PORT}"
     advisor, client = sign_in("stylist"), sign_in("client")
-    queue = advisor.get(f"{base}/stylist/review/", timeout=20).text
-    drafts = re.findall(r'href="/stylist/lookbooks/([0-9a-f-]{36})/"', queue)
+    # A draft whose notice really goes out now: its client reads a Style Story (the
+    # concierge channel is offered and chosen) and C1's weekly guard does not hold it.
+    drafts = []
+    manage_shell(AGE_LAST_CONTACT)  # the drill's own copy: last week's notices, a week older
+    for draft in manage_shell(DRAFTS_WITH_ACCOUNT).split():
+        page = advisor.get(f"{base}/stylist/lookbooks/{draft}/", timeout=20)
+        if page.ok and CONCIERGE_CHOSEN in page.text and NOTICE_HELD not in page.text:
+            drafts = [draft]
+            break
     redis_stop()
     stopped = time.monotonic()
     polls: Counter[str] = Counter()
     published = wrote = None
+    publish_s = None
     while time.monotonic() - stopped < 30:
         for who, session, path in (
             ("advisor", advisor, "/stylist/"),
@@ -373,6 +405,9 @@ def drill_redis_blink(layout: Layout) -> dict[str, Any]:
         if published is None and drafts and time.monotonic() - stopped > 8:
             page = advisor.get(f"{base}/stylist/lookbooks/{drafts[0]}/", timeout=20).text
             version = re.search(r'name="version" value="(\d+)"', page)
+            started = time.monotonic()
+            # Each hand-off to a dead broker waits out Celery's result-backend reconnects
+            # (~19 s); publishing makes two (its notices' task, then the notice's delivery).
             published = post(
                 advisor,
                 f"/stylist/lookbooks/{drafts[0]}/publish/",
@@ -381,7 +416,9 @@ def drill_redis_blink(layout: Layout) -> dict[str, Any]:
                     "title": "Blink",
                     "channels": "concierge",
                 },
+                timeout=90,
             )
+            publish_s = round(time.monotonic() - started, 1)
         time.sleep(1)
     redis_start()
     back = time.monotonic()
@@ -404,15 +441,26 @@ def drill_redis_blink(layout: Layout) -> dict[str, Any]:
         lambda: "'queued'" not in manage_shell(code).strip().splitlines()[-1], 60, step=2
     )
     after = manage_shell(code).strip().splitlines()[-1]
+    # The publish's notice: written in the request while the broker was down (its
+    # task could not be queued), sent by the sweep once Redis was back.
+    notice = (
+        manage_shell(NOTICE_STATES.format(lookbook=drafts[0])).strip().splitlines()[-1]
+        if drafts
+        else "[]"
+    )
     return {
         "redis_down_s": round(back - stopped, 1),
         "page_answers_during_gap": dict(polls),
         "client_message_post": wrote.status_code if wrote is not None else None,
         "publish_post": published.status_code if published is not None else None,
+        "publish_post_s": publish_s,
         "messages_when_back (direction, status)": during,
         "after_sweep": after,
         "queued_gone_after_s": took,
+        "publish_notice (channel, status)": notice,
         "ok": all(k.endswith(" 200") for k in polls)
+        and "'concierge'" in notice
+        and "'queued'" not in notice
         and wrote is not None
         and wrote.status_code in (302, 303)
         and published is not None
@@ -466,7 +514,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--drills", default="worker_kill,redis_blink,db_restart")
     parser.add_argument("--source-url", default="postgres://postgres@127.0.0.1:5432/atelier_prod")
+    parser.add_argument("--web-port", type=int, default=WEB_PORT)
     args = parser.parse_args(argv)
+    globals()["WEB_PORT"] = args.web_port
     pg_start()
     redis_start()
     copy_house(args.source_url)

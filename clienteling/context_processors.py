@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, Literal, TypedDict
 
@@ -102,15 +103,23 @@ def _entries(
     ]
 
 
-def _stylist_badges(user: Any, stylist: Any) -> dict[str, Callable[[], int]]:
-    """Drafts waiting and unread messages, counted only if a page shows them."""
+def _stylist_badges(
+    user: Any, stylist: Any, known: dict[str, int] | None = None
+) -> dict[str, Callable[[], int]]:
+    """Drafts waiting and unread messages, counted only if a page shows them.
+
+    `known`: counts the view already made for this request (Today counts both), by url name.
+    """
     from recommendations.selectors import review_queue_for
     from stylists.pages.conversations import unread_count_for
 
-    return {
+    badges: dict[str, Callable[[], int]] = {
         "stylists:review_queue": lambda: review_queue_for(user).count(),
         "stylists:messages": lambda: unread_count_for(stylist),
     }
+    for url_name, count in (known or {}).items():
+        badges[url_name] = functools.partial(int, count)
+    return badges
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -135,7 +144,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             or (audience == "head_office" and (role == "head_office" or user.is_superuser))
             or (audience == "staff" and user.is_staff)
         ]
-        context["nav"] = _entries(request, items, _stylist_badges(user, stylist))
+        known = getattr(request, "nav_counts", None)
+        context["nav"] = _entries(request, items, _stylist_badges(user, stylist, known))
         context["audience"] = "stylist"
         return context
 

@@ -305,16 +305,18 @@ def _newest_record(field: str) -> Subquery:
     )
 
 
+def _tier_column() -> Coalesce:
+    return Coalesce(
+        _newest_record("tier"), Value(ConsentTier.ESSENTIAL.value), output_field=CharField()
+    )
+
+
 def annotate_consent(queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Add consent_tier and consent_<channel> columns to a Client queryset.
 
     For lists and filters: one subquery per column, no query per row.
     """
-    annotations: dict[str, Any] = {
-        "consent_tier": Coalesce(
-            _newest_record("tier"), Value(ConsentTier.ESSENTIAL.value), output_field=CharField()
-        )
-    }
+    annotations: dict[str, Any] = {"consent_tier": _tier_column()}
     for channel in CHANNELS:
         annotations[f"consent_{channel}"] = Coalesce(
             _newest_record(channel.value), Value(False), output_field=BooleanField()
@@ -329,7 +331,8 @@ def filter_clients_allowing(
     tiers = tiers_allowing(kind, purpose)
     if ConsentTier.ESSENTIAL in tiers:
         return queryset
-    return annotate_consent(queryset).filter(consent_tier__in=tiers)
+    # The tier only: the channel columns would be built (ORM time on every Today) and dropped.
+    return queryset.annotate(consent_tier=_tier_column()).filter(consent_tier__in=tiers)
 
 
 def filter_clients_reachable(

@@ -11,6 +11,7 @@ task in-process, exactly as `.delay()` would.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -52,3 +53,32 @@ def _enqueue_or_log(task_name: str, args: Any, kwargs: Any) -> None:
 def enqueue_on_commit(task_name: str, *args: Any, **kwargs: Any) -> None:
     """Queue `task_name(*args, **kwargs)` once the current transaction commits."""
     transaction.on_commit(lambda: _enqueue_or_log(task_name, args, kwargs))
+
+
+def enqueue_on_commit_or_run(
+    task_name: str, fallback: Callable[..., Any], *args: Any, **kwargs: Any
+) -> None:
+    """Queue the task after commit; if the broker cannot take it, run `fallback` here.
+
+    For work with no sweep behind it (a lookbook's notices): a broker that is down
+    costs this request the time the worker would have spent, never the work itself.
+    """
+
+    def hand_off() -> None:
+        from celery import current_app
+
+        if current_app.conf.task_always_eager:
+            enqueue(task_name, *args, **kwargs)
+            return
+        try:
+            enqueue(task_name, *args, **kwargs)
+        except Exception:
+            logger.error(
+                "Could not queue %s (broker unreachable); running it in the request",
+                task_name,
+                exc_info=True,
+                extra={"event": "enqueue_failed", "task": task_name},
+            )
+            fallback(*args, **kwargs)
+
+    transaction.on_commit(hand_off)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from clients.models import Client, Occasion
 from recommendations.models import Lookbook, RemovalReason
@@ -52,6 +56,61 @@ class RemoveForm(VersionedForm):
         if data.get("reason") == RemovalReason.OTHER and not data.get("note"):
             self.add_error("note", "Say in a few words why, when the reason is 'other'.")
         return data
+
+
+@dataclass(frozen=True, slots=True)
+class BlankChoice:
+    id_for_label: str
+    tag: SafeString
+    choice_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class BlankField:
+    id_for_label: str
+    choices: tuple[BlankChoice, ...] = ()
+    errors: tuple[str, ...] = ()
+
+    def value(self) -> None:
+        return None
+
+    def __iter__(self) -> Iterator[BlankChoice]:
+        return iter(self.choices)
+
+
+@dataclass(frozen=True, slots=True)
+class BlankRemoveForm:
+    """What _remove_form.html reads of an unbound RemoveForm, without building one per piece.
+
+    The review page shows a removal dialog for every piece: a RemoveForm each, its
+    radio buttons rendered through the widget templates, cost more than the rest of
+    the card. This is the same markup (tests/recommendations compare the two); a
+    bound form (input that failed) is still a real RemoveForm.
+    """
+
+    reason: BlankField
+    note: BlankField
+
+
+def blank_remove_form(item_pk: int) -> BlankRemoveForm:
+    prefix = f"id_remove{item_pk}_"
+    choices = tuple(
+        BlankChoice(
+            id_for_label=f"{prefix}reason_{n}",
+            tag=format_html(
+                '<input type="radio" name="reason" value="{}" id="{}reason_{}" required>',
+                value,
+                prefix,
+                n,
+            ),
+            choice_label=str(label),
+        )
+        for n, (value, label) in enumerate(RemovalReason.choices)
+    )
+    return BlankRemoveForm(
+        reason=BlankField(id_for_label=f"{prefix}reason_0", choices=choices),
+        note=BlankField(id_for_label=f"{prefix}note"),
+    )
 
 
 class SwapForm(VersionedForm):

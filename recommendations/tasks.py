@@ -20,6 +20,7 @@ from clients.models import Client
 from recommendations.pipeline.outlook import client_outlooks_refresh
 from recommendations.services import TrainingInProgress, lookbooks_draft, model_train
 from recommendations.services.refresh import lookbook_refresh
+from recommendations.services.review.publishing import notify_client_of_lookbook
 
 RETRY = {"max_retries": 3}
 
@@ -96,3 +97,18 @@ def client_outlooks() -> int:
     Safe to run twice: each run rewrites every outlook of the audience (upsert by client).
     """
     return client_outlooks_refresh()
+
+
+@shared_task(
+    name="recommendations.tasks.notify_lookbook_published",
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=2,
+    retry_kwargs=RETRY,
+)
+def notify_lookbook_published(
+    self: Any, lookbook_id: int, channels: list[str], user_id: int | None = None
+) -> None:
+    """A published lookbook's notices, one per channel (safe twice: sent ones are skipped)."""
+    notify_client_of_lookbook(lookbook_id, channels, user_id)

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -138,9 +139,19 @@ def review_queue_rows(user: Any, *, mine_only: bool = False) -> QuerySet[Lookboo
             permission__codename="change_client",
         ).values("content_object_id")
         queue = queue.filter(client__in=in_book)
+    # A correlated count, not a join + GROUP BY: PostgreSQL then sorts and pages the
+    # lookbook rows alone (wide: data basis, alternates) and counts pieces for the 20 shown.
     # A bulk draft not opened yet keeps its pieces on its row (services.pending).
+    pieces = (
+        LookbookItem.objects.filter(lookbook=OuterRef("pk"))
+        .exclude(state=ItemState.REMOVED)
+        .order_by()
+        .values("lookbook")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return queue.annotate(
-        pieces_count=Count("items", filter=~Q(items__state=ItemState.REMOVED))
+        pieces_count=Coalesce(Subquery(pieces, output_field=IntegerField()), Value(0))
         + JSONArrayLength("pending_pieces")
     )
 

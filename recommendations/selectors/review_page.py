@@ -44,8 +44,10 @@ class ReviewPage:
     pieces: list[LookbookItem]  # to be published, in order; each has .stock (StockInSize)
     removed: list[LookbookItem]  # each has .stock too
     alternates: list[Candidate]
-    client: ClientSnapshot
-    basis: DataBasisView
+    # None on the htmx answer to an action (for_update): it redraws the pieces, the
+    # summary and the history, never the side panel's client, basis or channels.
+    client: ClientSnapshot | None
+    basis: DataBasisView | None
     channels: list[ChannelOption]
     message_kind: str
     history: list[ReviewEvent] = field(default_factory=list)
@@ -117,14 +119,17 @@ def _alternates_shown(
     return shown, products, by_id
 
 
-def lookbook_review_page(lookbook: Lookbook, *, history: int = 8) -> ReviewPage:
+def lookbook_review_page(
+    lookbook: Lookbook, *, history: int = 8, for_update: bool = False
+) -> ReviewPage:
     """Everything the review page shows, in a constant number of queries.
 
     Expects the lookbook from lookbook_for_review (client, author, occasion and
     model already joined). Queries: items with products and variants; the
     alternates' products; stock for both at once; consent (once, for every
     answer on the page); addresses; next occasion; recent purchases; the
-    latest review events.
+    latest review events. `for_update`: what an htmx action redraws only (no consent,
+    addresses, occasion or purchases: the side panel stays as it was).
     """
     client = lookbook.client
     items = list(lookbook.items.select_related("product", "variant").order_by("position", "pk"))
@@ -146,19 +151,23 @@ def lookbook_review_page(lookbook: Lookbook, *, history: int = 8) -> ReviewPage:
         )
         for pid in shown
     ]
-    consent = policy.consent_decision(client)
-    decisions = channel_decisions(lookbook, consent)
     events = list(
         lookbook.events.select_related("actor", "product").order_by("-created_at", "-pk")[:history]
     )
+    snapshot, basis, channels = None, None, []
+    if not for_update:
+        consent = policy.consent_decision(client)
+        snapshot = client_snapshot(client, consent.state)
+        basis = describe_data_basis(lookbook, consent.state)
+        channels = channel_options(channel_decisions(lookbook, consent))
     return ReviewPage(
         lookbook=lookbook,
         pieces=[item for item in items if item.state != ItemState.REMOVED],
         removed=[item for item in items if item.state == ItemState.REMOVED],
         alternates=alternates,
-        client=client_snapshot(client, consent.state),
-        basis=describe_data_basis(lookbook, consent.state),
-        channels=channel_options(decisions),
+        client=snapshot,
+        basis=basis,
+        channels=channels,
         message_kind=message_kind_for(lookbook),
         history=events,
         notice_held=notice_held_reason(lookbook) if lookbook.status in REVIEWABLE else "",

@@ -17,9 +17,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.handlers.asgi import ASGIRequest
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
 
 from clients.selectors import can_change_client
 from consent import policy
@@ -131,18 +133,28 @@ def redirect(request: HttpRequest, url: str) -> HttpResponse:
     return see_other(url)
 
 
+# What a review action may change on the lookbook row itself (its relations stay).
+_CHANGING = [
+    field.attname
+    for field in Lookbook._meta.concrete_fields
+    if not field.is_relation and field.attname not in ("id", "public_id", "client_id")
+]
+
+
 def done(
     request: HttpRequest, lookbook: Lookbook, message: str, *, query: str | None = None
 ) -> HttpResponse:
     if not request.htmx:  # type: ignore[attr-defined]
         messages.success(request, message)
         return back(lookbook)
-    fresh = lookbook_for_review(request.user, lookbook.public_id)
-    context = review_context(request, fresh, can_change=True)
+    # The lookbook this request already read (and checked access to), with the
+    # fields the action changed read again: one small query, not the joins again.
+    lookbook.refresh_from_db(fields=_CHANGING)
+    context = review_context(request, lookbook, can_change=True, for_update=True)
     context["toast"] = {"level": "success", "text": message}
     if query is not None:
         context["query"] = query
-        context["add_results"] = lookbook_search_candidates(fresh, query, limit=SEARCH_LIMIT)
+        context["add_results"] = lookbook_search_candidates(lookbook, query, limit=SEARCH_LIMIT)
     return render(request, "recommendations/_review_update.html", context)
 
 
@@ -210,6 +222,17 @@ def first_error(form: Any) -> str:
     return "Please check the form."
 
 
+def csrf_fields(request: HttpRequest) -> dict[str, Any]:
+    """The CSRF token and its hidden input, read once for the whole page."""
+    token = get_token(request)
+    return {
+        "csrf_token": token,
+        "csrf_input": format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token
+        ),
+    }
+
+
 def review_page(request: HttpRequest, lookbook: Lookbook, *, can_change: bool) -> HttpResponse:
     open_dialog = ""
     bound: dict[str, Any] = {}
@@ -246,17 +269,19 @@ def review_context(
     can_change: bool,
     bound: dict[str, Any] | None = None,
     open_dialog: str = "",
+    for_update: bool = False,
 ) -> dict[str, Any]:
-    """The review page's data, with a form for every action (bound ones where input failed)."""
+    """The review page's data, with a form for every action (bound ones where input failed).
+
+    `for_update`: only what _review_update.html redraws after an htmx action.
+    """
     bound = bound or {}
-    page = lookbook_review_page(lookbook)
+    page = lookbook_review_page(lookbook, for_update=for_update)
     version = {"version": lookbook.version}
     names = {item.pk: item.product.name for item in [*page.pieces, *page.removed]}
     for item in page.pieces:
         key = f"{{}}-{item.pk}"
-        item.remove_form = bound.get(key.format("remove")) or forms.RemoveForm(  # type: ignore[attr-defined]
-            initial=version, auto_id=f"id_remove{item.pk}_%s"
-        )
+        item.remove_form = bound.get(key.format("remove")) or forms.blank_remove_form(item.pk)  # type: ignore[attr-defined]
         swap = bound.get(key.format("swap"))
         item.swap_error = first_error(swap) if swap is not None and swap.errors else ""  # type: ignore[attr-defined]
         item.dialog_open = next(  # type: ignore[attr-defined]
@@ -282,6 +307,13 @@ def review_context(
     return {
         "lookbook": lookbook,
         "page": page,
+        # Once per page, not once per piece: every action URL starts here, and every
+        # form carries the same hidden version (_version.html, rendered once).
+        "review_url": reverse("stylists:lookbook_review", args=[lookbook.public_id]),
+        # {% csrf_token %} in every piece's forms read the lazy token a dozen times each;
+        # csrf_token too, so that every form on the page carries the same one, as before.
+        **csrf_fields(request),
+        "version_input": render_to_string("recommendations/_version.html", {"lookbook": lookbook}),
         "client": lookbook.client,
         "can_change": can_change,
         "editable": page.editable and can_change,

@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
 from stylists.access import stylist_required
@@ -30,7 +32,23 @@ def today(request: HttpRequest) -> HttpResponse:
     # Live signals need the ASGI server (Daphne, Uvicorn); a WSGI server has no WebSockets,
     # so the page then shows what it knows and does not knock on a closed door.
     live = isinstance(request, ASGIRequest)
-    return render(request, "stylists/today.html", {"page": page, "stylist": stylist, "live": live})
+    # The navigation's two badges are the same counts: not counted twice.
+    request.nav_counts = {  # type: ignore[attr-defined]
+        "stylists:review_queue": page.queue_count,
+        "stylists:messages": page.unread_count,
+    }
+    # Once for the page: each follow-up's three forms would read the lazy token again
+    # (csrf_token too, so that every form on the page carries the same one, as before).
+    token = get_token(request)
+    csrf_input = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+    context = {
+        "page": page,
+        "stylist": stylist,
+        "live": live,
+        "csrf_token": token,
+        "csrf_input": csrf_input,
+    }
+    return render(request, "stylists/today.html", context)
 
 
 def _own_follow_up(request: HttpRequest, pk: int) -> FollowUp:

@@ -132,3 +132,50 @@ def test_a_broker_down_after_commit_is_logged_not_raised(monkeypatch: Any, caplo
     with caplog.at_level(logging.ERROR, logger="core.tasks"):
         tasks._enqueue_or_log("stylists.tasks.deliver_message", (), {"message_id": 1})
     assert "sweep will pick it up" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_hand_off_with_no_sweep_runs_in_the_request_when_the_broker_is_down(
+    monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from celery import current_app
+
+    from core import tasks
+
+    def down(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("broker unreachable")
+
+    ran: list[tuple[object, ...]] = []
+    monkeypatch.setattr(tasks, "enqueue", down)
+    monkeypatch.setitem(current_app.conf, "task_always_eager", False)
+    with (
+        caplog.at_level(logging.ERROR, logger="core.tasks"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        tasks.enqueue_on_commit_or_run(
+            "recommendations.tasks.notify_lookbook_published",
+            lambda *args: ran.append(args),
+            7,
+            ["concierge"],
+            None,
+        )
+    assert ran == [(7, ["concierge"], None)]
+    assert "running it in the request" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_hand_off_with_no_sweep_goes_to_the_broker_when_it_is_up(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from celery import current_app
+
+    from core import tasks
+
+    queued: list[tuple[object, ...]] = []
+    monkeypatch.setattr(
+        tasks, "enqueue", lambda name, *args, **kwargs: queued.append((name, *args))
+    )
+    monkeypatch.setitem(current_app.conf, "task_always_eager", False)
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.enqueue_on_commit_or_run("x.y", lambda *args: pytest.fail("ran inline"), 7)
+    assert queued == [("x.y", 7)]

@@ -52,6 +52,7 @@ from recommendations.services import (
     lookbook_withdraw,
 )
 from recommendations.services.review import STALE_MESSAGE, lookbook_notice
+from recommendations.tasks import notify_lookbook_published
 from stylists.models import Message, MessageStatus, StylingRequest, StylingRequestStatus
 from stylists.services import message_deliver
 from tests.factories.catalog import ProductFactory, StockLevelFactory, VariantFactory
@@ -654,10 +655,26 @@ def test_publishing_decides_the_clients_consent_once(
         lookbook_publish(
             lookbook=draft.lookbook, by=by, channels=["concierge", "email"], expected_version=1
         )
-    # Then her consent was read once for the whole publish: the checks, the channel
-    # choice and both notices share one decision
+    # Then her consent was read once in the advisor's request (the checks and the
+    # channel choice share one decision), and the notices went to a worker, by ids
     assert _consent_reads(queries) == 1
+    assert [(name, args[0]) for name, args in handed_off] == [
+        ("recommendations.tasks.notify_lookbook_published", draft.lookbook.pk)
+    ]
+    assert Message.objects.filter(client=cast.client).count() == 0
+    # When the worker runs it, both notices share one more decision
+    _, job_args = handed_off.pop()
+    with (
+        CaptureQueriesContext(connection) as job,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        notify_lookbook_published(*job_args)
+    assert _consent_reads(job) == 1
     assert [name for name, _ in handed_off] == ["stylists.tasks.deliver_message"] * 2
+    assert Message.objects.filter(client=cast.client).count() == 2
+    # And a second run (acks late, a retry) sends nothing twice
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_lookbook_published(*job_args)
     assert Message.objects.filter(client=cast.client).count() == 2
     # And each delivery, later, reads it once more
     for _, (message_id,) in handed_off:

@@ -2,9 +2,11 @@
 
 One publish reads the client's consent once: lookbook_publish decides it
 (consent.policy.consent_decision) and hands the decision to the channel choice
-(recommendations.selectors.channel_decisions) and, on commit, to every notice
-(stylists.services.message_send(consent=...)). Flows go down: this module calls
-selectors and the C1/C3 services below it, and nothing calls back up.
+(recommendations.selectors.channel_decisions). The notices go out after commit
+from a Celery task taking ids (recommendations.tasks.notify_lookbook_published),
+which reads consent once more for all of them (stylists.services.message_send(consent=...)).
+Flows go down: this module calls selectors and the C1/C3 services below it, and
+nothing calls back up.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from django.utils import timezone
 
 from clients.models import Client
 from consent import policy
+from core.tasks import enqueue_on_commit_or_run
 from recommendations.links import lookbook_link_path
 from recommendations.models import (
     ItemState,
@@ -34,6 +37,7 @@ from recommendations.selectors import (
     CONCIERGE,
     PUBLISH_CHANNELS,
     channel_decisions,
+    lookbook_notices_sent,
     message_kind_for,
 )
 from recommendations.services.consent import data_basis_allowed
@@ -73,11 +77,11 @@ def lookbook_publish(
       lookbook answers a styling request, else 'proactive'; the concierge always);
     - idempotent: publishing an already-published lookbook at its current version
       with the same channels changes nothing; a stale version (a second tab) is refused;
-    - a linked styling request is marked answered; on commit the client is
-      notified through stylists.services.message_send, once per channel.
+    - a linked styling request is marked answered; on commit a task notifies the
+      client through stylists.services.message_send, once per channel.
 
     The client's consent is read once (a policy.ConsentDecision) and handed to
-    every check above and to the notices; each delivery asks again later.
+    every check above; the notices' task and each delivery ask again later.
     """
     chosen = _normalise_channels(channels)
     locked = lock(
@@ -116,9 +120,15 @@ def lookbook_publish(
     )
     if locked.styling_request_id:
         _mark_request_answered(locked)
-    lookbook_id, user_id = locked.pk, getattr(by, "pk", None)
-    transaction.on_commit(
-        lambda: notify_client_of_lookbook(lookbook_id, chosen, user_id, consent=consent)
+    # The notices go out from a worker after commit (ids only; the task reads consent
+    # again, as every delivery does), not in the advisor's request; in the request
+    # only when the broker cannot take the job.
+    enqueue_on_commit_or_run(
+        "recommendations.tasks.notify_lookbook_published",
+        notify_client_of_lookbook,
+        locked.pk,
+        chosen,
+        getattr(by, "pk", None),
     )
     return locked
 
@@ -228,10 +238,16 @@ def notify_client_of_lookbook(
 ) -> None:
     """After commit: one message per channel through C1; a refusal is logged, not raised.
 
-    `consent`: the decision lookbook_publish made; without it, it is read here, once.
+    Idempotent (the task may run twice: acks late, retried): a channel the lookbook's
+    notice already went out on is not sent again.
+    `consent`: a decision already made; without it, it is read here, once.
     """
     lookbook = Lookbook.objects.select_related("client", "author__user").get(pk=lookbook_id)
     if lookbook.status != LookbookStatus.PUBLISHED:
+        return
+    sent = set(lookbook_notices_sent(lookbook))
+    channels = [channel for channel in channels if channel not in sent]
+    if not channels:
         return
     sender = (
         Stylist.objects.select_related("user").filter(user_id=user_id).first()
