@@ -148,9 +148,7 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
-# Nothing reads a task's result (every task writes what it did to the database), and a
-# task that keeps one makes each hand-off subscribe to the result backend first: with
-# Redis down that subscription alone retried for ~19 s before the broker was even tried.
+# Nothing reads a result; keeping one made each hand-off wait ~19 s on a Redis that is down.
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -171,8 +169,6 @@ CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
     "clients.tasks.import_run": {"queue": "long"},
     "consent.tasks.build_export": {"queue": "long"},
 }
-# Redis redelivers an unacknowledged task after this long: longer than the
-# longest task, or a long task would run twice while still running.
 # Redis hands an unacknowledged task (its worker was killed) to another worker
 # after visibility_timeout: longer than the longest task (the hard time limit
 # below), else a long task still running would start a second time. The fault

@@ -200,12 +200,14 @@ def test_no_task_keeps_a_result_so_a_hand_off_never_waits_on_the_result_backend(
     def subscribed(*args: object, **kwargs: object) -> None:
         raise AssertionError("the hand-off subscribed to the result backend")
 
-    app = current_app._get_current_object()
+    # The task's own app (an earlier worker test may have made another app current).
+    app = current_app.tasks["recommendations.tasks.notify_lookbook_published"].app
     sent: list[str] = []
     monkeypatch.setitem(app.conf, "task_always_eager", False)
     monkeypatch.setattr(type(app.backend), "on_task_call", subscribed)
+    # On the instance: send_task_message is a cached property once anything has sent.
     monkeypatch.setattr(
-        type(app.amqp), "send_task_message", lambda self, producer, name, *a, **k: sent.append(name)
+        app.amqp, "send_task_message", lambda producer, name, *a, **k: sent.append(name)
     )
     tasks.enqueue("recommendations.tasks.notify_lookbook_published", 7, ["concierge"], None)
     assert sent == ["recommendations.tasks.notify_lookbook_published"]
