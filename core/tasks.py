@@ -26,28 +26,36 @@ def enqueue(task_name: str, *args: Any, **kwargs: Any) -> None:
     current_app.tasks[task_name].apply_async(args=args, kwargs=kwargs)
 
 
+def _handed_off(task_name: str, args: Any, kwargs: Any, *, otherwise: str) -> bool:
+    """Queue the task now; False (logged, with what happens instead) when the broker
+    cannot take it. In eager mode (demo, tests) errors propagate as before."""
+    from celery import current_app
+
+    if current_app.conf.task_always_eager:
+        enqueue(task_name, *args, **kwargs)
+        return True
+    try:
+        enqueue(task_name, *args, **kwargs)
+    except Exception:
+        logger.error(
+            "Could not queue %s (broker unreachable); %s",
+            task_name,
+            otherwise,
+            exc_info=True,
+            extra={"event": "enqueue_failed", "task": task_name},
+        )
+        return False
+    return True
+
+
 def _enqueue_or_log(task_name: str, args: Any, kwargs: Any) -> None:
     """After commit the row is saved: a broker that is down must not turn it into a 500.
 
     Every hand-off is backed by a sweep that finds the work from the database
     (queued messages: redeliver_queued_messages every five minutes; drafts and
     follow-ups: their nightly jobs), so a lost hand-off is late, never lost.
-    In eager mode (demo, tests) errors propagate as before.
     """
-    from celery import current_app
-
-    if current_app.conf.task_always_eager:
-        enqueue(task_name, *args, **kwargs)
-        return
-    try:
-        enqueue(task_name, *args, **kwargs)
-    except Exception:
-        logger.error(
-            "Could not queue %s (broker unreachable); its sweep will pick it up",
-            task_name,
-            exc_info=True,
-            extra={"event": "enqueue_failed", "task": task_name},
-        )
+    _handed_off(task_name, args, kwargs, otherwise="its sweep will pick it up")
 
 
 def enqueue_on_commit(task_name: str, *args: Any, **kwargs: Any) -> None:
@@ -65,20 +73,7 @@ def enqueue_on_commit_or_run(
     """
 
     def hand_off() -> None:
-        from celery import current_app
-
-        if current_app.conf.task_always_eager:
-            enqueue(task_name, *args, **kwargs)
-            return
-        try:
-            enqueue(task_name, *args, **kwargs)
-        except Exception:
-            logger.error(
-                "Could not queue %s (broker unreachable); running it in the request",
-                task_name,
-                exc_info=True,
-                extra={"event": "enqueue_failed", "task": task_name},
-            )
+        if not _handed_off(task_name, args, kwargs, otherwise="running it in the request"):
             fallback(*args, **kwargs)
 
     transaction.on_commit(hand_off)
