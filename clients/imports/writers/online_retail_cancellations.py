@@ -42,6 +42,19 @@ class CancellationPlan:
     moves: list[tuple[PurchaseLine, int]]  # (purchase line, units cancelled from it)
 
 
+# What a cancellation reads of an earlier purchase (the COPY path reads the same).
+PURCHASE_KEYS = (
+    "pk",
+    "order_id",
+    "order__client_id",
+    "product_id",
+    "quantity",
+    "unit_price",
+    "variant_id",
+    "order__placed_at",
+)
+
+
 class Take(NamedTuple):
     """Units one cancellation order takes from one purchase line."""
 
@@ -118,16 +131,7 @@ def earlier_purchases(
                 order__placed_at__lte=latest,
             )
             .order_by("-order__placed_at", "-pk")
-            .values(
-                "pk",
-                "order_id",
-                "order__client_id",
-                "product_id",
-                "quantity",
-                "unit_price",
-                "variant_id",
-                "order__placed_at",
-            )
+            .values(*PURCHASE_KEYS)
         )
         for row in rows:
             candidates[(row["order__client_id"], row["product_id"])].append(cast(PurchaseLine, row))

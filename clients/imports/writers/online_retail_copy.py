@@ -70,16 +70,6 @@ SET order_id = COALESCE(v.order_id, l.order_id), quantity = v.quantity
 FROM unnest(%s::bigint[], %s::bigint[], %s::integer[]) AS v(id, order_id, quantity)
 WHERE l.id = v.id
 """  # noqa: S608
-_PURCHASE_KEYS = (
-    "pk",
-    "order_id",
-    "order__client_id",
-    "product_id",
-    "quantity",
-    "unit_price",
-    "variant_id",
-    "order__placed_at",
-)
 
 
 def fast_path_available() -> bool:
@@ -238,7 +228,7 @@ def _earlier_purchases_by_pair(
         cursor.execute(f"ANALYZE {STAGE_PAIRS}")
         cursor.execute(_EARLIER_PURCHASES, [OrderStatus.COMPLETED.value, latest])
         for row in cursor.fetchall():
-            purchase = dict(zip(_PURCHASE_KEYS, row, strict=True))
+            purchase = dict(zip(cancellations.PURCHASE_KEYS, row, strict=True))
             candidates[(purchase["order__client_id"], purchase["product_id"])].append(purchase)
     return candidates
 
