@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from catalog.models import Boutique
@@ -46,6 +47,21 @@ def team_boutiques(user: Any, stylist: Stylist) -> QuerySet[Boutique]:
     if stylist.role == Role.HEAD_OFFICE or user.is_superuser:
         return Boutique.objects.filter(active=True).order_by("name")
     return Boutique.objects.filter(pk=stylist.boutique_id or 0)
+
+
+def managed_boutique(user: Any, stylist: Stylist, code: str) -> tuple[list[Boutique], Boutique]:
+    """The boutiques a manager's pages may show, and the one shown: the one asked for by
+    code if allowed, else her own, else the first. 404 for an advisor who manages no one."""
+    if not may_see_team(user, stylist):
+        raise Http404("Not found")
+    boutiques = list(team_boutiques(user, stylist))
+    by_code = {b.code: b for b in boutiques}
+    chosen = by_code.get(code) or next(
+        (b for b in boutiques if b.pk == stylist.boutique_id), boutiques[0] if boutiques else None
+    )
+    if chosen is None:
+        raise Http404("No boutique")
+    return boutiques, chosen
 
 
 @dataclass

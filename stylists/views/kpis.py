@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -13,20 +13,12 @@ from core.csvsafe import csv_lines
 from stylists.access import stylist_required
 from stylists.models import Stylist
 from stylists.pages.kpis import PERIODS, KpiPage, csv_rows, kpi_page, percent
-from stylists.pages.team import may_see_team, team_boutiques
+from stylists.pages.team import managed_boutique
 
 
 def _page(request: HttpRequest) -> tuple[KpiPage, list[Boutique], list[Stylist]]:
     stylist = request.stylist  # type: ignore[attr-defined]
-    if not may_see_team(request.user, stylist):
-        raise Http404("Not found")
-    boutiques = list(team_boutiques(request.user, stylist))
-    by_code = {b.code: b for b in boutiques}
-    chosen = by_code.get(request.GET.get("boutique", "")) or next(
-        (b for b in boutiques if b.pk == stylist.boutique_id), boutiques[0] if boutiques else None
-    )
-    if chosen is None:
-        raise Http404("No boutique")
+    boutiques, chosen = managed_boutique(request.user, stylist, request.GET.get("boutique", ""))
     advisors = list(
         Stylist.objects.filter(boutique=chosen, user__is_active=True)
         .select_related("user")

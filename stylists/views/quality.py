@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from stylists.access import stylist_required
 from stylists.pages.quality import boutique_quality
-from stylists.pages.team import may_see_team, team_boutiques
+from stylists.pages.team import managed_boutique
 
 
 @require_GET
 @stylist_required
 def data_quality(request: HttpRequest) -> HttpResponse:
     stylist = request.stylist  # type: ignore[attr-defined]
-    if not may_see_team(request.user, stylist):
-        raise Http404("Not found")
-    boutiques = list(team_boutiques(request.user, stylist))
-    by_code = {b.code: b for b in boutiques}
-    chosen = by_code.get(request.GET.get("boutique", "")) or next(
-        (b for b in boutiques if b.pk == stylist.boutique_id), boutiques[0] if boutiques else None
-    )
-    if chosen is None:
-        raise Http404("No boutique")
+    boutiques, chosen = managed_boutique(request.user, stylist, request.GET.get("boutique", ""))
     quality = boutique_quality(request.user, stylist, chosen.pk)
     return render(
         request,
