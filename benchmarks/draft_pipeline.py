@@ -12,9 +12,11 @@ Stages, each in its own process so that peak RSS is the pipeline's alone:
 2. pipeline (timed): exactly what the two nightly tasks do, ``model_train()`` then
    ``lookbooks_draft()``: extract the consented signals, fit, judge against the active
    model on the hold-out window, write the artifact, pick the clients who need a draft
-   (every booked client the consent allows: none has one yet), draft them all with rules,
-   diversity and explanations, and write drafts and items. Peak RSS is this process's
-   ru_maxrss, taken before anything else runs in it.
+   (every booked client the consent allows: none has one yet) and, of those, the ones
+   their advisors can review (``RECOMMENDER_DRAFTS_PER_ADVISOR``, default 40 each, plus
+   every styling request and near occasion; the rest are counted as ``deferred``), draft
+   them with rules, diversity and explanations, and write drafts and items. Peak RSS is
+   this process's ru_maxrss, taken before anything else runs in it.
 3. bare (timed): implicit alone on the same data: the full consented matrix of positive
    signals with the same confidence weighting (computed before the clock starts), the
    same hyperparameters, ``fit`` then ``recommend`` top-N for every client in the matrix

@@ -324,6 +324,11 @@ def annotate_consent(queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset.annotate(**annotations)
 
 
+def annotate_tier(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Add the consent_tier column alone (no channel columns) to a Client queryset."""
+    return queryset.annotate(consent_tier=_tier_column())
+
+
 def filter_clients_allowing(
     queryset: QuerySet[Any], kind: DataKind, purpose: Purpose
 ) -> QuerySet[Any]:

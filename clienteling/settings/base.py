@@ -505,10 +505,10 @@ if not isinstance(VIDEO_ICE_SERVERS, list) or not all(
 # Signed lookbook links in messages and e-mails stay valid this many days.
 LOOKBOOK_LINK_MAX_AGE_DAYS: int = env.int("LOOKBOOK_LINK_MAX_AGE_DAYS", default=14)
 
-# The frequency guard (stylists.services.messaging): at most one proactive
-# message per client per FREQUENCY_GUARD_DAYS, across channels, and none in the
-# client's quiet hours (their own time zone): QUIET_HOURS="21-9" means from
-# 21:00 until 09:00. Service messages (answers, confirmations) are not held.
+# The frequency guard (stylists.services.messaging): at most one proactive message per
+# client per FREQUENCY_GUARD_DAYS, across channels, and none in the client's quiet hours
+# (their own time zone): QUIET_HOURS="21-9" means from 21:00 until 09:00. Service
+# messages (answers, confirmations) are not held.
 FREQUENCY_GUARD_DAYS: int = env.int("FREQUENCY_GUARD_DAYS", default=7)
 _quiet = env.str("QUIET_HOURS", default="21-9").strip().lower()
 QUIET_HOURS: tuple[int, int] | None = None  # "off" switches quiet hours off
@@ -525,8 +525,7 @@ if FREQUENCY_GUARD_DAYS < 0:
 
 # Follow-ups (stylists.services.followups), generated nightly by a beat task.
 FOLLOW_UP_THANK_YOU_DAYS: int = env.int("FOLLOW_UP_THANK_YOU_DAYS", default=3)
-# Days before an occasion that its reminder falls due, by occasion kind
-# ("*" for any kind not listed).
+# Days before an occasion that its reminder falls due, by kind ("*": any kind not listed).
 FOLLOW_UP_OCCASION_LEAD_DAYS: dict[str, int] = {
     "birthday": 21,
     "anniversary": 21,
@@ -537,16 +536,14 @@ FOLLOW_UP_OCCASION_LEAD_DAYS: dict[str, int] = {
     "holiday": 30,
     "*": 21,
 }
-# Lapsing clients worth a call: VIC, or lifetime spend at or above the
-# threshold, with neither a purchase nor a contact in this many days.
+# Lapsing clients worth a call: VIC or spend >= the threshold, no purchase nor contact in N days.
 FOLLOW_UP_LAPSING_DAYS: int = env.int("FOLLOW_UP_LAPSING_DAYS", default=90)
 FOLLOW_UP_LAPSING_MIN_SPEND: int = env.int("FOLLOW_UP_LAPSING_MIN_SPEND", default=30000)
 
 # --- Encryption of personal data at rest --------------------------------------
-# FIELD_ENCRYPTION_KEYS: comma-separated Fernet keys, newest first. Encrypting
-# uses the first; decrypting tries each (rotation: see docs/architecture.md).
-# The embedded default derives one from the dev secret key so `make demo`
-# needs no set-up; production refuses it.
+# FIELD_ENCRYPTION_KEYS: comma-separated Fernet keys, newest first. Encrypting uses the
+# first; decrypting tries each (rotation: see docs/architecture.md). The embedded default
+# derives one from the dev secret key (`make demo` needs no set-up); production refuses it.
 _DEV_FERNET_KEY = base64.urlsafe_b64encode(
     hashlib.sha256(DEV_SECRET_KEY.encode()).digest()
 ).decode()
@@ -557,6 +554,9 @@ FIELD_LOOKUP_KEY: str = env.str("FIELD_LOOKUP_KEY", default="atelier-dev-lookup-
 # --- Recommendations ----------------------------------------------------------
 MODEL_ARTIFACT_DIR = Path(env.str("MODEL_ARTIFACT_DIR", default=str(VAR_DIR / "models")))
 LOOKBOOK_DRAFT_SIZE: int = env.int("LOOKBOOK_DRAFT_SIZE", default=12)
+# Machine drafts that may wait in one advisor's queue (0: no cap). Styling requests and
+# near occasions are drafted regardless (docs/recommendations.md, "Review capacity").
+RECOMMENDER_DRAFTS_PER_ADVISOR: int = env.int("RECOMMENDER_DRAFTS_PER_ADVISOR", default=40)
 
 # --- Benchmarks ------------------------------------------------------------------
 # ATELIER_BENCH_PLAIN_VIEW=1 serves /bench/plain/: a small template through the

@@ -14,6 +14,10 @@ A client needs a draft when all of these hold:
   4. a stylist asked for her by name (``draft_lookbooks --client``), or something she just
      did (a purchase, a love, a styling request) asked for a fresh draft
      (``recommendations.services.refresh``): ``asked`` names which.
+
+The nightly run (no clients named) drafts no more than each advisor can review while the
+drafts are fresh: ``pipeline.capacity`` picks whom, by priority, from one narrow read of
+the books; only the chosen clients are then read in full.
 """
 
 from __future__ import annotations
@@ -25,19 +29,23 @@ from enum import StrEnum
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from clients.models import Client, ClientStatus, Occasion, OccasionKind
+from clients.models import Occasion, OccasionKind
 from consent import policy
-from consent.models import ConsentTier
-from recommendations.models import Lookbook, LookbookOrigin, LookbookStatus
-from stylists.models import BookAssignment, StylingRequest, StylingRequestStatus
+from recommendations.models import Lookbook, LookbookStatus
+from recommendations.pipeline import capacity as cap
+from recommendations.pipeline.capacity import (  # noqa: F401 - REVIEWABLE re-exported
+    OCCASION_WITHIN,
+    REVIEWABLE,
+    STALE_AFTER,
+    draftable_tiers,
+)
+from stylists.models import StylingRequest, StylingRequestStatus
 
-STALE_AFTER = dt.timedelta(days=28)
-OCCASION_WITHIN = dt.timedelta(days=60)
-REVIEWABLE = (LookbookStatus.DRAFT, LookbookStatus.IN_REVIEW)
 # How an occasion is named in a sentence when the stylist gave it no title.
 OCCASION_NOUNS: dict[str, str] = {
     OccasionKind.BIRTHDAY: "birthday",
@@ -89,19 +97,11 @@ class Audience:
     not_allowed: int = 0
     already_open: int = 0
     up_to_date: int = 0
+    deferred: int = 0  # need a draft, left for a later night: their advisor's queue is full
     by_reason: dict[str, int] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.client_ids)
-
-
-def draftable_tiers() -> list[str]:
-    """The tiers for which the consent policy lets the model draft (asked, not copied)."""
-    return [
-        tier
-        for tier in ConsentTier.values
-        if policy.may_draft_with_model(policy.ConsentState(client_id=0, tier=tier))
-    ]
 
 
 def _label(kind: str, title: str) -> str:
@@ -138,30 +138,27 @@ PK, AUTHOR, TIER, LAST_DRAFT, HAS_OPEN = 0, 1, 2, 3, 14
 
 def _booked_rows(client_ids: list[int] | None) -> list[tuple[Any, ...]]:
     """Active clients in a stylist's book, with consent, open lookbooks and last draft."""
-    booked = Client.objects.filter(status=ClientStatus.ACTIVE)
-    if client_ids is not None:
-        booked = booked.filter(pk__in=client_ids)
-    open_book = BookAssignment.objects.filter(client=OuterRef("pk"), ended_at__isnull=True)
-    booked = booked.annotate(author=Subquery(open_book.values("stylist_id")[:1])).filter(
-        author__isnull=False
-    )
-    open_lookbook = Lookbook.objects.filter(client=OuterRef("pk"), status__in=REVIEWABLE)
-    last_draft = (
-        Lookbook.objects.filter(client=OuterRef("pk"), origin=LookbookOrigin.MODEL)
-        .order_by("-created_at")
-        .values("created_at")[:1]
-    )
     # One read of the books: consent, open lookbooks and the last draft come along as
     # columns and are counted here, rather than re-running the query for each count.
     booked = (
-        policy.annotate_consent(booked)
-        .annotate(has_open=Exists(open_lookbook), last_draft=Subquery(last_draft))
+        policy.annotate_tier(cap.booked_clients(client_ids))
+        .annotate(has_open=cap.open_lookbook(), last_draft=cap.last_machine_draft())
         .order_by("pk")
     )
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL jit = off")  # a one-off read: compiling costs more
         return list(booked.values_list(*BOOKED_COLUMNS))
+
+
+def _booked_rows_of(client_ids: np.ndarray) -> list[tuple[Any, ...]]:
+    """``_booked_rows`` for many clients, in chunks the database takes as parameters."""
+    step = min(5000, max(100, (connection.features.max_query_params or 5000) - 100))
+    ids = client_ids.tolist()
+    rows: list[tuple[Any, ...]] = []
+    for start in range(0, len(ids), step):
+        rows += _booked_rows(ids[start : start + step])
+    return rows
 
 
 @dataclass(frozen=True)
@@ -283,22 +280,91 @@ def _audience(chosen: _Chosen) -> Audience:
     )
 
 
+def _priorities(
+    books: cap.Books, unanswered: _Unanswered, *, now: dt.datetime
+) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
+    """Who needs a draft (a mask over the books), her priority group and ordering keys."""
+    ids = books.client_ids
+    requested = np.isin(ids, np.fromiter(unanswered.open_request, dtype=np.int64))
+    occasion_day = np.full(len(ids), np.inf)
+    if unanswered.next_occasion:
+        with_occasion = np.fromiter(unanswered.next_occasion, dtype=np.int64)
+        days = np.array([o.date.toordinal() for o in unanswered.next_occasion.values()])
+        at = np.searchsorted(ids, with_occasion)
+        found = (at < len(ids)) & (ids[np.minimum(at, len(ids) - 1)] == with_occasion)
+        occasion_day[at[found]] = days[found]
+    stale_before = (now - STALE_AFTER).timestamp()
+    stale = np.isnan(books.last_draft) | (books.last_draft < stale_before)
+    has_occasion = np.isfinite(occasion_day)
+    needing = books.allowed & ~books.has_open & (requested | has_occasion | stale)
+    urgent = occasion_day <= (timezone.localdate(now) + cap.OCCASION_URGENT).toordinal()
+    group = np.select(
+        [requested, has_occasion & urgent, has_occasion],
+        [cap.REQUEST, cap.URGENT_OCCASION, cap.OCCASION],
+        default=cap.ROUTINE,
+    )
+    keys = (
+        occasion_day,  # soonest occasion first
+        np.where(np.isnan(books.need), np.inf, -books.need),  # greatest need first
+        np.where(np.isnan(books.last_draft), -np.inf, books.last_draft),  # never, then oldest
+        ids,
+    )
+    return needing, group, keys
+
+
+def _nightly(*, now: dt.datetime, capacity: int) -> Audience:
+    """The nightly audience: who needs a draft, within each advisor's review capacity."""
+    books = cap.read_books(draftable_tiers())
+    unanswered = _unanswered(timezone.localdate(now), None)
+    needing, group, keys = _priorities(books, unanswered, now=now)
+    at = np.flatnonzero(needing)
+    chosen = cap.within_capacity(
+        books.author_ids[at],
+        group[at],
+        tuple(k[at] for k in keys),
+        capacity=capacity,
+        waiting=cap.waiting_per_advisor() if capacity > 0 else {},
+    )
+    tiers = set(draftable_tiers())
+    rows = [
+        r
+        for r in _booked_rows_of(books.client_ids[at[chosen]])
+        if r[TIER] in tiers and not r[HAS_OPEN]
+    ]
+    audience = _audience(_choose(rows, unanswered, now=now, by_hand=False))
+    audience.booked = len(books)
+    audience.not_allowed = int((~books.allowed).sum())
+    audience.already_open = int((books.allowed & books.has_open).sum())
+    audience.up_to_date = int((books.allowed & ~books.has_open & ~needing).sum())
+    audience.deferred = int((~chosen).sum())
+    return audience
+
+
 def find_audience(
-    *, now: dt.datetime, client_ids: list[int] | None = None, asked: str = Reason.MANUAL
+    *,
+    now: dt.datetime,
+    client_ids: list[int] | None = None,
+    asked: str = Reason.MANUAL,
+    capacity: int | None = None,
 ) -> Audience:
     """Everyone who needs a draft now; ``client_ids`` asks for those clients by hand.
 
     ``asked`` is the reason recorded when nothing more pressing applies to a client asked
     for by id: "manual" (an advisor) or "refresh" (her own purchase, love or request).
+    Without ``client_ids``, each advisor's queue holds at most ``capacity`` machine drafts
+    (default ``RECOMMENDER_DRAFTS_PER_ADVISOR``; 0: no cap; see ``pipeline.capacity``);
+    clients asked for by hand are never capped.
     """
+    if client_ids is None:
+        if capacity is None:
+            capacity = int(settings.RECOMMENDER_DRAFTS_PER_ADVISOR)
+        return _nightly(now=now, capacity=capacity)
     every = _booked_rows(client_ids)
     tiers = set(draftable_tiers())
     allowed = [r for r in every if r[TIER] in tiers]
     rows = [r for r in allowed if not r[HAS_OPEN]]
     unanswered = _unanswered(timezone.localdate(now), client_ids)
-    audience = _audience(
-        _choose(rows, unanswered, now=now, by_hand=client_ids is not None, asked=asked)
-    )
+    audience = _audience(_choose(rows, unanswered, now=now, by_hand=True, asked=asked))
     audience.booked = len(every)
     audience.not_allowed = len(every) - len(allowed)
     audience.already_open = len(allowed) - len(rows)

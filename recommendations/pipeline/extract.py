@@ -156,12 +156,21 @@ class SignalSet:
 # --- Source queries -------------------------------------------------------------------
 
 
+MANY_IDS = 1000  # more clients than this are passed as one array (PostgreSQL)
+
+
 def allowed_clients(
     kind: DataKind, purpose: Purpose, client_ids: list[int] | None = None
 ) -> QuerySet:
     """Clients whose consent allows this kind for this purpose, minus erased clients."""
     allowed = policy.client_ids_allowing(kind, purpose).exclude(pk__in=erased_client_ids())
-    return allowed if client_ids is None else allowed.filter(pk__in=client_ids)
+    if client_ids is None:
+        return allowed
+    if connection.vendor == "postgresql" and len(client_ids) > MANY_IDS:
+        # One array parameter rather than one parameter per id (the nightly audience).
+        ids = RawSQL("SELECT unnest(%s::bigint[])", [client_ids])
+        return allowed.filter(pk__in=ids)
+    return allowed.filter(pk__in=client_ids)
 
 
 # Where the allowed clients of a data kind are looked up: by default the policy's lazy

@@ -19,6 +19,7 @@ from __future__ import annotations
 from recommendations.selectors.access import (
     REVIEWABLE,
     active_model_version,
+    clients_due_a_draft,
     latest_model_version,
     lookbook_for_review,
     lookbook_for_user,
@@ -77,6 +78,7 @@ __all__ = [
     "channel_label",
     "channel_options",
     "client_snapshot",
+    "clients_due_a_draft",
     "describe_data_basis",
     "latest_model_version",
     "lookbook_for_review",

@@ -28,6 +28,7 @@ from recommendations.models import (
     LookbookStatus,
     ModelVersion,
 )
+from recommendations.pipeline.capacity import due_in_book
 
 REVIEWABLE = (LookbookStatus.DRAFT, LookbookStatus.IN_REVIEW)
 
@@ -154,6 +155,11 @@ def review_queue_rows(user: Any, *, mine_only: bool = False) -> QuerySet[Lookboo
         pieces_count=Coalesce(Subquery(pieces, output_field=IntegerField()), Value(0))
         + JSONArrayLength("pending_pieces")
     )
+
+
+def clients_due_a_draft(stylist: Any) -> int:
+    """Clients in her book due a machine draft with none waiting: later nights draft them."""
+    return due_in_book(stylist.pk, now=timezone.now())
 
 
 def next_occasions(

@@ -34,6 +34,7 @@ from recommendations.pipeline.write import DraftWriter, WriteResult
 from recommendations.services.training import load_model_version
 
 logger = logging.getLogger(__name__)
+HOUSE_WIDE_WEIGHTINGS = ("bm25", "tfidf")  # an idf over every client's signals
 
 
 @dataclass
@@ -46,6 +47,7 @@ class DraftReport:
     already_in_review: int = 0
     up_to_date: int = 0
     needing: int = 0
+    deferred: int = 0  # need a draft, left for a later night: their advisor's queue is full
     drafted: int = 0
     already_drafted: int = 0
     too_few_candidates: int = 0
@@ -74,6 +76,7 @@ def _count_audience(report: DraftReport, audience: Audience) -> None:
     report.not_allowed_by_consent = audience.not_allowed
     report.already_in_review = audience.already_open
     report.up_to_date = audience.up_to_date
+    report.deferred = audience.deferred
     report.needing = len(audience)
     report.by_reason = dict(audience.by_reason)
 
@@ -82,15 +85,18 @@ def _prepare(
     audience: Audience,
     model: LoadedModel,
     *,
-    client_ids: list[int] | None,
+    by_hand: bool,
     draft_settings: DraftSettings | None,
     stages: dict[str, float],
 ) -> Drafter:
     """Read her signals and the catalogue, and prepare every drafting stage as arrays."""
+    # The audience's signals only, not the house's, unless the model weighs a signal by
+    # how many clients share it (bm25, tfidf: the fold-in needs everyone's, as it did).
+    everyone = not by_hand and model.model.params.weighting in HOUSE_WIDE_WEIGHTINGS
     with _stage(stages, "extract"):
         signals = extract_signals(
             purpose=Purpose.PERSONALISATION,
-            client_ids=[int(c) for c in audience.client_ids] if client_ids is not None else None,
+            client_ids=None if everyone else audience.client_ids.tolist(),
         )
     with _stage(stages, "catalogue"):
         catalogue = load_catalogue(with_descriptions=True)
@@ -142,6 +148,10 @@ def lookbooks_draft(
 ) -> DraftReport:
     """Draft a lookbook for every client who needs one (or for ``client_ids`` by hand).
 
+    Without ``client_ids``, no more than each advisor can review while fresh
+    (``RECOMMENDER_DRAFTS_PER_ADVISOR``, see ``pipeline.capacity``): the others are
+    counted as ``deferred`` and drafted on a later night.
+
     Idempotent: a draft's key is (client, model version, reason, what it answers), so a
     second run with the same model writes nothing new. ``asked`` is the reason recorded for
     a client asked for by id when nothing more pressing applies ("manual" or "refresh").
@@ -168,7 +178,11 @@ def lookbooks_draft(
         return _finish(report, stages, started)
 
     drafter = _prepare(
-        audience, model, client_ids=client_ids, draft_settings=draft_settings, stages=stages
+        audience,
+        model,
+        by_hand=client_ids is not None,
+        draft_settings=draft_settings,
+        stages=stages,
     )
     writer = DraftWriter(model_version_id=version.pk, now=now, compact=compact)
     with _stage(stages, "plan_and_write"):

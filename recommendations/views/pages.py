@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -17,6 +18,7 @@ from consent.services import access_log_record
 from recommendations import forms
 from recommendations.models import LookbookStatus
 from recommendations.selectors import (
+    clients_due_a_draft,
     lookbook_for_review,
     lookbook_search_candidates,
     next_occasions,
@@ -59,6 +61,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "lookbooks": lookbooks,
             "page_range": page.paginator.get_elided_page_range(page.number),
+            # Her own book: who the nightly run will draft as her queue clears.
+            "due": clients_due_a_draft(stylist) if scope == "mine" else None,
+            "capacity": settings.RECOMMENDER_DRAFTS_PER_ADVISOR,
         },
     )
 

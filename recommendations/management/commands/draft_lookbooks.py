@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from clients.models import Client
@@ -54,10 +55,17 @@ class Command(BaseCommand):
             f"{n} {r.replace('_', ' ')}" for r, n in sorted(report.by_reason.items())
         )
         self.stdout.write(
-            f"Model #{report.model_version}: {report.needing} of {report.booked} booked clients "
-            f"need a draft ({reasons or 'none'}); {report.not_allowed_by_consent} not allowed by "
+            f"Model #{report.model_version}: {report.needing + report.deferred} of "
+            f"{report.booked} booked clients need a draft, {report.needing} tonight "
+            f"({reasons or 'none'}); {report.not_allowed_by_consent} not allowed by "
             f"consent, {report.already_in_review} already have one in review."
         )
+        if report.deferred:
+            self.stdout.write(
+                f"{report.deferred} more left for a later night, as their advisor's queue "
+                f"clears (at most {settings.RECOMMENDER_DRAFTS_PER_ADVISOR} machine drafts "
+                "waiting each: RECOMMENDER_DRAFTS_PER_ADVISOR)."
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Drafted {report.drafted} lookbooks ({report.items_written} pieces, "
