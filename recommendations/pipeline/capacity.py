@@ -26,18 +26,24 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.db import connection, transaction
 from django.db.models import (
+    BigIntegerField,
+    Case,
     Count,
     Exists,
     F,
     FloatField,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -45,7 +51,8 @@ from django.utils import timezone
 from clients.models import Client, ClientStatus, Occasion
 from consent import policy
 from consent.models import ConsentTier
-from recommendations.models import Lookbook, LookbookOrigin, LookbookStatus
+from recommendations.models import ClientOutlook, Lookbook, LookbookOrigin, LookbookStatus
+from recommendations.pipeline.rows import read_rows
 from stylists.models import BookAssignment
 
 REVIEWABLE = (LookbookStatus.DRAFT, LookbookStatus.IN_REVIEW)
@@ -103,32 +110,89 @@ class Books:
         return len(self.client_ids)
 
 
-def read_books(draftable: list[str]) -> Books:
-    """One narrow read of the books (no JSON, no wide columns)."""
-    rows = (
-        policy.annotate_tier(booked_clients())
-        .annotate(
-            has_open=open_lookbook(),
-            last_draft=last_machine_draft(),
-            need=F("outlook__churn_risk") * Cast("outlook__predicted_value", FloatField()),
-        )
-        .order_by("pk")
-        .values_list("pk", "author", "consent_tier", "has_open", "last_draft", "need")
+def _lookup(keys: np.ndarray, table_keys: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``values`` of ``table_keys`` (ascending, unique) for each of ``keys``; nan if absent."""
+    out = np.full(len(keys), np.nan)
+    if len(table_keys):
+        at = np.minimum(np.searchsorted(table_keys, keys), len(table_keys) - 1)
+        found = table_keys[at] == keys
+        out[found] = values[at[found]]
+    return out
+
+
+def _shaped(qs: QuerySet[Any], *, other: Any, when: str, code: Any) -> QuerySet[Any]:
+    """Four integer columns, as pipeline.rows reads them (binary COPY on PostgreSQL)."""
+    return (
+        qs.order_by()
+        .annotate(sig_c=F("client_id") if qs.model is not Client else F("pk"))
+        .annotate(sig_p=other, sig_t=F(when), sig_k=code)
+        .values_list("sig_c", "sig_p", "sig_t", "sig_k")
     )
+
+
+def _flag(condition: Q, value: int) -> Case:
+    return Case(When(condition, then=Value(value)), default=Value(0), output_field=IntegerField())
+
+
+def _last_per_client(client: np.ndarray, ts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(clients ascending, each one's latest ts)."""
+    order = np.lexsort((ts, client))
+    c, t = client[order], ts[order]
+    last = np.ones(len(c), dtype=bool)
+    last[:-1] = c[1:] != c[:-1]
+    return c[last], t[last]
+
+
+def read_books(draftable: list[str]) -> Books:
+    """The books as a few set-based reads (no correlated subquery per row but the tier's).
+
+    Her advisor (her open assignment), her tier (consent.policy), whether a lookbook of
+    hers waits for review, her last machine draft and her outlook's need; joined here.
+    """
+    zero = Value(0, output_field=BigIntegerField())
+    open_book = BookAssignment.objects.filter(ended_at__isnull=True)
+    booked = Client.objects.filter(status=ClientStatus.ACTIVE, pk__in=open_book.values("client_id"))
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL jit = off")  # a one-off read: compiling costs more
-        every = list(rows)
-    tiers = set(draftable)
+            cursor.execute("SET LOCAL jit = off")  # one-off reads: compiling costs more
+        book_c, book_s, _, _ = read_rows(
+            _shaped(open_book, other=F("stylist_id"), when="started_at", code=zero)
+        )
+        tier_c, _, _, tier_ok = read_rows(
+            _shaped(
+                policy.annotate_tier(booked),
+                other=zero,
+                when="created_at",
+                code=_flag(Q(consent_tier__in=draftable), 1),
+            )
+        )
+        lb_c, _, lb_t, lb_k = read_rows(
+            _shaped(
+                Lookbook.objects.filter(Q(status__in=REVIEWABLE) | Q(origin=LookbookOrigin.MODEL)),
+                other=zero,
+                when="created_at",
+                code=_flag(Q(status__in=REVIEWABLE), 1) + _flag(Q(origin=LookbookOrigin.MODEL), 2),
+            )
+        )
+        need = list(
+            ClientOutlook.objects.order_by("client_id")
+            .annotate(need=F("churn_risk") * Cast("predicted_value", FloatField()))
+            .values_list("client_id", "need")
+        )
+    ids = np.sort(tier_c)  # active booked clients
+    first = np.unique(book_c, return_index=True)[1]  # one open assignment per client
+    authors = _lookup(ids, book_c[first], book_s[first].astype(np.float64))
+    machine = (lb_k & 2) > 0
+    last_c, last_t = _last_per_client(lb_c[machine], lb_t[machine])
+    need_c = np.array([c for c, _ in need], dtype=np.int64)
+    need_v = np.array([n if n is not None else np.nan for _, n in need], dtype=np.float64)
     return Books(
-        client_ids=np.array([r[0] for r in every], dtype=np.int64),
-        author_ids=np.array([r[1] for r in every], dtype=np.int64),
-        allowed=np.array([r[2] in tiers for r in every], dtype=bool),
-        has_open=np.array([bool(r[3]) for r in every], dtype=bool),
-        last_draft=np.array(
-            [r[4].timestamp() if r[4] is not None else np.nan for r in every], dtype=np.float64
-        ),
-        need=np.array([r[5] if r[5] is not None else np.nan for r in every], dtype=np.float64),
+        client_ids=ids,
+        author_ids=authors.astype(np.int64),
+        allowed=np.isin(ids, tier_c[tier_ok > 0]),
+        has_open=np.isin(ids, lb_c[(lb_k & 1) > 0]),
+        last_draft=_lookup(ids, last_c, last_t.astype(np.float64)),
+        need=_lookup(ids, need_c, need_v),
     )
 
 
