@@ -75,22 +75,28 @@ class ContentFeaturizer:
     _tfidf: TfidfVectorizer | None = field(default=None, repr=False)
 
     def fit(self, products: Sequence[Mapping[str, Any]]) -> ContentFeaturizer:
+        label_rows = {b: [_labels(p.get(b)) for p in products] for b in LABEL_BLOCKS}
+        self._fit(label_rows, [str(p.get("description") or "") for p in products])
+        return self
+
+    def _fit(self, label_rows: dict[str, list[list[str]]], texts: list[str]) -> Any:
+        """Fit the vocabularies; the descriptions' TF-IDF matrix (None without text)."""
         for block in LABEL_BLOCKS:
             mlb = MultiLabelBinarizer(sparse_output=True)
-            mlb.fit([_labels(p.get(block)) for p in products])
+            mlb.fit(label_rows[block])
             self._binarizers[block] = mlb
-        texts = [str(p.get("description") or "") for p in products]
         self._tfidf = None
         if any(t.strip() for t in texts):
             tfidf = TfidfVectorizer(
                 stop_words="english", sublinear_tf=True, max_features=self.max_text_features
             )
             try:
-                tfidf.fit(texts)
+                matrix = tfidf.fit_transform(texts)
                 self._tfidf = tfidf
+                return matrix
             except ValueError:  # only stop words: no vocabulary
                 logger.info("descriptions carry no usable vocabulary; text block disabled")
-        return self
+        return None
 
     def _check_fitted(self) -> None:
         if not self._binarizers:
@@ -102,14 +108,18 @@ class ContentFeaturizer:
         mat = mlb.transform([[v for v in r if v in known] for r in rows])
         return sp.csr_matrix(mat, dtype=np.float32)
 
-    def _assemble(self, label_rows: dict[str, list[list[str]]], texts: list[str]) -> sp.csr_matrix:
+    def _assemble(
+        self, label_rows: dict[str, list[list[str]]], texts: list[str], text_matrix: Any = None
+    ) -> sp.csr_matrix:
         blocks = []
         for block in LABEL_BLOCKS:
             mat = self._label_block(block, label_rows[block])
             if mat.shape[1]:  # a block nobody in the catalogue fills has no columns
                 blocks.append(normalize(mat) * self.weights.of(block))
         if self._tfidf is not None:
-            text = normalize(sp.csr_matrix(self._tfidf.transform(texts), dtype=np.float32))
+            if text_matrix is None:
+                text_matrix = self._tfidf.transform(texts)
+            text = normalize(sp.csr_matrix(text_matrix, dtype=np.float32))
             blocks.append(text * self.weights.description)
         if not blocks:
             return sp.csr_matrix((len(texts), 0), dtype=np.float32)
@@ -122,7 +132,11 @@ class ContentFeaturizer:
         return self._assemble(label_rows, [str(p.get("description") or "") for p in products])
 
     def fit_transform(self, products: Sequence[Mapping[str, Any]]) -> sp.csr_matrix:
-        return self.fit(products).transform(products)
+        """``fit`` then ``transform``, reading each product's labels and words once."""
+        label_rows = {b: [_labels(p.get(b)) for p in products] for b in LABEL_BLOCKS}
+        texts = [str(p.get("description") or "") for p in products]
+        text_matrix = self._fit(label_rows, texts)
+        return self._assemble(label_rows, texts, text_matrix)
 
     def query_vector(self, preferences: StatedPreferences) -> sp.csr_matrix:
         """A (1, n_features) vector in the product space built from stated preferences."""

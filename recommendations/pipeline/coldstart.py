@@ -64,8 +64,9 @@ class ContentSpace:
 
 def build_content_space(catalogue: Catalogue, candidate_idx: np.ndarray) -> ContentSpace:
     rows = catalogue.content_rows(candidate_idx)
-    featurizer = ContentFeaturizer().fit(rows)
-    return ContentSpace(featurizer=featurizer, features=featurizer.transform(rows))
+    featurizer = ContentFeaturizer()
+    features = featurizer.fit_transform(rows)
+    return ContentSpace(featurizer=featurizer, features=features)
 
 
 def place_products(

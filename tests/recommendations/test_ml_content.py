@@ -173,3 +173,14 @@ def test_unfitted_objects_refuse_to_work() -> None:
         ContentFeaturizer().transform(CATALOGUE)
     with pytest.raises(RuntimeError):
         FactorRegressor().predict(ContentFeaturizer().fit(CATALOGUE).transform(CATALOGUE))
+
+
+def test_fit_transform_is_fit_then_transform() -> None:
+    together = ContentFeaturizer().fit_transform(CATALOGUE)
+    apart = ContentFeaturizer().fit(CATALOGUE).transform(CATALOGUE)
+    assert together.shape == apart.shape
+    assert abs(together - apart).max() == 0.0
+    # The featurizer fitted on the way can still map a new product.
+    fitted = ContentFeaturizer()
+    fitted.fit_transform(CATALOGUE)
+    assert fitted.transform(CATALOGUE[:1]).shape == (1, together.shape[1])
