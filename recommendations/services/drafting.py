@@ -91,8 +91,11 @@ def _prepare(
 ) -> Drafter:
     """Read her signals and the catalogue, and prepare every drafting stage as arrays."""
     # The audience's signals only, not the house's, unless the model weighs a signal by
-    # how many clients share it (bm25, tfidf: the fold-in needs everyone's, as it did).
-    everyone = not by_hand and model.model.params.weighting in HOUSE_WIDE_WEIGHTINGS
+    # how many clients share it (bm25, tfidf: the fold-in needs everyone's, as it did), or
+    # the audience is most of the house (no capacity): one scan beats an index per client.
+    everyone = not by_hand and (
+        model.model.params.weighting in HOUSE_WIDE_WEIGHTINGS or 2 * len(audience) > audience.booked
+    )
     with _stage(stages, "extract"):
         signals = extract_signals(
             purpose=Purpose.PERSONALISATION,
