@@ -5,8 +5,9 @@ marked as such: only staff ever see this page), messages with their delivery sta
 appointments and styling requests. Each source is read as plain tuples of the columns
 the page shows (``values_list``), capped at TIMELINE_PER_SOURCE: building model
 instances with every column of every joined row (the stylist's user, the product's
-JSON lists) cost about five times the reads themselves. 6 queries whatever the
-client's history (7 when a bulk draft's pieces are written on this first read).
+JSON lists) cost about five times the reads themselves. Orders come with their lines and
+lookbooks with their pieces (one LEFT JOIN each): 5 queries whatever the client's
+history (more only when a bulk draft's pieces are written on this first read).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Field, Model, Subquery
+from django.db.models import Field, FilteredRelation, Model, Q, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -139,12 +140,31 @@ def _review_url(public_id: Any) -> str:
         return ""
 
 
+def _lookbook_pieces(lookbook_ids: list[int]) -> dict[int, list[str]]:
+    """The names of the lookbooks' pieces not removed, in their order (one query)."""
+    pieces: dict[int, list[str]] = defaultdict(list)
+    items = (
+        LookbookItem.objects.filter(lookbook_id__in=lookbook_ids)
+        .exclude(state=ItemState.REMOVED)
+        .order_by("lookbook_id", "position", "id")
+        .values_list("lookbook_id", "product__name")
+    )
+    for lookbook_id, name in items:
+        pieces[lookbook_id].append(name)
+    return pieces
+
+
 def _lookbook_entries(client: Client) -> list[TimelineEntry]:
-    """Two queries: the lookbooks, then their pieces not removed (a bulk draft's pending
-    pieces are written first, as every reader of ``lookbook.items`` would)."""
-    lookbooks = list(
-        Lookbook.objects.filter(client=client)
-        .order_by("-created_at", "-pk")
+    """One query: the newest lookbooks, one row per piece not removed (LEFT JOIN through a
+    FilteredRelation). A bulk draft's pending pieces are written first, as every reader of
+    ``lookbook.items`` would, then read back (one more query, on that first read only)."""
+    newest = (Lookbook.objects.filter(client=client).order_by("-created_at", "-pk").values("pk"))[
+        :TIMELINE_PER_SOURCE
+    ]
+    rows = (
+        Lookbook.objects.filter(pk__in=Subquery(newest))
+        .annotate(shown=FilteredRelation("items", condition=~Q(items__state=ItemState.REMOVED)))
+        .order_by("-created_at", "-pk", "shown__position", "shown__id")
         .values_list(
             "pk",
             "public_id",
@@ -156,23 +176,24 @@ def _lookbook_entries(client: Client) -> list[TimelineEntry]:
             "author_id",
             *stylist_user_columns("author"),
             "pending_pieces",
-        )[:TIMELINE_PER_SOURCE]
+            "shown__product__name",
+        )
     )
-    for row in lookbooks:
-        if row[-1]:  # a bulk draft's rows, on first read (recommendations.services.pending)
-            materialise_pieces(Lookbook(pk=row[0]))  # it reads and locks the row itself
+    lookbooks: dict[int, tuple[Any, ...]] = {}
     pieces: dict[int, list[str]] = defaultdict(list)
-    items = (
-        LookbookItem.objects.filter(lookbook_id__in=[row[0] for row in lookbooks])
-        .exclude(state=ItemState.REMOVED)
-        .order_by("lookbook_id", "position", "id")
-        .values_list("lookbook_id", "product__name")
-    )
-    for lookbook_id, name in items if lookbooks else ():
-        pieces[lookbook_id].append(name)
+    for row in rows:
+        lookbooks.setdefault(row[0], row)
+        if row[-1] is not None:
+            pieces[row[0]].append(row[-1])
+    pending = [pk for pk, row in lookbooks.items() if row[-2]]
+    for pk in pending:  # a bulk draft's rows, on first read (recommendations.services.pending)
+        materialise_pieces(Lookbook(pk=pk))  # it reads and locks the row itself
+    if pending:
+        pieces.update(_lookbook_pieces(pending))
     origins = _labels(Lookbook, "origin")
     entries = []
-    for pk, public_id, status, title, origin, created, published_at, author, *name, _ in lookbooks:
+    for row in lookbooks.values():
+        pk, public_id, status, title, origin, created, published_at, author, *name, _, _ = row
         names = pieces[pk]
         published = status == "published" and published_at
         by = f" · {stylist_first_name(*name)}" if author else ""
@@ -283,7 +304,7 @@ def _request_entries(client: Client) -> list[TimelineEntry]:
 
 
 def client_timeline(client: Client) -> list[TimelineEntry]:
-    """Everything that happened with the client, newest first (6 queries)."""
+    """Everything that happened with the client, newest first (5 queries)."""
     entries = [
         *_order_entries(client),
         *_lookbook_entries(client),
