@@ -1,20 +1,17 @@
 """Reads for the client story (/stylist/clients/<id>/): consent in plain words, and one timeline.
 
-The timeline merges purchases from every channel (boutique, online, phone),
-lookbooks (drafts marked as such: only staff ever see this page), messages
-with their delivery status, appointments and styling requests, newest first.
-Each source is one query, capped, whatever the client's history.
+The timeline (purchases, lookbooks, messages, appointments, styling requests, newest
+first) is stylists.pages.story_timeline. Every read here is one query, capped, whatever
+the client's history, and asks only for the columns the page shows (``only``): the
+notes' and the advisor's user rows, the products' JSON lists, are not read at all.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
-from django.db.models import F, Prefetch
-from django.utils import timezone
+from django.db.models import F
 
 from catalog.models import Category
 from clients.models import (
@@ -24,25 +21,30 @@ from clients.models import (
     Interaction,
     InteractionKind,
     Occasion,
-    Order,
-    OrderLine,
     WishlistItem,
 )
 from clients.selectors import segment_of
 from consent import policy
-from recommendations.models import ItemState, Lookbook, LookbookItem
 from recommendations.selectors.outlook import OutlookView, outlook_for
-from recommendations.services.pending import materialise_listed
-from stylists.models import (
-    Appointment,
-    ClientNote,
-    Message,
-    StylingRequest,
-    Stylist,
+from stylists.models import BookAssignment, ClientNote, Stylist
+from stylists.pages.story_timeline import (
+    TIMELINE_PER_SOURCE,
+    TimelineEntry,
+    client_timeline,
+    stylist_user_columns,
 )
-from stylists.selectors import advisor_of
 
-TIMELINE_PER_SOURCE = 40
+__all__ = [
+    "TIMELINE_PER_SOURCE",
+    "StoryPage",
+    "TimelineEntry",
+    "client_notes",
+    "client_occasions",
+    "client_timeline",
+    "consent_summary",
+    "story_page",
+]
+
 NOTES_SHOWN = 50
 SIZE_LABELS = {
     "ready_to_wear": "Ready-to-wear",
@@ -111,167 +113,6 @@ def consent_summary(client: Client, state: policy.ConsentState | None = None) ->
     )
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: dt.datetime
-    kind: str  # order | lookbook | message | appointment | request
-    title: str
-    meta: str
-    text: str = ""
-    tone: str = ""  # "" | accent | muted
-    badge: str = ""  # a status for includes/_status_badge.html
-    badge_label: str = ""
-    obj: Any = None
-
-
-def _order_entries(client: Client) -> list[TimelineEntry]:
-    orders = (
-        Order.objects.filter(client=client)
-        .select_related("boutique", "credited_stylist__user")
-        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.select_related("product")))
-        .order_by("-placed_at", "-pk")[:TIMELINE_PER_SOURCE]
-    )
-    entries = []
-    for order in orders:
-        pieces = [line.product.name for line in order.lines.all()]
-        where = order.boutique.city if order.boutique else order.get_channel_display()
-        channel = order.get_channel_display()
-        meta = f"{channel} · {where}" if order.boutique else channel
-        if order.credited_stylist:
-            meta += f" · with {order.credited_stylist.first_name}"
-        title = "Purchased " + (", ".join(pieces[:3]) or "an order")
-        if len(pieces) > 3:
-            title += f" and {len(pieces) - 3} more"
-        entries.append(
-            TimelineEntry(
-                at=order.placed_at,
-                kind="order",
-                title=title,
-                meta=meta,
-                text=f"{order.currency} {order.total:,.0f}",
-                tone="accent" if order.status == "completed" else "muted",
-                badge="" if order.status == "completed" else "cancelled",
-                badge_label="" if order.status == "completed" else order.get_status_display(),
-                obj=order,
-            )
-        )
-    return entries
-
-
-def _lookbook_entries(client: Client) -> list[TimelineEntry]:
-    visible = Prefetch(
-        "items",
-        queryset=LookbookItem.objects.exclude(state=ItemState.REMOVED).select_related("product"),
-    )
-    lookbooks = list(
-        Lookbook.objects.filter(client=client)
-        .select_related("author__user")
-        .prefetch_related(visible)
-        .order_by("-created_at", "-pk")[:TIMELINE_PER_SOURCE]
-    )
-    materialise_listed(lookbooks, prefetch=visible)  # a bulk draft's rows, on first read
-    entries = []
-    for lookbook in lookbooks:
-        pieces = [item.product.name for item in lookbook.items.all()]
-        published = lookbook.status == "published" and lookbook.published_at
-        by = f" · {lookbook.author.first_name}" if lookbook.author else ""
-        entries.append(
-            TimelineEntry(
-                at=lookbook.published_at if published else lookbook.created_at,  # type: ignore[arg-type]
-                kind="lookbook",
-                title=("Lookbook: " if published else "Lookbook draft: ")
-                + (lookbook.title or "Untitled"),
-                meta=f"{lookbook.get_origin_display()}{by}",
-                text=", ".join(pieces[:4]) + (" …" if len(pieces) > 4 else ""),
-                tone="" if published else "muted",
-                badge=lookbook.status,
-                obj=lookbook,
-            )
-        )
-    return entries
-
-
-def _message_entries(client: Client) -> list[TimelineEntry]:
-    messages = (
-        Message.objects.filter(client=client)
-        .select_related("stylist__user")
-        .order_by("-created_at", "-pk")[:TIMELINE_PER_SOURCE]
-    )
-    entries = []
-    for message in messages:
-        inbound = message.direction == "in"
-        who = (
-            (client.preferred_name or client.first_name)
-            if inbound
-            else (message.stylist.first_name if message.stylist else "The house")
-        )
-        entries.append(
-            TimelineEntry(
-                at=message.created_at,
-                kind="message",
-                title=f"{who} wrote" + (" (proactive)" if message.kind == "proactive" else ""),
-                meta=message.get_channel_display(),
-                text=message.body[:240] + ("…" if len(message.body) > 240 else ""),
-                badge="" if inbound else message.status,
-                badge_label="" if inbound else message.get_status_display(),
-                obj=message,
-            )
-        )
-    return entries
-
-
-def _appointment_entries(client: Client) -> list[TimelineEntry]:
-    appointments = (
-        Appointment.objects.filter(client=client)
-        .select_related("stylist__user", "boutique")
-        .order_by("-starts_at", "-pk")[:TIMELINE_PER_SOURCE]
-    )
-    return [
-        TimelineEntry(
-            at=appointment.starts_at,
-            kind="appointment",
-            title=appointment.purpose or appointment.get_kind_display(),
-            meta=f"{appointment.get_kind_display()} · {appointment.stylist.first_name}"
-            + (f" · {appointment.boutique.city}" if appointment.boutique else ""),
-            badge=appointment.status,
-            badge_label=appointment.get_status_display(),
-            obj=appointment,
-        )
-        for appointment in appointments
-    ]
-
-
-def _request_entries(client: Client) -> list[TimelineEntry]:
-    rows = StylingRequest.objects.filter(client=client).order_by("-created_at", "-pk")[
-        :TIMELINE_PER_SOURCE
-    ]
-    return [
-        TimelineEntry(
-            at=row.created_at,
-            kind="request",
-            title="Asked for styling",
-            meta="Styling request",
-            text=row.message[:240],
-            badge="overdue" if row.status == "open" and row.due_at < timezone.now() else row.status,
-            badge_label="" if row.status != "open" else "Waiting",
-            obj=row,
-        )
-        for row in rows
-    ]
-
-
-def client_timeline(client: Client) -> list[TimelineEntry]:
-    """Everything that happened with the client, newest first (6 queries)."""
-    entries = [
-        *_order_entries(client),
-        *_lookbook_entries(client),
-        *_message_entries(client),
-        *_appointment_entries(client),
-        *_request_entries(client),
-    ]
-    return sorted(entries, key=lambda e: e.at, reverse=True)
-
-
 @dataclass
 class StoryPage:
     client: Client
@@ -291,15 +132,33 @@ class StoryPage:
 
 
 def client_notes(client: Client) -> list[ClientNote]:
+    """Pinned first, then newest; only what _notes.html shows (one query)."""
     return list(
         ClientNote.objects.filter(client=client)
         .select_related("author__user")
+        .only("category", "body", "pinned", "created_at", *stylist_user_columns("author"))
         .order_by("-pinned", "-created_at", "-pk")[:NOTES_SHOWN]
     )
 
 
 def client_occasions(client: Client) -> list[Occasion]:
-    return list(client.occasions.order_by(F("next_date").asc(nulls_last=True), "date", "pk"))
+    return list(
+        client.occasions.only(
+            "client", "kind", "title", "date", "recurring_yearly", "next_date"
+        ).order_by(F("next_date").asc(nulls_last=True), "date", "pk")
+    )
+
+
+def story_advisor(client: Client) -> Stylist | None:
+    """The client's advisor now (stylists.selectors.advisor_of), with only the names the
+    story shows (one query)."""
+    assignment = (
+        BookAssignment.objects.filter(client=client, ended_at__isnull=True)
+        .select_related("stylist__user")
+        .only(*stylist_user_columns("stylist"))
+        .first()
+    )
+    return assignment.stylist if assignment else None
 
 
 def client_sizes(client: Client) -> list[tuple[str, str, str]]:
@@ -336,6 +195,7 @@ def lookbook_reactions_recent(client: Client) -> list[Interaction]:
         )
         .exclude(context__lookbook=None)
         .select_related("product")
+        .only("kind", "occurred_at", "product__name")
         .order_by("-occurred_at", "-pk")[:REACTIONS_SHOWN]
     )
 
@@ -345,16 +205,20 @@ def story_page(client: Client) -> StoryPage:
     summary = consent_summary(client, state)
     wishlist: list[WishlistItem] = []
     if summary.uses_saved_items:
-        wishlist = list(client.wishlist.select_related("product").order_by("-added_at")[:24])
+        wishlist = list(
+            client.wishlist.select_related("product")
+            .only("client", "added_at", "product__public_id", "product__name", "product__price")
+            .order_by("-added_at")[:24]
+        )
     identities = list(
-        Identity.objects.filter(
-            client=client, kind__in=[IdentityKind.EMAIL, IdentityKind.PHONE]
-        ).order_by("kind", "-is_primary", "pk")
+        Identity.objects.filter(client=client, kind__in=[IdentityKind.EMAIL, IdentityKind.PHONE])
+        .only("kind", "value", "is_primary")
+        .order_by("kind", "-is_primary", "pk")
     )
     return StoryPage(
         client=client,
         consent=summary,
-        advisor=advisor_of(client),
+        advisor=story_advisor(client),
         segment=segment_of(client),
         identities=identities,
         notes=client_notes(client),
