@@ -71,16 +71,22 @@ def lookbook_create_by_hand(
 def lookbook_set_note(*, lookbook: Lookbook, note: str, by: Any, expected_version: int) -> Lookbook:
     """The advisor's personal note to the client, shown with the published lookbook."""
     locked = lock(lookbook, expected_version=expected_version)
+    apply_note(locked, note, by=by)
+    return locked
+
+
+def apply_note(locked: Lookbook, note: str, *, by: Any) -> bool:
+    """Set the note of a lookbook already locked (and checked); False when it was the same."""
     note = (note or "").strip()
     if note == locked.note:
-        return locked
+        return False
     before = locked.note
     locked.note = note
     save(locked, "note")
     record_event(
         locked, by=by, action=ReviewAction.NOTE, payload={"length": len(note), "had": bool(before)}
     )
-    return locked
+    return True
 
 
 @transaction.atomic
@@ -89,19 +95,25 @@ def lookbook_set_title(
 ) -> Lookbook:
     """The lookbook's title, as the client will read it."""
     locked = lock(lookbook, expected_version=expected_version)
+    apply_title(locked, title, by=by)
+    return locked
+
+
+def apply_title(locked: Lookbook, title: str, *, by: Any) -> bool:
+    """Set the title of a lookbook already locked (and checked); False when it was the same."""
     title = " ".join((title or "").split())
     max_length = Lookbook._meta.get_field("title").max_length or 160
     if len(title) > max_length:
         raise ValidationError(f"Keep the title under {max_length} characters.", code="title")
     if title == locked.title:
-        return locked
+        return False
     before = locked.title
     locked.title = title
     save(locked, "title")
     record_event(
         locked, by=by, action=ReviewAction.TITLE, payload={"before": before, "after": title}
     )
-    return locked
+    return True
 
 
 @transaction.atomic
