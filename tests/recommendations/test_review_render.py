@@ -84,3 +84,27 @@ def test_today_hands_its_counts_to_the_navigation_badges(cast, draft):
     # Another page counts it itself, to the same number.
     queue = http.get(reverse("stylists:review_queue")).content.decode()
     assert 'app-nav__badge">1<span class="visually-hidden"> waiting' in queue
+
+
+def test_each_piece_s_dialogs_are_the_blank_rendering_with_its_id_and_escaped_name(cast, draft):
+    from django.test import RequestFactory
+
+    from recommendations.selectors import lookbook_for_review
+    from recommendations.views.responses import review_context
+
+    item = draft.items[0]
+    item.product.name = 'Carré "Brides" <soie> & lin'
+    item.product.save(update_fields=["name"])
+    request = RequestFactory().get("/")
+    request.user = cast.owner.user
+    lookbook = lookbook_for_review(cast.owner.user, draft.lookbook.public_id)
+    context = review_context(request, lookbook, can_change=True)
+    pieces = context["page"].pieces
+    assert all(piece.dialogs for piece in pieces)
+    for piece in pieces:
+        slow = render_to_string("recommendations/_piece_dialogs.html", {**context, "item": piece})
+        assert piece.dialogs == slow
+    assert "Remove Carré &quot;Brides&quot; &lt;soie&gt; &amp; lin?" in pieces[0].dialogs
+    # A dialog opened server-side (no JavaScript) or a form with errors is drawn the slow way.
+    opened = review_context(request, lookbook, can_change=True, open_dialog=f"swap-{item.pk}")
+    assert not hasattr(opened["page"].pieces[0], "dialogs")
