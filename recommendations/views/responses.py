@@ -21,8 +21,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html
 
 from clients.selectors import can_change_client
 from consent import policy
@@ -42,6 +41,7 @@ from recommendations.services import (
     lookbook_set_note,
     lookbook_set_title,
 )
+from recommendations.views.stamps import stamp_pieces
 
 SEARCH_LIMIT = 12
 READ_ONLY = "You may read this lookbook; only the client's advisor can change it."
@@ -341,42 +341,8 @@ def review_context(
         "swap_results": None,
     }
     if context["editable"]:
-        stamp = piece_dialogs(context)
-        for item in page.pieces:
-            if not item.dialog_open and not item.swap_error and f"remove-{item.pk}" not in bound:  # type: ignore[attr-defined]
-                item.dialogs = stamp(item)  # type: ignore[attr-defined]
+        stamp_pieces(context, bound)
     return context
-
-
-# Stand-ins for a piece's id and name in the one blank rendering of its dialogs.
-_PK, _NAME = "\ue000pk\ue000", "\ue000name\ue000"
-
-
-class _Blank:
-    """A piece as _piece_dialogs.html reads it, with stand-ins for its id and name."""
-
-    pk = _PK
-    dialog_open = swap_error = ""
-
-    class product:  # read as item.product.name
-        name = _NAME
-
-    remove_form = forms.blank_remove_form(_PK)
-
-
-def piece_dialogs(context: dict[str, Any]) -> Callable[[LookbookItem], SafeString]:
-    """Each piece's remove and swap dialogs, closed and blank, as _piece_dialogs.html draws
-    them: rendered once for the page, then the piece's id and (escaped) name put in. A dozen
-    pieces drew the same two dialogs a dozen times, ~60 template variables each."""
-    blank = render_to_string("recommendations/_piece_dialogs.html", {**context, "item": _Blank})
-
-    def stamp(item: LookbookItem) -> SafeString:
-        html = blank.replace(_PK, str(item.pk)).replace(
-            _NAME, conditional_escape(item.product.name)
-        )
-        return mark_safe(html)  # the blank rendering is escaped, and so is the name
-
-    return stamp
 
 
 def published_message(lookbook: Lookbook) -> str:
