@@ -482,15 +482,15 @@ def test_the_next_candidates_are_rendered_once_and_in_the_dialog_opened_without_
     assert dialog.count('name="pick" value="alternate:') == 8
 
 
-# Publishing with a new title and note, whatever the number of pieces (23; was 37):
-# session, user, stylist, the lookbook, may she change it; 2 savepoints (the view's
-# transaction, the service's: BEGIN/COMMIT outside tests); ONE lock for the words and the
-# publish; title UPDATE + event; note UPDATE + event; consent, addresses; the pieces, one
-# UPDATE for those still proposed (no second read to renumber); the publish UPDATE +
-# event; for the message: the notices sent, the messaging guard's last proactive message
-# and her boutique (quiet hours); the savepoints' 2 releases. No existence query per
-# relation of the lookbook on each save.
-QUERIES_PUBLISH = 23
+# Publishing with a new title and note on the concierge, whatever the number of pieces
+# (18; was 37): session, user, stylist, the lookbook, may she change it; 2 savepoints (the
+# view's transaction, the service's: BEGIN/COMMIT outside tests); ONE lock for the words
+# and the publish; consent (no addresses: the concierge needs none); the pieces, one
+# UPDATE for those still proposed (no second read to renumber); ONE lookbook UPDATE
+# (title, note and publish) and ONE INSERT of the three events; for the message: the
+# notices sent, the messaging guard's last proactive message and her boutique (quiet
+# hours); the savepoints' 2 releases. No existence query per relation on each save.
+QUERIES_PUBLISH = 18
 
 
 @pytest.mark.parametrize("pieces", [3, 12])

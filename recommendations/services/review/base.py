@@ -69,12 +69,14 @@ def closed_message(lookbook: Lookbook) -> str:
 _RELATIONS = [field.name for field in Lookbook._meta.concrete_fields if field.is_relation]
 
 
-def save(lookbook: Lookbook, *fields: str) -> None:
+def save(lookbook: Lookbook, *fields: str, write: bool = True) -> None:
     """Bump the version and save the named fields (field validation only: no unique queries,
-    no existence query per relation)."""
+    no existence query per relation). `write=False`: checked, not written yet (a later
+    save of the same locked row writes these fields with its own)."""
     lookbook.version += 1
     lookbook.full_clean(exclude=_RELATIONS, validate_unique=False, validate_constraints=False)
-    lookbook.save(update_fields=[*fields, "version", "updated_at"])
+    if write:
+        lookbook.save(update_fields=[*fields, "version", "updated_at"])
 
 
 def record_event(
@@ -87,7 +89,9 @@ def record_event(
     reason: str = "",
     reason_text: str = "",
     payload: dict[str, Any] | None = None,
+    write: bool = True,
 ) -> ReviewEvent:
+    """The event of an action (`write=False`: checked, for the caller to bulk-create)."""
     event = ReviewEvent(
         lookbook=lookbook,
         item=item,
@@ -100,7 +104,8 @@ def record_event(
     )
     # The related rows are in hand (and locked); skip the existence queries.
     event.full_clean(exclude=["lookbook", "item", "product", "actor"])
-    event.save()
+    if write:
+        event.save()
     return event
 
 

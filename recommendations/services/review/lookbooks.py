@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from clients.models import Client, Occasion
 from consent import policy
-from recommendations.models import Lookbook, LookbookOrigin, LookbookStatus, ReviewAction
+from recommendations.models import (
+    Lookbook,
+    LookbookOrigin,
+    LookbookStatus,
+    ReviewAction,
+    ReviewEvent,
+)
 from recommendations.services.review.base import DiscardReason, lock, record_event, save
 from stylists.models import StylingRequest, Stylist
 
@@ -75,17 +81,28 @@ def lookbook_set_note(*, lookbook: Lookbook, note: str, by: Any, expected_versio
     return locked
 
 
-def apply_note(locked: Lookbook, note: str, *, by: Any) -> bool:
-    """Set the note of a lookbook already locked (and checked); False when it was the same."""
+def apply_note(
+    locked: Lookbook, note: str, *, by: Any, deferred: list[ReviewEvent] | None = None
+) -> bool:
+    """Set the note of a lookbook already locked (and checked); False when it was the same.
+
+    `deferred`: the row is not written and the event is appended there, both for the
+    caller to write with its own change, in the same transaction."""
     note = (note or "").strip()
     if note == locked.note:
         return False
     before = locked.note
     locked.note = note
-    save(locked, "note")
-    record_event(
-        locked, by=by, action=ReviewAction.NOTE, payload={"length": len(note), "had": bool(before)}
+    save(locked, "note", write=deferred is None)
+    event = record_event(
+        locked,
+        by=by,
+        action=ReviewAction.NOTE,
+        payload={"length": len(note), "had": bool(before)},
+        write=deferred is None,
     )
+    if deferred is not None:
+        deferred.append(event)
     return True
 
 
@@ -99,8 +116,12 @@ def lookbook_set_title(
     return locked
 
 
-def apply_title(locked: Lookbook, title: str, *, by: Any) -> bool:
-    """Set the title of a lookbook already locked (and checked); False when it was the same."""
+def apply_title(
+    locked: Lookbook, title: str, *, by: Any, deferred: list[ReviewEvent] | None = None
+) -> bool:
+    """Set the title of a lookbook already locked (and checked); False when it was the same.
+
+    `deferred`: as for apply_note."""
     title = " ".join((title or "").split())
     max_length = Lookbook._meta.get_field("title").max_length or 160
     if len(title) > max_length:
@@ -109,10 +130,16 @@ def apply_title(locked: Lookbook, title: str, *, by: Any) -> bool:
         return False
     before = locked.title
     locked.title = title
-    save(locked, "title")
-    record_event(
-        locked, by=by, action=ReviewAction.TITLE, payload={"before": before, "after": title}
+    save(locked, "title", write=deferred is None)
+    event = record_event(
+        locked,
+        by=by,
+        action=ReviewAction.TITLE,
+        payload={"before": before, "after": title},
+        write=deferred is None,
     )
+    if deferred is not None:
+        deferred.append(event)
     return True
 
 

@@ -32,6 +32,7 @@ from recommendations.models import (
     LookbookOrigin,
     LookbookStatus,
     ReviewAction,
+    ReviewEvent,
 )
 from recommendations.selectors import (
     CONCIERGE,
@@ -99,10 +100,7 @@ def lookbook_publish(
         expected_version=expected_version,
         allowed=EDITABLE if with_words else (*EDITABLE, LookbookStatus.PUBLISHED),
     )
-    if title is not None:
-        apply_title(locked, title, by=by)
-    if note is not None:
-        apply_note(locked, note, by=by)
+    words, deferred = _apply_words(locked, title=title, note=note, by=by)
     from_version = locked.version  # after the words, as a separate publish would expect it
     chosen = _normalise_channels(channels)
     if locked.status == LookbookStatus.PUBLISHED:
@@ -121,8 +119,8 @@ def lookbook_publish(
     locked.published_at = timezone.now()
     locked.published_by = by if getattr(by, "is_authenticated", False) else None
     locked.published_channels = chosen
-    save(locked, "status", "published_at", "published_by", "published_channels")
-    record_event(
+    save(locked, *words, "status", "published_at", "published_by", "published_channels")
+    published = record_event(
         locked,
         by=by,
         action=ReviewAction.PUBLISH,
@@ -133,7 +131,9 @@ def lookbook_publish(
             "pieces": [i.product_id for i in active],
             "kept_unreviewed": len(unreviewed),
         },
+        write=False,
     )
+    ReviewEvent.objects.bulk_create([*deferred, published])
     if locked.styling_request_id:
         _mark_request_answered(locked)
     # The notices go out from a worker after commit (ids only; the task reads consent
@@ -149,6 +149,21 @@ def lookbook_publish(
     return locked
 
 
+def _apply_words(
+    locked: Lookbook, *, title: str | None, note: str | None, by: Any
+) -> tuple[list[str], list[ReviewEvent]]:
+    """The title and note set (each checked, versioned and with its event, as the separate
+    services do) but not written: (the fields changed, their events), written with the
+    publish's own UPDATE and INSERT."""
+    deferred: list[ReviewEvent] = []
+    words: list[str] = []
+    if title is not None and apply_title(locked, title, by=by, deferred=deferred):
+        words.append("title")
+    if note is not None and apply_note(locked, note, by=by, deferred=deferred):
+        words.append("note")
+    return words, deferred
+
+
 def _check_consent(
     lookbook: Lookbook, chosen: Sequence[str], consent: policy.ConsentDecision
 ) -> None:
@@ -162,7 +177,8 @@ def _check_consent(
                 "The client's consent no longer covers the data this draft was built from.",
                 code="consent",
             )
-    decisions = channel_decisions(lookbook, consent)
+    # Only the channels chosen: the concierge alone needs no addresses (no query).
+    decisions = channel_decisions(lookbook, consent, only=chosen)
     refused = [c for c in chosen if not decisions[c]]
     if refused:
         raise ValidationError(
