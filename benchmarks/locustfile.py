@@ -91,7 +91,9 @@ class Advisor(Signed):
         lookbook = random.choice(drafts[:40])
         url = f"/stylist/lookbooks/{lookbook}/"
         page = self.client.get(url, name="review")
-        items, version = ITEM.findall(page.text), VERSION.search(page.text)
+        # Each piece's keep URL is on its form twice (action and hx-post): one id per piece,
+        # or keep and remove hit the same piece, the move is refused and publish is stale (409).
+        items, version = list(dict.fromkeys(ITEM.findall(page.text))), VERSION.search(page.text)
         if len(items) < 3 or version is None:
             return
         v = int(version[1])

@@ -148,7 +148,9 @@ def review_round(run: Runner, http: Any, lookbook: str) -> None:
     url = f"/stylist/lookbooks/{lookbook}/"
     page = run.call("review", http.get, url)
     text = page.content.decode()
-    items, version = ITEM.findall(text), VERSION.search(text)
+    # Each piece's keep URL is on its form twice (action and hx-post): one id per piece,
+    # or keep and remove hit the same piece, the move is refused and publish is stale (409).
+    items, version = list(dict.fromkeys(ITEM.findall(text))), VERSION.search(text)
     if len(items) < 3 or version is None:
         return
     v = int(version[1])

@@ -92,7 +92,7 @@ class BlankRemoveForm:
     note: BlankField
 
 
-def blank_remove_form(item_pk: int) -> BlankRemoveForm:
+def blank_remove_form(item_pk: int | str) -> BlankRemoveForm:
     prefix = f"id_remove{item_pk}_"
     choices = tuple(
         BlankChoice(

@@ -77,6 +77,15 @@ def lookbook_for_review(user: Any, public_id: Any) -> Lookbook:
         raise Http404("No such lookbook") from None
 
 
+def lookbook_for_action(user: Any, public_id: Any) -> Lookbook:
+    """The lookbook with its client only (an action that answers with a redirect draws
+    nothing of it); 404 outside the user's reach, exactly as lookbook_for_review."""
+    try:
+        return lookbooks_visible_to(user).select_related("client").get(public_id=public_id)
+    except (Lookbook.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404("No such lookbook") from None
+
+
 def lookbook_items_for(lookbook: Lookbook, *, for_client: bool) -> QuerySet[LookbookItem]:
     items = lookbook.items.select_related("product", "variant").order_by("position", "pk")
     if for_client:

@@ -8,6 +8,7 @@ read here; C1's rules come from stylists.selectors.messaging, never a service.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from clients.models import Identity, IdentityKind
@@ -47,12 +48,16 @@ def channel_label(channel: str) -> str:
 def channel_decisions(
     lookbook: Lookbook,
     consent: policy.ConsentDecision | policy.ConsentState | None = None,
+    *,
+    only: Iterable[str] | None = None,
 ) -> dict[str, policy.Decision]:
-    """For each publish channel: may it carry this lookbook's notice now, and why (not).
+    """For each publish channel (or those in `only`): may it carry this lookbook's notice
+    now, and why (not).
 
     The concierge is always allowed (the lookbook lives in her Style Story); the
     others need consent.policy.may_contact for the message kind and an address
-    to send to (one query for the addresses, plus one for consent unless given).
+    to send to (one query for the addresses unless only the concierge is asked about,
+    plus one for consent unless given).
     """
     client = lookbook.client
     decided = policy.consent_decision(consent or client.pk)
@@ -62,12 +67,16 @@ def channel_decisions(
     if not notice:
         concierge = f"{concierge} No separate notice: {notice.reason}"
     decisions = {CONCIERGE: policy.Decision(True, concierge)}
+    wanted = set(PUBLISH_CHANNELS if only is None else only)
+    asked = [channel for channel in PUBLISH_CHANNELS[1:] if channel in wanted]
+    if not asked:
+        return decisions
     kinds = set(
         Identity.objects.filter(
             client_id=client.pk, kind__in=[IdentityKind.EMAIL, IdentityKind.PHONE]
         ).values_list("kind", flat=True)
     )
-    for channel in PUBLISH_CHANNELS[1:]:
+    for channel in asked:
         decision = decided.may_contact(channel, kind)
         needs = IdentityKind.EMAIL if channel == policy.Channel.EMAIL else IdentityKind.PHONE
         if decision and needs not in kinds:

@@ -221,16 +221,18 @@ def lookbook_details_view(request: HttpRequest, public_id: Any) -> HttpResponse:
 @stylist_required
 @rate_limit("lookbook_publish")  # publishing sends the client notices (C1)
 def lookbook_publish_view(request: HttpRequest, public_id: Any) -> HttpResponse:
-    lookbook = for_change(request, public_id)
+    lookbook = for_change(request, public_id, redirects=True)
     form = forms.PublishForm(request.POST)
 
     def perform(data: dict[str, Any]) -> str:
-        version = save_words(request, lookbook, data)
+        # The words first, then publishing, under one lock (as "Save" then "Publish" would).
         published = lookbook_publish(
             lookbook=lookbook,
             by=request.user,
             channels=data["channels"],
-            expected_version=version,
+            expected_version=data["version"],
+            title=data["title"],
+            note=data["note"],
         )
         return published_message(published)
 

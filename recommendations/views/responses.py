@@ -28,6 +28,7 @@ from consent import policy
 from recommendations import forms
 from recommendations.models import Lookbook, LookbookItem, LookbookStatus, RemovalReason
 from recommendations.selectors import (
+    lookbook_for_action,
     lookbook_for_review,
     lookbook_notices_sent,
     lookbook_review_page,
@@ -40,14 +41,19 @@ from recommendations.services import (
     lookbook_set_note,
     lookbook_set_title,
 )
+from recommendations.views.stamps import stamp_pieces
 
 SEARCH_LIMIT = 12
 READ_ONLY = "You may read this lookbook; only the client's advisor can change it."
 
 
-def for_change(request: HttpRequest, public_id: Any) -> Lookbook:
-    """The lookbook, if the user may change it: 404 outsiders, 403 read-only roles."""
-    lookbook = lookbook_for_review(request.user, public_id)
+def for_change(request: HttpRequest, public_id: Any, *, redirects: bool = False) -> Lookbook:
+    """The lookbook, if the user may change it: 404 outsiders, 403 read-only roles.
+
+    `redirects`: the action answers with a redirect (publish), so only the client is read
+    with it (a refusal reads the page's lookbook again)."""
+    read = lookbook_for_action if redirects else lookbook_for_review
+    lookbook = read(request.user, public_id)
     if not can_change_client(request.user, lookbook.client):
         raise PermissionDenied(READ_ONLY)
     return lookbook
@@ -304,7 +310,7 @@ def review_context(
         }
     )
     chosen = publish_form["channels"].value() or []
-    return {
+    context = {
         "lookbook": lookbook,
         "page": page,
         # Once per page, not once per piece: every action URL starts here, and every
@@ -334,6 +340,9 @@ def review_context(
         "add_results": None,
         "swap_results": None,
     }
+    if context["editable"]:
+        stamp_pieces(context, bound)
+    return context
 
 
 def published_message(lookbook: Lookbook) -> str:

@@ -84,3 +84,36 @@ def test_today_hands_its_counts_to_the_navigation_badges(cast, draft):
     # Another page counts it itself, to the same number.
     queue = http.get(reverse("stylists:review_queue")).content.decode()
     assert 'app-nav__badge">1<span class="visually-hidden"> waiting' in queue
+
+
+def test_each_piece_s_stamped_markup_is_what_its_own_rendering_draws(cast, draft):
+    from django.test import RequestFactory
+
+    from recommendations.selectors import lookbook_for_review
+    from recommendations.services import lookbook_item_keep
+    from recommendations.views.responses import review_context
+
+    item = draft.items[0]
+    item.product.name = 'Carré "Brides" <soie> & lin'
+    item.product.save(update_fields=["name"])
+    lookbook_item_keep(item=draft.items[1], by=cast.owner.user, expected_version=1)
+    request = RequestFactory().get("/")
+    request.user = cast.owner.user
+    lookbook = lookbook_for_review(cast.owner.user, draft.lookbook.public_id)
+    context = review_context(request, lookbook, can_change=True)
+    pieces = context["page"].pieces
+    assert {piece.state for piece in pieces} == {ItemState.PROPOSED, ItemState.KEPT}
+    for n, piece in enumerate(pieces):
+        own = {**context, "item": piece, "forloop": {"first": n == 0, "last": n == len(pieces) - 1}}
+        for name, attr in [("move", "move_forms"), ("decide", "decide"), ("dialogs", "dialogs")]:
+            slow = render_to_string(f"recommendations/_piece_{name}.html", own)
+            assert getattr(piece, attr) == slow, (n, name)
+    assert "Remove Carré &quot;Brides&quot; &lt;soie&gt; &amp; lin?" in pieces[0].dialogs
+    assert " disabled>" in pieces[0].move_forms
+    assert 'id="keep-' not in pieces[1].decide
+    # A dialog opened server-side (no JavaScript) or a form with errors is drawn the slow way.
+    opened = review_context(request, lookbook, can_change=True, open_dialog=f"swap-{item.pk}")
+    assert not hasattr(opened["page"].pieces[0], "dialogs")
+    # A reader's page draws no controls at all.
+    read = review_context(request, lookbook, can_change=False)
+    assert not hasattr(read["page"].pieces[0], "decide")

@@ -807,3 +807,42 @@ def test_the_data_basis_the_pipeline_writes_reads_in_plain_words(cast):
     # Camille is Personal now: the page says her consent narrowed since
     assert "Consent was Bespoke when it was drafted; it is Personal now." in lines
     assert "Why now: an occasion is coming." in lines
+
+
+def test_publishing_with_words_saves_them_first_under_one_lock(cast):
+    draft = make_draft(cast)
+    published = lookbook_publish(
+        lookbook=draft.lookbook,
+        by=cast.owner.user,
+        channels=["concierge"],
+        expected_version=1,
+        title="  For   the gala ",
+        note="With love",
+    )
+    assert (published.title, published.note, published.version) == ("For the gala", "With love", 4)
+    events = list(draft.lookbook.events.order_by("pk").values_list("action", "payload"))
+    assert [(action, payload["version"]) for action, payload in events] == [
+        (ReviewAction.TITLE, 2),
+        (ReviewAction.NOTE, 3),
+        (ReviewAction.PUBLISH, 4),
+    ]
+    assert events[-1][1]["from_version"] == 3
+    # Unchanged words write nothing; words on a published lookbook are refused (closed).
+    with pytest.raises(ValidationError) as refused:
+        lookbook_publish(
+            lookbook=published,
+            by=cast.owner.user,
+            channels=["concierge"],
+            expected_version=4,
+            title="For the gala",
+            note="With love",
+        )
+    assert refused.value.code == "closed"
+    with pytest.raises(StaleLookbook):
+        lookbook_publish(
+            lookbook=make_draft(cast, client=published.client, title="Other").lookbook,
+            by=cast.owner.user,
+            channels=["concierge"],
+            expected_version=7,
+            title="x",
+        )

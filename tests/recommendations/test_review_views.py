@@ -483,6 +483,41 @@ def test_the_next_candidates_are_rendered_once_and_in_the_dialog_opened_without_
     assert dialog.count('name="pick" value="alternate:') == 8
 
 
+# Publishing with a new title and note on the concierge, whatever the number of pieces
+# (18; was 37): session, user, stylist, the lookbook, may she change it; 2 savepoints (the
+# view's transaction, the service's: BEGIN/COMMIT outside tests); ONE lock for the words
+# and the publish; consent (no addresses: the concierge needs none); the pieces, one
+# UPDATE for those still proposed (no second read to renumber); ONE lookbook UPDATE
+# (title, note and publish) and ONE INSERT of the three events; for the message: the
+# notices sent, the messaging guard's last proactive message and her boutique (quiet
+# hours); the savepoints' 2 releases. No existence query per relation on each save.
+QUERIES_PUBLISH = 18
+
+
+@pytest.mark.parametrize("pieces", [3, 12])
+def test_publishing_queries_do_not_grow_with_pieces(cast, pieces, django_assert_max_num_queries):
+    draft = make_draft(cast, pieces=pieces, alternates=2)
+    url, data = _actions(cast, draft)["publish"]
+    owner = cast.http("owner")
+    with django_assert_max_num_queries(QUERIES_PUBLISH):
+        response = owner.post(url, {**data, "title": "For the gala", "note": "With love"})
+    assert response.status_code == 303
+    lookbook = fresh(draft)
+    assert (lookbook.status, lookbook.title, lookbook.note) == (
+        "published",
+        "For the gala",
+        "With love",
+    )
+    assert set(lookbook.items.values_list("state", flat=True)) == {ItemState.KEPT}
+    actions = list(lookbook.events.order_by("pk").values_list("action", "payload__version"))
+    assert actions == [
+        (ReviewAction.TITLE, 2),
+        (ReviewAction.NOTE, 3),
+        (ReviewAction.PUBLISH, 4),
+    ]
+    assert lookbook.events.get(action=ReviewAction.PUBLISH).payload["from_version"] == 3
+
+
 @pytest.mark.parametrize("drafts", [5, 15])
 def test_review_queue_queries_do_not_grow_with_rows(cast, drafts, django_assert_num_queries):
     for n in range(drafts):

@@ -63,11 +63,20 @@ def closed_message(lookbook: Lookbook) -> str:
     return f"This lookbook is {label}; it can no longer be changed."
 
 
-def save(lookbook: Lookbook, *fields: str) -> None:
-    """Bump the version and save the named fields (field validation only: no unique queries)."""
+# The lookbook's relations (client, author, occasion, model, request, published by) are
+# rows in hand, the lookbook itself locked: their foreign keys hold them (and the database
+# checks them at commit). Validating them again cost one existence query each per save.
+_RELATIONS = [field.name for field in Lookbook._meta.concrete_fields if field.is_relation]
+
+
+def save(lookbook: Lookbook, *fields: str, write: bool = True) -> None:
+    """Bump the version and save the named fields (field validation only: no unique queries,
+    no existence query per relation). `write=False`: checked, not written yet (a later
+    save of the same locked row writes these fields with its own)."""
     lookbook.version += 1
-    lookbook.full_clean(validate_unique=False, validate_constraints=False)
-    lookbook.save(update_fields=[*fields, "version", "updated_at"])
+    lookbook.full_clean(exclude=_RELATIONS, validate_unique=False, validate_constraints=False)
+    if write:
+        lookbook.save(update_fields=[*fields, "version", "updated_at"])
 
 
 def record_event(
@@ -80,7 +89,9 @@ def record_event(
     reason: str = "",
     reason_text: str = "",
     payload: dict[str, Any] | None = None,
+    write: bool = True,
 ) -> ReviewEvent:
+    """The event of an action (`write=False`: checked, for the caller to bulk-create)."""
     event = ReviewEvent(
         lookbook=lookbook,
         item=item,
@@ -93,7 +104,8 @@ def record_event(
     )
     # The related rows are in hand (and locked); skip the existence queries.
     event.full_clean(exclude=["lookbook", "item", "product", "actor"])
-    event.save()
+    if write:
+        event.save()
     return event
 
 
@@ -110,13 +122,19 @@ def active_items(items: Iterable[LookbookItem]) -> list[LookbookItem]:
     return [i for i in items if i.state != ItemState.REMOVED]
 
 
-def renumber(lookbook: Lookbook, order: Sequence[int] | None = None) -> list[int]:
+def renumber(
+    lookbook: Lookbook,
+    order: Sequence[int] | None = None,
+    *,
+    items: Sequence[LookbookItem] | None = None,
+) -> list[int]:
     """Dense positions: active pieces 1..n (in `order` if given), removed ones after.
 
     Returns the active item ids in their new order. Only rows whose position
-    changes are written.
+    changes are written. `items`: every item of the (locked) lookbook, as just read in
+    ("position", "pk") order with their current state; read here when not given.
     """
-    items = list(lookbook.items.order_by("position", "pk"))
+    items = list(items) if items is not None else list(lookbook.items.order_by("position", "pk"))
     active = active_items(items)
     if order is not None:
         rank = {item_id: n for n, item_id in enumerate(order)}

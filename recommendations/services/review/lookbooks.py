@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from clients.models import Client, Occasion
 from consent import policy
-from recommendations.models import Lookbook, LookbookOrigin, LookbookStatus, ReviewAction
+from recommendations.models import (
+    Lookbook,
+    LookbookOrigin,
+    LookbookStatus,
+    ReviewAction,
+    ReviewEvent,
+)
 from recommendations.services.review.base import DiscardReason, lock, record_event, save
 from stylists.models import StylingRequest, Stylist
 
@@ -71,16 +77,33 @@ def lookbook_create_by_hand(
 def lookbook_set_note(*, lookbook: Lookbook, note: str, by: Any, expected_version: int) -> Lookbook:
     """The advisor's personal note to the client, shown with the published lookbook."""
     locked = lock(lookbook, expected_version=expected_version)
+    apply_note(locked, note, by=by)
+    return locked
+
+
+def apply_note(
+    locked: Lookbook, note: str, *, by: Any, deferred: list[ReviewEvent] | None = None
+) -> bool:
+    """Set the note of a lookbook already locked (and checked); False when it was the same.
+
+    `deferred`: the row is not written and the event is appended there, both for the
+    caller to write with its own change, in the same transaction."""
     note = (note or "").strip()
     if note == locked.note:
-        return locked
+        return False
     before = locked.note
     locked.note = note
-    save(locked, "note")
-    record_event(
-        locked, by=by, action=ReviewAction.NOTE, payload={"length": len(note), "had": bool(before)}
+    save(locked, "note", write=deferred is None)
+    event = record_event(
+        locked,
+        by=by,
+        action=ReviewAction.NOTE,
+        payload={"length": len(note), "had": bool(before)},
+        write=deferred is None,
     )
-    return locked
+    if deferred is not None:
+        deferred.append(event)
+    return True
 
 
 @transaction.atomic
@@ -89,19 +112,35 @@ def lookbook_set_title(
 ) -> Lookbook:
     """The lookbook's title, as the client will read it."""
     locked = lock(lookbook, expected_version=expected_version)
+    apply_title(locked, title, by=by)
+    return locked
+
+
+def apply_title(
+    locked: Lookbook, title: str, *, by: Any, deferred: list[ReviewEvent] | None = None
+) -> bool:
+    """Set the title of a lookbook already locked (and checked); False when it was the same.
+
+    `deferred`: as for apply_note."""
     title = " ".join((title or "").split())
     max_length = Lookbook._meta.get_field("title").max_length or 160
     if len(title) > max_length:
         raise ValidationError(f"Keep the title under {max_length} characters.", code="title")
     if title == locked.title:
-        return locked
+        return False
     before = locked.title
     locked.title = title
-    save(locked, "title")
-    record_event(
-        locked, by=by, action=ReviewAction.TITLE, payload={"before": before, "after": title}
+    save(locked, "title", write=deferred is None)
+    event = record_event(
+        locked,
+        by=by,
+        action=ReviewAction.TITLE,
+        payload={"before": before, "after": title},
+        write=deferred is None,
     )
-    return locked
+    if deferred is not None:
+        deferred.append(event)
+    return True
 
 
 @transaction.atomic

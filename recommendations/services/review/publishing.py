@@ -32,6 +32,7 @@ from recommendations.models import (
     LookbookOrigin,
     LookbookStatus,
     ReviewAction,
+    ReviewEvent,
 )
 from recommendations.selectors import (
     CONCIERGE,
@@ -49,6 +50,7 @@ from recommendations.services.review.base import (
     renumber,
     save,
 )
+from recommendations.services.review.lookbooks import apply_note, apply_title
 from stylists.models import StylingRequest, Stylist
 from stylists.services import MessageBlocked, message_send, styling_request_mark_answered
 
@@ -67,10 +69,19 @@ def _normalise_channels(channels: Iterable[str]) -> list[str]:
 
 @transaction.atomic
 def lookbook_publish(
-    *, lookbook: Lookbook, by: Any, channels: Iterable[str], expected_version: int
+    *,
+    lookbook: Lookbook,
+    by: Any,
+    channels: Iterable[str],
+    expected_version: int,
+    title: str | None = None,
+    note: str | None = None,
 ) -> Lookbook:
     """Send the lookbook to the client on the channels chosen (and allowed), once.
 
+    - `title`, `note` (the publish form's words), when given, are saved first under the
+      same lock, as lookbook_set_title and lookbook_set_note save them (a ReviewEvent and
+      a version each when they changed; the lookbook must still be in review);
     - at least one piece must remain; pieces still 'proposed' become 'kept';
     - a machine draft needs consent that still allows machine drafts and the data it used;
     - every channel must be allowed by consent.policy now (kind 'service' when the
@@ -83,12 +94,15 @@ def lookbook_publish(
     The client's consent is read once (a policy.ConsentDecision) and handed to
     every check above; the notices' task and each delivery ask again later.
     """
-    chosen = _normalise_channels(channels)
+    with_words = title is not None or note is not None
     locked = lock(
         lookbook,
         expected_version=expected_version,
-        allowed=(*EDITABLE, LookbookStatus.PUBLISHED),
+        allowed=EDITABLE if with_words else (*EDITABLE, LookbookStatus.PUBLISHED),
     )
+    words, deferred = _apply_words(locked, title=title, note=note, by=by)
+    from_version = locked.version  # after the words, as a separate publish would expect it
+    chosen = _normalise_channels(channels)
     if locked.status == LookbookStatus.PUBLISHED:
         if sorted(chosen) == sorted(locked.published_channels or []):
             return locked
@@ -105,19 +119,21 @@ def lookbook_publish(
     locked.published_at = timezone.now()
     locked.published_by = by if getattr(by, "is_authenticated", False) else None
     locked.published_channels = chosen
-    save(locked, "status", "published_at", "published_by", "published_channels")
-    record_event(
+    save(locked, *words, "status", "published_at", "published_by", "published_channels")
+    published = record_event(
         locked,
         by=by,
         action=ReviewAction.PUBLISH,
         payload={
             "channels": chosen,
             "kind": message_kind_for(locked),
-            "from_version": int(expected_version),
+            "from_version": from_version,
             "pieces": [i.product_id for i in active],
             "kept_unreviewed": len(unreviewed),
         },
+        write=False,
     )
+    ReviewEvent.objects.bulk_create([*deferred, published])
     if locked.styling_request_id:
         _mark_request_answered(locked)
     # The notices go out from a worker after commit (ids only; the task reads consent
@@ -133,6 +149,21 @@ def lookbook_publish(
     return locked
 
 
+def _apply_words(
+    locked: Lookbook, *, title: str | None, note: str | None, by: Any
+) -> tuple[list[str], list[ReviewEvent]]:
+    """The title and note set (each checked, versioned and with its event, as the separate
+    services do) but not written: (the fields changed, their events), written with the
+    publish's own UPDATE and INSERT."""
+    deferred: list[ReviewEvent] = []
+    words: list[str] = []
+    if title is not None and apply_title(locked, title, by=by, deferred=deferred):
+        words.append("title")
+    if note is not None and apply_note(locked, note, by=by, deferred=deferred):
+        words.append("note")
+    return words, deferred
+
+
 def _check_consent(
     lookbook: Lookbook, chosen: Sequence[str], consent: policy.ConsentDecision
 ) -> None:
@@ -146,7 +177,8 @@ def _check_consent(
                 "The client's consent no longer covers the data this draft was built from.",
                 code="consent",
             )
-    decisions = channel_decisions(lookbook, consent)
+    # Only the channels chosen: the concierge alone needs no addresses (no query).
+    decisions = channel_decisions(lookbook, consent, only=chosen)
     refused = [c for c in chosen if not decisions[c]]
     if refused:
         raise ValidationError(
@@ -157,13 +189,16 @@ def _check_consent(
 
 def _keep_unreviewed(lookbook: Lookbook) -> tuple[list[LookbookItem], list[int]]:
     """(the pieces to publish, ids of those still 'proposed', now 'kept'); positions 1..n."""
-    active = active_items(list(lookbook.items.order_by("position", "pk")))
+    items = list(lookbook.items.order_by("position", "pk"))
+    active = active_items(items)
     if not active:
         raise ValidationError("Keep at least one piece before publishing.", code="empty")
     unreviewed = [i.pk for i in active if i.state == ItemState.PROPOSED]
     if unreviewed:
         LookbookItem.objects.filter(pk__in=unreviewed).update(state=ItemState.KEPT)
-    renumber(lookbook)
+        for item in active:
+            item.state = ItemState.KEPT
+    renumber(lookbook, items=items)  # the rows just read: no second read
     return active, unreviewed
 
 
