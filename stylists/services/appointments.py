@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,6 +60,8 @@ VIDEO_ROOM_OPENS = dt.timedelta(minutes=10)
 # one advisor overlap.
 OVERLAP_CONSTRAINT = "appt_no_overlap_per_advisor"
 ACTIVE_STATUSES = (AppointmentStatus.REQUESTED, AppointmentStatus.CONFIRMED)
+# A new appointment's relations that appointment_book has already shown to exist.
+BOOKED_BY_CONSTRUCTION = ["client", "stylist", "boutique"]
 FINAL_STATUSES = (
     AppointmentStatus.COMPLETED,
     AppointmentStatus.NO_SHOW,
@@ -135,16 +138,29 @@ def appointment_slots_between(
     slots: dict[dt.date, list[dt.datetime]] = {}
     day = first_day
     while day <= last_day:
-        for opens, closes in windows.get(day.weekday(), []):
-            start = dt.datetime.combine(day, opens, zone)
-            end = dt.datetime.combine(day, closes, zone)
-            while start + length <= end:
-                finish = start + length
-                if start >= earliest and not any(b0 < finish and b1 > start for b0, b1 in busy):
-                    slots.setdefault(day, []).append(start)
-                start = finish
+        for start in _window_starts(day, windows, zone, length):
+            finish = start + length
+            if start >= earliest and not any(b0 < finish and b1 > start for b0, b1 in busy):
+                slots.setdefault(day, []).append(start)
         day += dt.timedelta(days=1)
     return slots
+
+
+def _window_starts(
+    day: dt.date,
+    windows: dict[int, list[tuple[dt.time, dt.time]]],
+    zone: ZoneInfo,
+    length: dt.timedelta,
+) -> list[dt.datetime]:
+    """The start times the advisor's windows offer on `day` (a boutique date), taken or not."""
+    starts: list[dt.datetime] = []
+    for opens, closes in windows.get(day.weekday(), []):
+        start = dt.datetime.combine(day, opens, zone)
+        end = dt.datetime.combine(day, closes, zone)
+        while start + length <= end:
+            starts.append(start)
+            start += length
+    return starts
 
 
 def appointment_slots(
@@ -160,9 +176,15 @@ def _advisor_follow_up_key(appointment: Appointment) -> str:
     return f"appointment:{appointment.public_id}"
 
 
-def _lock_stylists(stylists: Iterable[Stylist]) -> None:
+def _lock_stylists(stylists: Iterable[Stylist]) -> set[int]:
+    """Lock the advisors' rows (primary-key order); the ids of those that exist."""
     ids = sorted({s.pk for s in stylists})
-    list(Stylist.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+    return set(
+        Stylist.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def moment_fits(moment: dt.datetime) -> bool:
@@ -240,15 +262,24 @@ def _check_slot_free(
     ends_at: dt.datetime,
     ignoring: int | None = None,
 ) -> ZoneInfo:
-    """The slot is still free for both (under the advisor's lock); the advisor's zone."""
+    """The slot is still free for both (under the advisor's lock); the advisor's zone.
+
+    Two queries: who holds an overlapping time (the advisor, the client, both), and
+    the advisor's windows. The windows need not be read against her busy times again:
+    the first query has just shown that none of them meets this one.
+    """
     overlapping = Appointment.objects.filter(
-        status__in=ACTIVE_STATUSES, starts_at__lt=ends_at, ends_at__gt=starts_at
+        Q(stylist=stylist) | Q(client=client),
+        status__in=ACTIVE_STATUSES,
+        starts_at__lt=ends_at,
+        ends_at__gt=starts_at,
     )
     if ignoring is not None:
         overlapping = overlapping.exclude(pk=ignoring)
-    if overlapping.filter(stylist=stylist).exists():
+    holders = set(overlapping.values_list("stylist_id", flat=True))
+    if stylist.pk in holders:  # the advisor's own overlap first, as "just taken"
         raise just_taken()
-    if overlapping.filter(client=client).exists():
+    if holders:
         raise ValidationError({"starts_at": _("You already have an appointment at that time.")})
     zone = stylist_zone(stylist)
     if zone is None or not stylist.active:
@@ -259,10 +290,7 @@ def _check_slot_free(
         raise ValidationError(
             {"starts_at": _("This time is too soon for us to prepare. Please choose a later one.")}
         )
-    local_day = starts_at.astimezone(zone).date()
-    if starts_at not in appointment_slots(
-        stylist=stylist, day=local_day, kind=kind, ignoring=ignoring
-    ):
+    if not _offered_by_windows(stylist=stylist, zone=zone, kind=kind, starts_at=starts_at):
         raise ValidationError(
             {
                 "starts_at": _(
@@ -273,6 +301,22 @@ def _check_slot_free(
             }
         )
     return zone
+
+
+def _offered_by_windows(
+    *, stylist: Stylist, zone: ZoneInfo, kind: str, starts_at: dt.datetime
+) -> bool:
+    """A step of the advisor's windows on its boutique day, within the booking horizon.
+
+    With the notice and the busy times checked by the caller, this is exactly
+    `starts_at in appointment_slots(...)` for its day, one query instead of two.
+    """
+    local_day = starts_at.astimezone(zone).date()
+    horizon = timezone.now().astimezone(zone).date() + dt.timedelta(days=BOOKING_HORIZON_DAYS)
+    if local_day > horizon:
+        return False
+    windows = _windows_by_weekday(stylist)
+    return starts_at in _window_starts(local_day, windows, zone, duration_of(kind))
 
 
 def save_slot(appointment: Appointment, update_fields: list[str] | None = None) -> None:
@@ -307,7 +351,9 @@ def _prepare_follow_up(*, appointment: Appointment, zone: ZoneInfo) -> FollowUp:
         occasion=appointment.occasion,
         dedupe_key=_advisor_follow_up_key(appointment),
     )
-    follow_up.full_clean()
+    # Its advisor, client and occasion are the appointment's, just checked and stored in
+    # this transaction; its key is the appointment's new public id, so unique.
+    follow_up.full_clean(exclude=["stylist", "client", "occasion"], validate_unique=False)
     follow_up.save()
     return follow_up
 
@@ -338,7 +384,10 @@ def appointment_book(
         occasion=occasion,
     )
     purpose = " ".join((purpose or "").split())
-    _lock_stylists([stylist])
+    if stylist.pk not in _lock_stylists([stylist]):
+        raise ValidationError(
+            _("%(advisor)s does not take appointments.") % {"advisor": stylist.first_name}
+        )
     ends_at = starts_at + length
     zone = _check_slot_free(
         client=client, stylist=stylist, kind=kind, starts_at=starts_at, ends_at=ends_at
@@ -356,7 +405,13 @@ def appointment_book(
         video_room=f"verlaine-{secrets.token_hex(8)}" if kind == AppointmentKind.VIDEO else "",
         scheduled_at=timezone.now(),
     )
-    appointment.full_clean()
+    # The fields as written; not again what holds by construction, each also the
+    # database's rule: the client (this request's), the advisor (locked above) and
+    # her boutique exist, the end follows the start by `length`, a visit has the
+    # boutique (her zone came from it) and the public id is a fresh uuid4.
+    appointment.full_clean(
+        exclude=BOOKED_BY_CONSTRUCTION, validate_unique=False, validate_constraints=False
+    )
     save_slot(appointment)
     _prepare_follow_up(appointment=appointment, zone=zone)
     notice_on_commit(appointment, AppointmentNoticeKind.CONFIRMATION)
