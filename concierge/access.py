@@ -38,6 +38,9 @@ def client_required(
             return redirect_to_login(request.get_full_path())
         client_request = cast(ClientRequest, request)
         client_request.client = client_for_concierge(request.user)
+        # The same record as `user.client`: the navigation (clienteling.context_processors)
+        # asks for it on every page; it need not be read a second time.
+        request.user.client = client_request.client
         # The client's own language, wherever they sign in (the switcher keeps it).
         translation.activate(client_request.client.preferred_language or "en")
         client_request.LANGUAGE_CODE = translation.get_language()

@@ -8,6 +8,7 @@ by the client: what went wrong and what to do instead.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, cast
 
@@ -171,16 +172,32 @@ class AppointmentConfirmForm(forms.Form):
     )
     occasion = forms.ChoiceField(label=_("Is it for an occasion?"), required=False)
 
-    def __init__(self, *args: Any, occasions: list[Occasion], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, occasions: Iterable[Occasion], **kwargs: Any) -> None:
+        """`occasions` is read only when needed: the occasion is shown or was chosen.
+
+        The step that lists the times carries this form for its errors alone, and a
+        booking without an occasion never asks for them (a query saved on both).
+        """
         super().__init__(*args, **kwargs)
-        self.occasions = {str(o.pk): o for o in occasions}
-        cast(forms.ChoiceField, self.fields["occasion"]).choices = [
-            ("", _("No particular occasion"))
-        ] + [(str(o.pk), o.label) for o in occasions]
+        self._occasion_rows = occasions
+        self._by_pk: dict[str, Occasion] | None = None
+        cast(forms.ChoiceField, self.fields["occasion"]).choices = self._occasion_choices
+
+    @property
+    def occasions(self) -> dict[str, Occasion]:
+        if self._by_pk is None:
+            self._by_pk = {str(o.pk): o for o in self._occasion_rows}
+        return self._by_pk
+
+    def _occasion_choices(self) -> list[tuple[str, Any]]:
+        return [("", _("No particular occasion"))] + [
+            (pk, o.label) for pk, o in self.occasions.items()
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        data["occasion_obj"] = self.occasions.get(data.get("occasion") or "")
+        chosen = data.get("occasion") or ""
+        data["occasion_obj"] = self.occasions.get(chosen) if chosen else None
         return data
 
 

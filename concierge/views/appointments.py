@@ -139,7 +139,7 @@ def appointment_book(request: ClientRequest) -> HttpResponse:
         different_zone=client_zone(client).key != advisor.boutique.timezone,
         client_zone=client_zone(client).key,
     )
-    occasions = list(upcoming_occasions(client, within_days=365))
+    occasions = upcoming_occasions(client, within_days=365)  # read by the form if needed
     asked = source.get("at", "")
     at = parse_slot(asked)
     if asked and at is None:

@@ -22,7 +22,14 @@ from clients.selectors import (
 )
 from concierge.access import ClientRequest, client_required
 from concierge.views._common import client_zone, page
-from consent.policy import ConsentState, DataKind, Purpose, current_consent, may_use
+from consent.policy import (
+    ConsentState,
+    DataKind,
+    Purpose,
+    current_consent,
+    may_use,
+    needs_reconfirmation,
+)
 from recommendations.models import ItemState, LookbookItem, LookbookStatus
 from recommendations.selectors import published_lookbooks_for_client
 from stylists.models import AppointmentStatus, MessageDirection, StylingRequestStatus
@@ -156,6 +163,9 @@ def home(request: ClientRequest) -> HttpResponse:
         "open_requests": open_requests,
         "unread": unread,
         "consent": consent,
+        # The banner's question (consent.context_processors asks it otherwise): the same
+        # answer from the consent just read, not a second query for it.
+        "privacy_reconfirmation_due": needs_reconfirmation(consent),
         "personalised": may_use(consent, DataKind.PURCHASES, Purpose.PERSONALISATION).allowed,
         "now": now,
         "today": today,

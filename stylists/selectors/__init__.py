@@ -70,7 +70,12 @@ def appointments_of_client(client: Client) -> QuerySet[Appointment]:
 def appointment_of_client(client: Client, public_id: Any) -> Appointment:
     """One of the client's own appointments; 404 for anyone else's or a malformed id."""
     try:
-        return appointments_of_client(client).get(public_id=public_id)
+        # Her advisor's boutique too: the page shows the time there (one query, not two).
+        return (
+            appointments_of_client(client)
+            .select_related("stylist__boutique")
+            .get(public_id=public_id)
+        )
     except (Appointment.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404("No such appointment") from None
 

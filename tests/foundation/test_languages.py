@@ -119,3 +119,25 @@ def test_dates_follow_each_language() -> None:
     assert format_when(day, "long_date", "ar") == "6 ديسمبر 2026"
     with translation.override("de"):
         assert format_when(day, "day") == "Sonntag, 6. Dezember"
+
+
+def test_a_day_is_written_by_babel_once_per_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A thread of fifty messages on three days asks Babel three times, not fifty."""
+    import core.l10n
+
+    calls: list[tuple[Any, ...]] = []
+    real = core.l10n.format_skeleton
+
+    def counted(*args: Any, **kwargs: Any) -> str:
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(core.l10n, "format_skeleton", counted)
+    core.l10n._format_day.cache_clear()
+    moments = [dt.datetime(2026, 12, 6 + k % 3, 9, k, tzinfo=dt.UTC) for k in range(50)]
+    written = [format_when(moment, "day_month", "en") for moment in moments]
+    assert len(calls) == 3
+    assert written[:3] == ["December 6", "December 7", "December 8"]
+    # another language is its own words, not the cached English ones
+    assert format_when(moments[0], "day_month", "fr") == "6 décembre"
+    assert len(calls) == 4
