@@ -162,3 +162,41 @@ def test_a_horizon_longer_than_the_windows_is_bridged_by_bgnbd():
     assert np.all(long.purchases >= short.purchases - 1e-9)  # more time, no fewer purchases
     assert np.all(long.p_churn <= short.p_churn + 1e-9)  # and no likelier silence
     assert model.inner["count_model"] in ("bgnbd", "boosted", "linear", "linear_strong")
+
+
+def test_the_summary_reads_her_rhythm_and_its_trend():
+    days = client_days(
+        [
+            ("7", dt.date(2026, 1, 1), 10.0, 1),
+            ("7", dt.date(2026, 1, 8), 20.0, 2),  # one week later (early half)
+            ("7", dt.date(2026, 1, 29), 60.0, 3),  # three weeks later (late half)
+            ("8", dt.date(2026, 2, 20), 5.0, 1),
+        ]
+    )
+    summary = summarise(days, dt.date(2026, 2, 24))  # 54 days after her first purchase
+
+    assert summary.mean_gap[0] == pytest.approx(2.0)  # (1 + 3) / 2 weeks
+    assert summary.last_gap[0] == pytest.approx(3.0)
+    assert summary.late_repeats[0] == 1  # halfway is 28 January: the last is late
+    assert summary.last_spend[0] == 60.0
+    assert summary.last_units[0] == 3
+    assert summary.recent_26w[0] == 3
+    assert (summary.mean_gap[1], summary.last_gap[1], summary.late_repeats[1]) == (0, 0, 0)
+
+
+def test_the_rhythm_features_tell_an_overdue_client_from_a_steady_one():
+    from recommendations.ml.clv.model import FEATURES, features
+
+    start = dt.date(2026, 1, 1)
+    steady = [("s", start + dt.timedelta(weeks=2 * k), 10.0, 1) for k in range(6)]  # every 2w
+    overdue = [("o", start + dt.timedelta(weeks=k), 10.0, 1) for k in range(3)]  # then silent
+    summary = summarise(client_days(steady + overdue), start + dt.timedelta(weeks=11))
+    matrix = features(summary, BGNBD(r=0.243, alpha=4.414, a=0.793, b=2.426), 8.0)
+    column = dict(zip(FEATURES, matrix.T, strict=True))
+    o, s = list(summary.ids).index("o"), list(summary.ids).index("s")
+
+    assert column["quiet_vs_mean_gap"][o] == pytest.approx(9.0)  # 9 weeks quiet, gap 1 week
+    assert column["quiet_vs_mean_gap"][s] == pytest.approx(0.5)
+    assert column["late_vs_early"][o] == -1.0  # all her repeats in the first half
+    assert column["late_vs_early"][s] > column["late_vs_early"][o]
+    assert column["spend_trend"][s] == pytest.approx(0.0)

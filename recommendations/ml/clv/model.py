@@ -59,6 +59,16 @@ FEATURES = (
     "recent_13w",
     "recent_4w",
     "gap_cv",
+    "mean_gap",
+    "last_gap",
+    "quiet_vs_mean_gap",
+    "last_vs_mean_gap",
+    "late_vs_early",
+    "late_rate",
+    "spend_trend",
+    "log_total_spend",
+    "recent_26w",
+    "last_units",
     "bg_expected",
     "bg_p_alive",
     "bg_p_none",
@@ -97,6 +107,7 @@ def features(summary: Summary, bg: BGNBD, horizon_weeks: float) -> np.ndarray:
         "recent_13w": s.recent_13w,
         "recent_4w": s.recent_4w,
         "gap_cv": s.gap_cv,
+        **_rhythm(s, quiet),
         "bg_expected": _expected(bg, horizon_weeks, s),
         "bg_p_alive": bg.p_alive(s.x, s.t_x, s.T),
         "bg_p_none": bg.p_no_purchase(horizon_weeks, s.x, s.t_x, s.T),
@@ -104,6 +115,24 @@ def features(summary: Summary, bg: BGNBD, horizon_weeks: float) -> np.ndarray:
     }
     matrix = np.column_stack([columns[name] for name in FEATURES])
     return np.nan_to_num(matrix, nan=0.0, posinf=1e6, neginf=-1e6)
+
+
+def _rhythm(s: Summary, quiet: np.ndarray) -> dict[str, np.ndarray]:
+    """Inter-purchase time and trends: is she slowing down, spending less, overdue?"""
+    typical = np.maximum(s.mean_gap, 1 / WEEK)  # a gap of at least a day
+    late = s.late_repeats
+    return {
+        "mean_gap": s.mean_gap,
+        "last_gap": s.last_gap,
+        "quiet_vs_mean_gap": np.where(s.x > 0, quiet / typical, -1),
+        "last_vs_mean_gap": np.where(s.x > 1, s.last_gap / typical, -1),
+        "late_vs_early": (late - (s.x - late)) / np.maximum(s.x, 1),  # -1 all early ... +1 late
+        "late_rate": late / np.maximum(s.T / 2, 1),
+        "spend_trend": np.log1p(s.last_spend) - np.log1p(s.total_spend / (s.x + 1)),
+        "log_total_spend": np.log1p(s.total_spend),
+        "recent_26w": s.recent_26w,
+        "last_units": s.last_units,
+    }
 
 
 def _expected(bg: BGNBD, horizon_weeks: float, s: Summary) -> np.ndarray:
@@ -202,11 +231,14 @@ def training_windows(
 
 
 def _shape(seed: int, rounds: int) -> dict[str, object]:
+    """Small, slowly learnt trees: on both files' inner validations (never the holdout)
+    they lowered the count RMSE against 15 leaves of 100 rows at 0.06 (and against
+    the same trees at 0.06) with churn as good or better; see docs/recommendations.md."""
     return {
         "max_iter": rounds,
-        "learning_rate": 0.06,
-        "max_leaf_nodes": 15,
-        "min_samples_leaf": 100,
+        "learning_rate": 0.03,
+        "max_leaf_nodes": 7,
+        "min_samples_leaf": 300,
         "l2_regularization": 1.0,
         "random_state": seed,
     }
@@ -259,7 +291,7 @@ def _fit_counts(
     safe = np.maximum(w.matrix[:, EXPECTED], 1e-3)
     ratio = w.count / safe
     boosted = HistGradientBoostingRegressor(
-        loss="poisson", early_stopping=True, n_iter_no_change=15, **_shape(seed, max_rounds)
+        loss="poisson", early_stopping=True, n_iter_no_change=20, **_shape(seed, max_rounds)
     )
     boosted.fit(
         w.matrix[fit],
@@ -300,7 +332,7 @@ def _fit_churn(
     """Log-loss classifier of no purchase; rounds chosen on the inner validation."""
     churned = (w.count == 0).astype(int)
     inner = HistGradientBoostingClassifier(
-        early_stopping=True, n_iter_no_change=15, **_shape(seed, max_rounds)
+        early_stopping=True, n_iter_no_change=20, **_shape(seed, max_rounds)
     )
     inner.fit(w.matrix[fit], churned[fit], X_val=w.matrix[val], y_val=churned[val])
     p = inner.predict_proba(w.matrix[val])[:, 1]
@@ -319,7 +351,7 @@ def fit_client_value_model(
     *,
     horizons_weeks: tuple[int, ...] = (8, 13, 17, 21, 26),
     max_rows: int = 250_000,
-    max_rounds: int = 300,
+    max_rounds: int = 800,
     seed: int = 0,
 ) -> ClientValueModel:
     """Learned from the client-days on or before `calibration_end` only."""

@@ -28,6 +28,12 @@ class Summary:
     recent_4w: np.ndarray
     gap_cv: np.ndarray  # coefficient of variation of the gaps between purchases
     max_gap: np.ndarray  # longest gap, weeks
+    mean_gap: np.ndarray  # weeks between purchases on average (0 without a repeat)
+    last_gap: np.ndarray  # weeks between the last two purchases (0 without a repeat)
+    late_repeats: np.ndarray  # repeat purchases in the second half of her time observed
+    last_spend: np.ndarray  # spend of the last client-day
+    last_units: np.ndarray
+    recent_26w: np.ndarray
 
 
 def summarise(days: ClientDays, cutoff: dt.date) -> Summary:
@@ -53,6 +59,8 @@ def summarise(days: ClientDays, cutoff: dt.date) -> Summary:
     n_gaps = np.maximum(x, 1)
     gap_mean = gap_sum / n_gaps
     gap_std = np.sqrt(np.maximum(gap_sq / n_gaps - gap_mean**2, 0))
+    middle = (first_day + end) / 2  # halfway between her first purchase and the cut-off
+    late = (d > middle[owner]) & valid
     return Summary(
         ids=ids,
         x=x,
@@ -66,6 +74,12 @@ def summarise(days: ClientDays, cutoff: dt.date) -> Summary:
         recent_4w=np.bincount(owner, weights=(d > end - 28), minlength=len(ids)),
         gap_cv=np.where(x > 1, gap_std / np.maximum(gap_mean, 1e-9), 0.0),
         max_gap=max_gap / WEEK,
+        mean_gap=gap_mean / WEEK,
+        last_gap=np.where(x > 0, np.nan_to_num(gaps[last]), 0.0) / WEEK,
+        late_repeats=np.bincount(owner, weights=late, minlength=len(ids)),
+        last_spend=seen.spend[last],
+        last_units=seen.units[last],
+        recent_26w=np.bincount(owner, weights=(d > end - 182), minlength=len(ids)),
     )
 
 
