@@ -353,8 +353,13 @@ def published_message(lookbook: Lookbook) -> str:
     if sent:
         text += f" Told by {channel_words(sent)}."
     if held:
-        reason = notice_held_reason(lookbook) or "see the conversation for the reason."
-        text += f" No notice by {channel_words(held)}: {reason}"
+        # Not sent yet: either C1 holds it back (say why), or it is queued and goes out
+        # in a moment (the hand-off happened on commit; a worker sends it).
+        reason = notice_held_reason(lookbook)
+        if reason:
+            text += f" No notice by {channel_words(held)}: {reason}"
+        else:
+            text += f" A notice is on its way by {channel_words(held)}."
     return text
 
 
