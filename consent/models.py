@@ -180,11 +180,21 @@ class StaffAccessLogQuerySet(models.QuerySet["StaffAccessLog"]):
 class StaffAccessLog(models.Model):
     """One row each time a member of staff looks at a client's data."""
 
+    # No index of their own: the (actor, -at) and (client, -at) indexes below serve every
+    # look-up by either (deletion's SET NULL and CASCADE too), and each index is one more
+    # write on the INSERT that every story, review and export view makes.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     client = models.ForeignKey(
-        "clients.Client", on_delete=models.CASCADE, related_name="staff_access_log"
+        "clients.Client",
+        on_delete=models.CASCADE,
+        related_name="staff_access_log",
+        db_index=False,
     )
     action = models.CharField(max_length=20, choices=AccessAction.choices)
     reason = models.CharField(max_length=280, blank=True)

@@ -151,9 +151,14 @@ def pieces_for(client: Client, *, state: policy.ConsentState) -> list[Product]:
     return list(products.values())
 
 
-def unread_count_for(stylist: Stylist) -> int:
+def unread_for(stylist: Stylist) -> QuerySet[Message]:
+    """Inbound messages in her book she has not read yet."""
     return Message.objects.filter(
         client__in=book_of(stylist).values("pk"),
         direction=MessageDirection.INBOUND,
         read_at__isnull=True,
-    ).count()
+    )
+
+
+def unread_count_for(stylist: Stylist) -> int:
+    return unread_for(stylist).count()

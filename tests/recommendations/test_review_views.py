@@ -448,15 +448,15 @@ def test_new_lookbook_by_hand_for_an_essential_client(cast):
 #  5 may she change the client?, 6 the access-log INSERT, 7 items with products and variants,
 #  8 the alternates' products, 9 stock for pieces and alternates, 10 consent, 11 her
 #  addresses (channels), 12 history, 13 next occasion, 14 recent purchases, 15 the messaging
-#  guard's last proactive message, 16 the sidebar's boutique, 17-18 the sidebar's badges
-#  (drafts waiting, unread messages)
-QUERIES_REVIEW_PAGE = 18
+#  guard's last proactive message, 16 the sidebar's boutique, 17 the sidebar's badges
+#  (drafts waiting and unread messages, one SELECT)
+QUERIES_REVIEW_PAGE = 17
 # The queue, whatever the number of drafts (11): 1-3 session, user, stylist (the role, not
 # the permissions, says whether she sees all), 4 count, 5 the page of lookbooks with client,
 # author, request and piece count, 6 next occasions, 7 consents, 8 her clients due a draft
-# (her own book only), 9 the sidebar's boutique, 10-11 the sidebar's badges (drafts
-# waiting, unread messages)
-QUERIES_QUEUE = 11
+# (her own book only), 9 the sidebar's boutique, 10 the sidebar's badges (drafts
+# waiting and unread messages, one SELECT)
+QUERIES_QUEUE = 10
 
 
 @pytest.mark.parametrize("pieces", [12, 36])

@@ -165,7 +165,7 @@ def test_the_messages_page_costs_the_same_with_more_conversations(cast, count_qu
     small = count_queries(lambda: http.get(reverse("stylists:messages")))
     grow(6)
     large = count_queries(lambda: http.get(reverse("stylists:messages")))
-    assert small == large <= 12  # 10 for the page, 2 for the sidebar's badges
+    assert small == large <= 11  # 10 for the page, 1 for the sidebar's two badges
 
 
 def test_a_thread_costs_the_same_with_more_messages(cast, count_queries):
@@ -191,3 +191,19 @@ def test_a_preview_placeholder_never_reaches_the_client(cast):
     assert response.status_code == 422
     assert "Replace [piece] before sending" in response.content.decode()
     assert not Message.objects.exists()
+
+
+def test_the_sidebar_badges_count_unread_messages_and_drafts_in_one_query(
+    cast, django_assert_num_queries
+):
+    """Both badges in one SELECT; each shows its own count (not the other's)."""
+    from clienteling.context_processors import _nav_counts
+
+    for client in book_of_n(cast, cast.owner, 3, with_history=False):
+        inbound(client, "Hello")
+        inbound(client, "Seen already", read=True)
+    with django_assert_num_queries(1):
+        queue, unread = _nav_counts(cast.owner.user, cast.owner)
+    assert (queue, unread) == (0, 3)
+    body = cast.http("owner").get(reverse("stylists:appointments")).content.decode()
+    assert 'app-nav__badge">3<' in body
