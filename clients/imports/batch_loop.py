@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
+from typing import Any
 
 from django.db import InterfaceError, OperationalError, transaction
 
+from clients.imports.read_ahead import read_ahead as _read_ahead
 from clients.imports.reading import CsvSource, Record
 from clients.imports.report import ImportReport, Rejection, RowRejected
 from clients.imports.writers.batch import BatchOutcome, Group, Importer
@@ -23,6 +26,10 @@ logger = logging.getLogger(__name__)
 
 STATS_CHUNK = 2000
 FATAL_DB_ERRORS = (OperationalError, InterfaceError)
+# What the importer made of a record: (group key, item), why it is rejected (RowRejected,
+# or the exception a parser bug raised), or None (a record unreadable, blank or not parsed).
+Prepared = tuple[str, Any] | Exception | None
+Parsed = tuple[Record, Prepared]
 
 
 class ImportAborted(Exception):
@@ -54,59 +61,73 @@ class BatchLoop:
         if self.on_rejection is not None:
             self.on_rejection(Rejection(line, exc.code, exc.reason, exc.value))
 
-    def read(self, source: CsvSource, *, width: int, limit: int | None) -> None:
-        """Every record of the source (up to `limit` rows), then the last batch."""
-        for record in source.records():
-            if limit is not None and self.report.rows_read >= limit:
-                self.report.notes.append(f"Stopped after {limit} rows, as asked (--limit).")
-                break
-            self.report.rows_read += 1
-            self.last_line = record.line
-            if record.problem is not None:
-                self.reject(record.line, record.problem)
-                continue
-            if record.blank:
-                self.report.rows_skipped += 1
-                continue
-            values = self._values(record, width)
-            if values is not None:
-                self._prepare(record.line, values)
+    def read(
+        self, source: CsvSource, *, width: int, limit: int | None, read_ahead: bool = False
+    ) -> None:
+        """Every record of the source (up to `limit` rows), then the last batch.
+
+        read_ahead: records are read and parsed in a second thread while batches are
+        written (clients.imports.read_ahead); the loop sees the same rows in the same order.
+        """
+        rows = self._parsed(source, width, limit)
+        with _read_ahead(rows) if read_ahead else nullcontext(rows) as parsed:
+            for record, result in parsed:
+                if limit is not None and self.report.rows_read >= limit:
+                    self.report.notes.append(f"Stopped after {limit} rows, as asked (--limit).")
+                    break
+                self._take(record, result)
         self.flush()
 
-    def _values(self, record: Record, width: int) -> list[str] | None:
-        """The record's cells, one per column of the header; None (rejected) if they differ."""
+    def _parsed(self, source: CsvSource, width: int, limit: int | None) -> Iterator[Parsed]:
+        """Each record with what the importer made of it (nothing past the limit)."""
+        for index, record in enumerate(source.records()):
+            if limit is not None and index >= limit:
+                yield record, None  # only read, as the loop stops there
+                return
+            yield record, self._parse(record, width)
+
+    def _parse(self, record: Record, width: int) -> Prepared:
+        """(group key, item), or why the row is rejected; None for unreadable or blank records."""
+        if record.problem is not None or record.blank:
+            return None
         values = record.values
         if len(values) > width and not any(value.strip() for value in values[width:]):
             values = values[:width]  # trailing empty cells, as spreadsheets write them
         if len(values) != width:
-            self.reject(
-                record.line,
-                _field_count_problem(record.line, record.last_line, len(values), width, values),
-            )
-            return None
-        return values
-
-    def _prepare(self, line: int, values: list[str]) -> None:
-        """Parse the row and add it to its group, flushing the batch when it is full."""
+            return _field_count_problem(record.line, record.last_line, len(values), width, values)
         try:
-            key, item = self.importer.prepare(line, values)
-        except RowRejected as exc:
-            self.reject(line, exc)
-            return
-        except Exception as exc:  # a parser bug must cost one row, not the import
+            return self.importer.prepare(record.line, values)
+        except Exception as exc:  # RowRejected, or a parser bug: rejected by _take
+            return exc
+
+    def _take(self, record: Record, result: Prepared) -> None:
+        """Count one record; reject it, skip it, or add it to its group."""
+        self.report.rows_read += 1
+        self.last_line = line = record.line
+        if record.problem is not None:
+            self.reject(line, record.problem)
+        elif result is None:  # _parse leaves only blank records unparsed
+            self.report.rows_skipped += 1
+        elif isinstance(result, RowRejected):
+            self.reject(line, result)
+        elif isinstance(result, Exception):  # a parser bug must cost one row, not the import
             logger.error(  # the type only: a message could quote the row's values
                 "Import row at line %d could not be parsed (%s).",
                 line,
-                type(exc).__name__,
+                type(result).__name__,
             )
             self.reject(
                 line,
                 RowRejected(
                     "unreadable",
-                    f"The row could not be read ({type(exc).__name__}); it was not imported.",
+                    f"The row could not be read ({type(result).__name__}); it was not imported.",
                 ),
             )
-            return
+        else:
+            self._add(line, *result)
+
+    def _add(self, line: int, key: str, item: Any) -> None:
+        """Add a parsed row to its group, flushing the batch when it is full."""
         group = self.pending.get(key)
         if group is None:
             if self.pending_rows >= self.batch_rows:

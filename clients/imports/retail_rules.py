@@ -50,6 +50,13 @@ def normalise_customer_id(value: str) -> str:
     return m.group(1) if m else text
 
 
+@functools.lru_cache(maxsize=65_536)  # a few thousand stock codes, on every line
+def product_code(value: str) -> str:
+    """The StockCode stripped and upper-cased if it is a product's (PRODUCT_CODE), else ""."""
+    code = value.strip().upper()
+    return code if PRODUCT_CODE.match(code) else ""
+
+
 def is_cancellation(invoice: str) -> bool:
     """Cancellation invoices start with C (C536379)."""
     return invoice.strip()[:1] in ("C", "c")
@@ -120,8 +127,8 @@ def online_retail_row(
         return None, "missing_customer"
     if price <= 0:
         return None, "non_positive_price"
-    code = row[col["StockCode"]].strip().upper()
-    if not PRODUCT_CODE.match(code):
+    code = product_code(row[col["StockCode"]])
+    if not code:
         return None, "non_product_code"
     return (
         RetailRow(

@@ -246,9 +246,10 @@ def _run(
         )
     importer.start(source.header, positions)
     loop = BatchLoop(report, importer, batch_rows, on_rejection)
+    fast = isinstance(importer, CopyRetailImporter)
     try:
-        with collector_paused(isinstance(importer, CopyRetailImporter)):
-            loop.read(source, width=len(source.header), limit=limit)
+        with collector_paused(fast):
+            loop.read(source, width=len(source.header), limit=limit, read_ahead=fast)
     except FileStopped as exc:
         loop.flush()
         report.fail(exc.code, exc.message, line=exc.line)

@@ -82,11 +82,12 @@ class RetailParser:
         self.width = len(header)
         self._tz = zoneinfo.ZoneInfo(RETAIL_TIMEZONE)
         self._dates: dict[str, dt.datetime] = {}
-        # The same few thousand prices and customers recur on every line: each text is
+        # The same few thousand prices, customers and descriptions recur on every line: each text is
         # read once (parse_price and identity_value are pure; a failure is not kept, so it
         # is raised again, the same, for each row).
         self._prices: dict[str, Decimal] = {}
         self._customers: dict[str, str] = {}
+        self._descriptions: dict[str, str] = {}
         self._invoice: tuple[str, str] = ("", "")
 
     def parse(self, line: int, values: list[str]) -> RetailLine:
@@ -132,11 +133,19 @@ class RetailParser:
             customer=customer,
             country=kept.country[:80],
             stock_code=kept.stock_code,
-            description=" ".join(kept.description.split()),
+            description=self._description(kept.description),
             quantity=int(quantity),
             unit_price=price,
             placed_at=placed_at,
         )
+
+    def _description(self, text: str) -> str:
+        """Runs of whitespace made one space (each distinct description once)."""
+        found = self._descriptions.get(text)
+        if found is None:
+            found = " ".join(text.split())
+            _remember(self._descriptions, text, found)
+        return found
 
     def _price(self, text: str) -> Decimal:
         price = self._prices.get(text)

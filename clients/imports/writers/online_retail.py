@@ -118,6 +118,8 @@ class RetailImporter:
         self.created_refs: set[str] = set()
         self._counted: set[str] = set()  # "c:<customer>", "p:<code>" already counted skipped
         self._recent: OrderedDict[str, dict[tuple[str, ...], int]] = OrderedDict()
+        self._last_invoice = ""  # the most recent invoice of _recent, and its lines
+        self._last_seen: dict[tuple[str, ...], int] = {}
 
     def start(self, header: Sequence[str], positions: Mapping[str, int]) -> None:
         self.parser = RetailParser(header)
@@ -131,13 +133,18 @@ class RetailImporter:
     def _check_not_a_copy(self, line: int, values: list[str], item: RetailLine) -> None:
         """Reject a line identical to an earlier line of the same (recent) invoice."""
         key = tuple(map(str.strip, values))
-        seen = self._recent.get(item.invoice)
-        if seen is None:
-            seen = self._recent[item.invoice] = {}
-            if len(self._recent) > DUPLICATE_WINDOW:
-                self._recent.popitem(last=False)
+        if item.invoice == self._last_invoice:  # already the most recent: nothing to move
+            seen = self._last_seen
         else:
-            self._recent.move_to_end(item.invoice)
+            found = self._recent.get(item.invoice)
+            if found is None:
+                found = self._recent[item.invoice] = {}
+                if len(self._recent) > DUPLICATE_WINDOW:
+                    self._recent.popitem(last=False)
+            else:
+                self._recent.move_to_end(item.invoice)
+            seen = self._last_seen = found
+            self._last_invoice = item.invoice
         if key in seen:
             raise RowRejected(
                 "duplicate_row", f"An exact copy of line {seen[key]}.", item.stock_code
