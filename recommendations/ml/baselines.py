@@ -37,7 +37,50 @@ def recommend_popular(
     block = sp.csr_matrix(train) if filter_already_liked_items else None
     if exclude is not None:
         block = sp.csr_matrix(exclude) if block is None else block + sp.csr_matrix(exclude)
+    if candidates is None:
+        shortlist = _popular_shortlist(pop, block, user_rows, n)
+        if shortlist is not None:
+            return _top_of_shortlist(pop, shortlist, block, user_rows, n)
     return top_n(scorer, user_rows, n=n, exclude=block, candidates=candidates)
+
+
+def _popular_shortlist(
+    pop: np.ndarray, block: sp.csr_matrix | None, user_rows: np.ndarray, n: int
+) -> np.ndarray | None:
+    """The products that can reach anyone's top ``n``, ascending, or None if that is all.
+
+    Everyone gets the same scores, so a client's top ``n`` lies within the ``n + b`` most
+    popular products, ``b`` the most products any of these clients has blocked. Ranking
+    only those gives the same lists as ranking the catalogue (ties: lower index first, as
+    ``select_top``), in a fraction of the time: a hold-out of 5,000 clients over 20,000
+    products spent two seconds sorting 100 million scores.
+    """
+    rows = np.asarray(user_rows, dtype=np.int64)
+    most_blocked = 0
+    if block is not None and len(rows):
+        most_blocked = int(np.diff(block.indptr)[rows].max())
+    size = n + most_blocked
+    if size >= len(pop):
+        return None
+    order = np.argsort(-pop, kind="stable")
+    return np.sort(order[:size])
+
+
+def _top_of_shortlist(
+    pop: np.ndarray,
+    shortlist: np.ndarray,
+    block: sp.csr_matrix | None,
+    user_rows: np.ndarray,
+    n: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    scores = pop[shortlist]
+
+    def scorer(rows: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(scores, (len(rows), len(scores)))
+
+    narrowed = None if block is None else block[:, shortlist].tocsr()
+    ids, vals = top_n(scorer, user_rows, n=n, exclude=narrowed)
+    return np.where(ids >= 0, shortlist[np.maximum(ids, 0)], -1), vals
 
 
 def fit_item_cosine(train: sp.csr_matrix, *, neighbours: int = 100) -> sp.csr_matrix:

@@ -200,3 +200,38 @@ def test_tuning_is_deterministic_and_reports_a_table() -> None:
     assert a.validation_ndcg > 0.3
     temporal = tune_als(events, strategy="temporal", k=3, seed=5, coarse=grid, refine_top=1)
     assert temporal.validation_info["clients_evaluated"] == 24
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_most_popular_ranks_a_shortlist_exactly_as_the_whole_catalogue(seed):
+    """The shortlist path (top n + most blocked) gives the lists ranking everything gives.
+
+    Equal scores at the list's end may be any of the tied products (argpartition picks
+    one either way), so the scores must match exactly and every product be a fair pick."""
+    import scipy.sparse as sp
+
+    from recommendations.ml.baselines import item_popularity, recommend_popular
+    from recommendations.ml.ranking import top_n
+
+    rng = np.random.default_rng(seed)
+    users, items = 300, 2_000
+    # Zipf-like popularity with many ties (small integer counts), heavy and light clients.
+    density = rng.random((users, items)) < rng.zipf(1.6, items).clip(max=60) / 400
+    train = sp.csr_matrix(density.astype(np.float32))
+    exclude = sp.csr_matrix((rng.random((users, items)) < 0.002).astype(np.float32))
+    rows = rng.choice(users, size=120, replace=False)
+    pop = item_popularity(train)
+    block = train + exclude
+
+    def everything(batch):
+        return np.broadcast_to(pop, (len(batch), items))
+
+    expected = top_n(everything, rows, n=10, exclude=block)
+    got = recommend_popular(train, rows, n=10, exclude=exclude)
+    np.testing.assert_array_equal(got[1], expected[1])
+    ids = got[0]
+    assert (ids >= 0).all()
+    np.testing.assert_array_equal(pop[ids], got[1])  # each product's own popularity
+    blocked = block.tocsr()[rows].toarray() > 0
+    assert not np.take_along_axis(blocked, ids, axis=1).any()
+    assert all(len(set(row)) == len(row) for row in ids.tolist())
