@@ -66,18 +66,19 @@ def _read_columns(
     The source queries never yield NULL (string_agg would skip it and shift the columns):
     the lengths are checked.
     """
-    columns = ", ".join(
+    aggregates = ", ".join(
         f"string_agg({send}(r.{c}), ''::bytea)"
         for send, c in [("int8send", "c"), ("int8send", "p"), ("int8send", "t"), ("int2send", "k")]
     )
-    packed = f"SELECT {columns} FROM ({sql}) r(c, p, t, k)"  # noqa: S608 (Django's SQL, params)
+    packed = f"SELECT {aggregates} FROM ({sql}) r(c, p, t, k)"  # noqa: S608 (Django's SQL, params)
     # A server-side-binding cursor of the same connection: Django's client-side cursors
     # cannot ask for binary results (bytea as bytes, not hex text).
     with psycopg.Cursor(raw.connection) as cursor:
         cursor.execute(packed, params, binary=True)
-        clients, products, times, codes = cursor.fetchone()
-    if clients is None:
+        row = cursor.fetchone()
+    if row is None or row[0] is None:
         return _empty()
+    clients, products, times, codes = row
     columns = (
         np.frombuffer(clients, ">i8").astype(np.int64),
         np.frombuffer(products, ">i8").astype(np.int64),
