@@ -19,6 +19,8 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from clienteling.settings.database import database
+
 # Lets typed generics such as admin.ModelAdmin[Product] work at run time.
 django_stubs_ext.monkeypatch()
 
@@ -110,35 +112,9 @@ TEMPLATES = [
 ]
 
 # --- Database: SQLite file by default, PostgreSQL (psycopg 3) via DATABASE_URL -
+# (clienteling/settings/database.py: persistent connections, or a pool in web processes)
 DATABASE_URL: str = env.str("DATABASE_URL", default="")
-if DATABASE_URL:
-    _db = env.db_url("DATABASE_URL")
-    if _db["ENGINE"] not in (
-        "django.db.backends.postgresql",
-        "django.db.backends.sqlite3",
-    ):
-        raise ImproperlyConfigured(
-            f"DATABASE_URL must be postgres:// or sqlite://, not {_db['ENGINE']!r}"
-        )
-    if _db["ENGINE"] == "django.db.backends.postgresql":
-        _db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-        _db["CONN_HEALTH_CHECKS"] = True
-    DATABASES: dict[str, dict[str, Any]] = {"default": _db}
-else:
-    # The embedded default lives in var/ (git-ignored): a fresh clone has no var/ yet.
-    VAR_DIR.mkdir(exist_ok=True)
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "atelier.sqlite3",
-            "OPTIONS": {
-                # WAL lets the dev server read while a task writes.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
-        }
-    }
+DATABASES: dict[str, dict[str, Any]] = {"default": database(env, DATABASE_URL, VAR_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker, channel layer and cache; absent means in-process ---
