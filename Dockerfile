@@ -31,4 +31,4 @@ RUN DJANGO_SETTINGS_MODULE=clienteling.settings.base \
 USER atelier
 EXPOSE 8000
 # The web process by default; compose.yaml overrides it for the others.
-CMD ["sh", "-c", "gunicorn clienteling.asgi:application --worker-class uvicorn_worker.UvicornWorker --workers ${WEB_CONCURRENCY:-2} --bind 0.0.0.0:8000 --timeout 60 --graceful-timeout 20 --max-requests 5000 --max-requests-jitter 500"]
+CMD ["sh", "-c", "DATABASE_POOL=${WEB_DB_POOL:-8} exec gunicorn clienteling.asgi:application --worker-class uvicorn_worker.UvicornWorker --workers ${WEB_CONCURRENCY:-2} --bind 0.0.0.0:8000 --timeout 60 --graceful-timeout 20 --max-requests 5000 --max-requests-jitter 500"]
