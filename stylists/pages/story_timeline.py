@@ -88,12 +88,7 @@ def _order_entries(client: Client) -> list[TimelineEntry]:
             "lines__product__name",
         )
     )
-    orders: dict[int, tuple[Any, ...]] = {}
-    pieces: dict[int, list[str]] = defaultdict(list)
-    for row in rows:
-        orders.setdefault(row[0], row)
-        if row[-1] is not None:
-            pieces[row[0]].append(row[-1])
+    orders, pieces = _rows_with_pieces(rows)
     channels, statuses = _labels(Order, "channel"), _labels(Order, "status")
     entries = []
     for (
@@ -179,12 +174,7 @@ def _lookbook_entries(client: Client) -> list[TimelineEntry]:
             "shown__product__name",
         )
     )
-    lookbooks: dict[int, tuple[Any, ...]] = {}
-    pieces: dict[int, list[str]] = defaultdict(list)
-    for row in rows:
-        lookbooks.setdefault(row[0], row)
-        if row[-1] is not None:
-            pieces[row[0]].append(row[-1])
+    lookbooks, pieces = _rows_with_pieces(rows)
     pending = [pk for pk, row in lookbooks.items() if row[-2]]
     for pk in pending:  # a bulk draft's rows, on first read (recommendations.services.pending)
         materialise_pieces(Lookbook(pk=pk))  # it reads and locks the row itself
@@ -313,3 +303,20 @@ def client_timeline(client: Client) -> list[TimelineEntry]:
         *_request_entries(client),
     ]
     return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+def _rows_with_pieces(
+    rows: Any,
+) -> tuple[dict[int, tuple[Any, ...]], dict[int, list[str]]]:
+    """One row per parent (first column its key) and the piece names joined to it (last column).
+
+    The rows come from one LEFT JOIN of a parent with its pieces: a parent repeats once per
+    piece, or appears once with None when it has none.
+    """
+    parents: dict[int, tuple[Any, ...]] = {}
+    pieces: dict[int, list[str]] = defaultdict(list)
+    for row in rows:
+        parents.setdefault(row[0], row)
+        if row[-1] is not None:
+            pieces[row[0]].append(row[-1])
+    return parents, pieces
