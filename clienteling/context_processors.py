@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any, Literal, TypedDict
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Func, IntegerField, Subquery, Value
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy
@@ -112,36 +111,15 @@ def _stylist_badges(
     `known`: counts the view already made for this request (Today counts both), by url name.
     Otherwise both are counted in one round trip, the first time a badge is read.
     """
+    from stylists.pages.conversations import badge_counts
+
     if known:
         return {url_name: functools.partial(int, count) for url_name, count in known.items()}
-    counts = functools.cache(functools.partial(_nav_counts, user, stylist))
+    counts = functools.cache(functools.partial(badge_counts, user, stylist))
     return {
         "stylists:review_queue": lambda: counts()[0],
         "stylists:messages": lambda: counts()[1],
     }
-
-
-def _nav_counts(user: Any, stylist: Any) -> tuple[int, int]:
-    """(drafts waiting for review, unread messages in the book): one SELECT, two subqueries."""
-    from recommendations.selectors import review_queue_for
-    from stylists.models import Stylist
-    from stylists.pages.conversations import unread_for
-
-    row = (
-        Stylist.objects.filter(pk=stylist.pk)
-        .annotate(queue=_count(review_queue_for(user)), unread=_count(unread_for(stylist)))
-        .values_list("queue", "unread")
-        .first()
-    )
-    return (int(row[0]), int(row[1])) if row else (0, 0)
-
-
-def _count(queryset: Any) -> Subquery:
-    """The rows of `queryset` counted in a scalar subquery (what .count() would answer)."""
-    counted = queryset.order_by().annotate(
-        n=Func(Value(1), function="COUNT", output_field=IntegerField())
-    )
-    return Subquery(counted.values("n"), output_field=IntegerField())
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import (
+    Case,
+    Count,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from catalog.models import Product
 from clients.models import Client, ClientStatus, Identity, IdentityKind, Occasion
 from clients.selectors import upcoming_occasions
 from consent import policy
 from recommendations.models import ItemState, LookbookItem, LookbookStatus
+from recommendations.selectors import review_queue_for
 from stylists.models import Message, MessageChannel, MessageDirection, OutreachTemplate, Stylist
 from stylists.selectors import book_of
 from stylists.selectors.messaging import KINDS, channel_decision, frequency_reason
@@ -151,6 +165,27 @@ def pieces_for(client: Client, *, state: policy.ConsentState) -> list[Product]:
     return list(products.values())
 
 
+def badge_counts(user: Any, stylist: Stylist) -> tuple[int, int]:
+    """(drafts waiting for review, unread messages in the book): the sidebar's two badges.
+
+    One SELECT of two scalar subqueries (each what ``.count()`` would answer).
+    """
+    row = (
+        Stylist.objects.filter(pk=stylist.pk)
+        .annotate(queue=_counted(review_queue_for(user)), unread=_counted(unread_for(stylist)))
+        .values_list("queue", "unread")
+        .first()
+    )
+    return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
+def _counted(queryset: QuerySet[Any]) -> Subquery:
+    counted = queryset.order_by().annotate(
+        n=Func(Value(1), function="COUNT", output_field=IntegerField())
+    )
+    return Subquery(counted.values("n"), output_field=IntegerField())
+
+
 def unread_for(stylist: Stylist) -> QuerySet[Message]:
     """Inbound messages in her book she has not read yet."""
     return Message.objects.filter(
@@ -158,7 +193,3 @@ def unread_for(stylist: Stylist) -> QuerySet[Message]:
         direction=MessageDirection.INBOUND,
         read_at__isnull=True,
     )
-
-
-def unread_count_for(stylist: Stylist) -> int:
-    return unread_for(stylist).count()

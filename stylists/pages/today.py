@@ -26,11 +26,11 @@ from stylists.models import (
     FollowUpKind,
     FollowUpStatus,
     Message,
-    MessageDirection,
     StylingRequest,
     StylingRequestStatus,
     Stylist,
 )
+from stylists.pages.conversations import unread_for
 from stylists.selectors import book_of
 from stylists.services.signals import LIVE_KINDS, live_signal_text
 
@@ -181,15 +181,7 @@ def upcoming_appointments(
 
 def unread_messages(stylist: Stylist) -> QuerySet[Message]:
     """Messages from clients in the advisor's book that nobody has read yet."""
-    return (
-        Message.objects.filter(
-            client__in=book_of(stylist).values("pk"),
-            direction=MessageDirection.INBOUND,
-            read_at__isnull=True,
-        )
-        .select_related("client")
-        .order_by("-created_at", "-pk")
-    )
+    return unread_for(stylist).select_related("client").order_by("-created_at", "-pk")
 
 
 @dataclass

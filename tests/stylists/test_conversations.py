@@ -197,13 +197,13 @@ def test_the_sidebar_badges_count_unread_messages_and_drafts_in_one_query(
     cast, django_assert_num_queries
 ):
     """Both badges in one SELECT; each shows its own count (not the other's)."""
-    from clienteling.context_processors import _nav_counts
+    from stylists.pages.conversations import badge_counts
 
     for client in book_of_n(cast, cast.owner, 3, with_history=False):
         inbound(client, "Hello")
         inbound(client, "Seen already", read=True)
     with django_assert_num_queries(1):
-        queue, unread = _nav_counts(cast.owner.user, cast.owner)
+        queue, unread = badge_counts(cast.owner.user, cast.owner)
     assert (queue, unread) == (0, 3)
     body = cast.http("owner").get(reverse("stylists:appointments")).content.decode()
     assert 'app-nav__badge">3<' in body
