@@ -107,6 +107,8 @@ TEMPLATES = [
                 "clienteling.context_processors.navigation",
                 "consent.context_processors.privacy",
             ],
+            # avatars and badges, drawn in Python (a tag, not an include per row)
+            "builtins": ["clienteling.templatetags.atelier_ui"],
         },
     },
 ]

@@ -39,7 +39,7 @@ class TimelineEntry:
     meta: str
     text: str = ""
     tone: str = ""  # "" | accent | muted
-    badge: str = ""  # a status for includes/_status_badge.html
+    badge: str = ""  # a status for the {% status_badge %} tag
     badge_label: str = ""
     url: str = ""  # a lookbook's review page
     detail: str = ""  # why a message failed

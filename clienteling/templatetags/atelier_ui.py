@@ -1,0 +1,110 @@
+"""The shell's small marks, drawn in Python: avatars and badges.
+
+A builtin library (settings TEMPLATES "builtins"), so no template loads it:
+
+    {% avatar name=client.full_name size="sm" decorative=True %}
+    {% tier_badge tier=client.consent_tier %}
+    {% status_badge status=lookbook.status label=lookbook.get_status_display %}
+
+They were `{% include %}` partials. A table of fifty clients drew a hundred of them,
+each a context push, a template render and a dozen filters: a tag is one function
+call. The markup is the partials' own, character for character
+(tests/foundation/test_ui_tags.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+# Constant markup (nothing of the caller's in it).
+_TIERS = {
+    tier: mark_safe(
+        f'<span class="badge badge--tier badge--{tier}" title="{title}">{tier.capitalize()}</span>'
+    )
+    for tier, title in (
+        ("bespoke", "Bespoke: the richest personalisation the client has chosen"),
+        ("personal", "Personal: purchases, preferences, sizes and occasions"),
+        ("essential", "Essential: only what serves the client's own requests"),
+    )
+}
+# status -> (badge classes, default label)
+_STATUSES: dict[str, tuple[str, Any]] = {
+    "draft": ("badge--draft", _("Draft")),
+    "in_review": ("badge--in-review", _("In review")),
+    "published": ("badge--published", _("Published")),
+    "withdrawn": ("badge--withdrawn", _("Withdrawn")),
+    "discarded": ("badge--discarded", _("Discarded")),
+    "overdue": ("badge--overdue", _("Overdue")),
+    "open": ("badge--info badge--dot", _("Open")),
+    "pending": ("badge--info badge--dot", _("Pending")),
+    "requested": ("badge--info badge--dot", _("Requested")),
+    "answered": ("badge--success badge--dot", _("Answered")),
+    "done": ("badge--success badge--dot", _("Done")),
+    "completed": ("badge--success badge--dot", _("Completed")),
+    "confirmed": ("badge--success badge--dot", _("Confirmed")),
+    "cancelled": ("badge--neutral", _("Cancelled")),
+    "canceled": ("badge--neutral", _("Cancelled")),
+    "declined": ("badge--neutral", _("Declined")),
+    "no_show": ("badge--neutral", _("Missed")),
+    "closed": ("badge--neutral", _("Closed")),
+}
+
+
+@register.simple_tag
+def avatar(name: Any = "", size: str = "", decorative: bool = False) -> SafeString:
+    """A monogram: the first and last names' initials (or the first letter, or "·").
+
+    `size`: xs, sm, lg or xl. `decorative`: the name is printed beside it, so the
+    monogram is hidden from screen readers instead of read twice. The tone follows
+    the name's length, so a person keeps the same colour everywhere.
+    """
+    name = "" if name is None else str(name)
+    parts = name.split()
+    first_last = parts[0][:1] + parts[-1][:1] if len(parts) > 1 else name[:1]
+    initials = first_last.upper() or "·"
+    size_class = f" avatar--{size}" if size else ""
+    tone = str(len(name))[-1:]
+    if decorative:
+        return format_html(
+            '<span class="avatar{} avatar--tone-{}" aria-hidden="true">{}</span>',
+            size_class,
+            tone,
+            initials,
+        )
+    return format_html(
+        '<span class="avatar{} avatar--tone-{}" role="img" aria-label="{}">{}</span>',
+        size_class,
+        tone,
+        name,
+        initials,
+    )
+
+
+@register.simple_tag
+def tier_badge(tier: Any = "") -> SafeString:
+    """A consent tier: essential, personal or bespoke (with what it allows, as a title)."""
+    known = _TIERS.get(tier) if isinstance(tier, str) else None
+    if known is not None:
+        return known
+    return format_html(
+        '<span class="badge badge--tier badge--essential">{}</span>',
+        capfirst(tier or "No tier"),
+    )
+
+
+@register.simple_tag
+def status_badge(status: Any = "", label: Any = "") -> SafeString:
+    """A lifecycle status (lookbook, styling request, appointment, message); `label` overrides."""
+    known = _STATUSES.get(status) if isinstance(status, str) else None
+    if known is not None:
+        classes, default = known
+        return format_html('<span class="badge {}">{}</span>', classes, label or default)
+    return format_html('<span class="badge badge--neutral">{}</span>', capfirst(label or status))
