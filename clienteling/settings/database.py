@@ -40,6 +40,15 @@ def database(env: environ.Env, url: str, var_dir: Path) -> dict[str, Any]:
         # Checked before each use; with a pool, Django asks the pool to check each
         # connection it lends (a database restart leaves none broken).
         db["CONN_HEALTH_CHECKS"] = True
+        # Parameters bound by the server, and a statement run PREPARE_THRESHOLD times on a
+        # connection prepared there: PostgreSQL plans it once, not on every page (the
+        # review queue's query spent 1.0 ms planning for 1.5 ms running). Connections
+        # live on (pool or CONN_MAX_AGE), so do their prepared statements. A negative
+        # DATABASE_PREPARE_THRESHOLD turns both off (e.g. behind PgBouncer in transaction
+        # mode, which cannot follow prepared statements).
+        prepare = env.int("DATABASE_PREPARE_THRESHOLD", default=5)
+        if prepare >= 0:
+            db.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=prepare)
         if pool:
             db.setdefault("OPTIONS", {})["pool"] = {
                 "min_size": 1,
