@@ -372,6 +372,9 @@ HOUSE_CURRENCY = "EUR"
 # The separator of the CSV files the house hands out: "," or ";" (Excel in French or
 # Italian settings expects ";"). The book export also offers the other one.
 CSV_SEPARATOR: str = env.str("CSV_SEPARATOR", default=",")
+# Seconds a user's sidebar badges (drafts waiting, unread messages) stay cached; 0 counts
+# them on every page (stylists.pages.conversations.badge_counts).
+SIDEBAR_BADGES_SECONDS: int = env.int("SIDEBAR_BADGES_SECONDS", default=10)
 if CSV_SEPARATOR not in (",", ";"):
     raise ImproperlyConfigured("CSV_SEPARATOR must be ',' or ';'.")
 

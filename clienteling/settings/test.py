@@ -20,6 +20,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MESSAGING_BACKEND = "console"
 ATELIER_DEMO_SKIP_2FA = False  # tests exercise the real two-factor rules
 WHITENOISE_AUTOREFRESH = True
+# Every page counts its badges: a test sees each change at once and a page's query budget
+# includes the count. tests/stylists/test_sidebar_badges.py turns the cache on.
+SIDEBAR_BADGES_SECONDS = 0
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

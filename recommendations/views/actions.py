@@ -36,6 +36,7 @@ from recommendations.views.responses import (
     save_words,
 )
 from stylists.access import stylist_required
+from stylists.pages.conversations import badges_forget
 
 # --- Actions on pieces -----------------------------------------------------------------
 
@@ -234,6 +235,7 @@ def lookbook_publish_view(request: HttpRequest, public_id: Any) -> HttpResponse:
             title=data["title"],
             note=data["note"],
         )
+        badges_forget(request.user)
         return published_message(published)
 
     return act(request, lookbook, form, key="publish", perform=perform, then="reload")
@@ -253,6 +255,7 @@ def lookbook_discard_view(request: HttpRequest, public_id: Any) -> HttpResponse:
             note=data["note"],
             expected_version=data["version"],
         )
+        badges_forget(request.user)
         return f"Draft for {lookbook.client.display_name} discarded; the reason teaches the model."
 
     return act(request, lookbook, form, key="discard", perform=perform, then="queue")

@@ -27,6 +27,7 @@ from recommendations.selectors import (
 from recommendations.services import lookbook_create_by_hand, lookbook_open_for_review
 from recommendations.views.responses import SEARCH_LIMIT, item_or_none, review_page
 from stylists.access import stylist_required
+from stylists.pages.conversations import badges_forget
 
 QUEUE_PAGE_SIZE = 20
 
@@ -136,6 +137,7 @@ def lookbook_new(request: HttpRequest, client_public_id: Any) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            badges_forget(request.user)
             messages.success(request, "A new lookbook: add the pieces you have in mind.")
             return redirect("stylists:lookbook_review", public_id=lookbook.public_id)
     state = policy.current_consent(client)

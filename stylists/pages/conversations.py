@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import (
     Case,
     Count,
@@ -31,6 +36,7 @@ from stylists.selectors.messaging import KINDS, channel_decision, frequency_reas
 from stylists.services.outreach import templates_for_client
 
 THREAD_SHOWN = 100
+logger = logging.getLogger(__name__)
 
 
 def conversations_for(stylist: Stylist) -> QuerySet[Client]:
@@ -168,8 +174,46 @@ def pieces_for(client: Client, *, state: policy.ConsentState) -> list[Product]:
 def badge_counts(user: Any, stylist: Stylist) -> tuple[int, int]:
     """(drafts waiting for review, unread messages in the book): the sidebar's two badges.
 
-    One SELECT of two scalar subqueries (each what ``.count()`` would answer).
+    Every stylist page shows them, and counting costs a few milliseconds (two
+    visibility subqueries to build and plan), so each user's pair is kept in the cache
+    for settings.SIDEBAR_BADGES_SECONDS (10): a draft or message someone else adds shows
+    within that; what she does herself (reads, publishes, sets aside, drafts) shows at
+    once, as badges_forget drops her pair. Without the cache (Redis down, or 0
+    seconds) they are counted on every page.
     """
+    seconds = settings.SIDEBAR_BADGES_SECONDS
+    if seconds <= 0:
+        return _badge_counts(user, stylist)
+    key = _badges_key(user)
+    try:
+        cached = cache.get(key)
+    except Exception:  # the cache (Redis) is down: count, the page still answers
+        logger.warning("Sidebar badges counted without the cache (unreachable).")
+        cached = None
+    if cached is not None:
+        return int(cached[0]), int(cached[1])
+    counts = _badge_counts(user, stylist)
+    with contextlib.suppress(Exception):  # down: the next page counts again
+        cache.set(key, counts, seconds)
+    return counts
+
+
+def badges_forget(user: Any) -> None:
+    """Her badges are counted afresh on her next page (after this transaction commits)."""
+
+    def forget() -> None:
+        with contextlib.suppress(Exception):  # down: nothing is cached either
+            cache.delete(_badges_key(user))
+
+    transaction.on_commit(forget)
+
+
+def _badges_key(user: Any) -> str:
+    return f"sidebar-badges:{user.pk}"
+
+
+def _badge_counts(user: Any, stylist: Stylist) -> tuple[int, int]:
+    """Both counts in one SELECT of two scalar subqueries (each what ``.count()`` answers)."""
     row = (
         Stylist.objects.filter(pk=stylist.pk)
         .annotate(queue=_counted(review_queue_for(user)), unread=_counted(unread_for(stylist)))

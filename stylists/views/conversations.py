@@ -27,6 +27,7 @@ from stylists.models import OutreachTemplate
 from stylists.pages.conversations import (
     ComposeOptions,
     attach_last_messages,
+    badges_forget,
     compose_options,
     conversations_for,
     thread_of,
@@ -74,8 +75,9 @@ def _compose_context(
 def conversation(request: HttpRequest, public_id: UUID) -> HttpResponse:
     client = client_for_user(request.user, public_id)
     can_write = can_change_client(request.user, client)
-    if can_write:  # the advisor read them; a manager looking in does not mark them read
-        message_mark_read(client=client)
+    # The advisor read them (her unread badge drops at once); a manager looking in does not.
+    if can_write and message_mark_read(client=client):
+        badges_forget(request.user)
     log_access(request.user, client, "viewed_messages")
     options = compose_options(client)
     context = {
