@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Window
 from django.utils import timezone
 
 from clients.models import Client, Interaction, Occasion
@@ -38,6 +38,8 @@ QUEUE_SHOWN = 8
 FOLLOW_UPS_SHOWN = 10
 FOLLOW_UPS_ALL = 200  # ?follow_ups=all
 SIGNALS_SHOWN = 8
+# What Today prints of a client on any list: her name and the link to her story.
+CLIENT_SHOWN = ("client__public_id", "client__first_name", "client__last_name")
 SIGNAL_WINDOW = dt.timedelta(hours=24)
 APPOINTMENT_DAYS = 7
 # Interaction kinds that become live signals, with the data kind consent must allow.
@@ -53,20 +55,52 @@ def next_occasion_id(client_ref: str = "client_id") -> Subquery:
     )
 
 
+def first_with_total(queryset: QuerySet[Any], limit: int) -> tuple[list[Any], int]:
+    """The first `limit` rows and how many there are in all, in one query.
+
+    `COUNT(*) OVER ()` is counted before the LIMIT, so each row carries the total:
+    Today's lists no longer pay a second query (and its planning) for their "N more".
+    """
+    rows = list(queryset.annotate(rows_in_all=Window(Count("pk")))[:limit])
+    return rows, (rows[0].rows_in_all if rows else 0)
+
+
 def review_queue_summary(user: Any) -> tuple[list[Lookbook], int]:
-    """Drafts waiting, oldest first, each with .next_occasion (3 queries)."""
-    queue = review_queue_for(user)
-    rows: list[Lookbook] = list(queue.annotate(next_occasion_id=next_occasion_id())[:QUEUE_SHOWN])
+    """Drafts waiting, oldest first, each with .next_occasion, and how many (2 queries).
+
+    Only what Today prints: a draft's row also holds its data basis and the model's
+    alternates (JSON decoded for nothing), its author and occasion.
+    """
+    queue = (
+        review_queue_for(user)
+        .select_related(None)
+        .select_related("client")
+        .only("public_id", "title", "status", "created_at", "client_id", *CLIENT_SHOWN)
+        .annotate(next_occasion_id=next_occasion_id())
+    )
+    rows, total = first_with_total(queue, QUEUE_SHOWN)
     occasions = occasions_by_id([getattr(row, "next_occasion_id", None) for row in rows])
     for row in rows:
-        row.next_occasion = occasions.get(row.next_occasion_id)  # type: ignore[attr-defined]
-    return rows, queue.count()
+        row.next_occasion = occasions.get(row.next_occasion_id)
+    return rows, total
 
 
 def open_styling_requests(stylist: Stylist) -> QuerySet[StylingRequest]:
     return (
         StylingRequest.objects.filter(stylist=stylist, status=StylingRequestStatus.OPEN)
         .select_related("client", "occasion")
+        .only(
+            "public_id",
+            "message",
+            "budget_max",
+            "due_at",
+            "client_id",
+            "occasion_id",
+            "occasion__kind",
+            "occasion__title",
+            "occasion__next_date",
+            *CLIENT_SHOWN,
+        )
         .order_by("due_at", "pk")
     )
 
@@ -126,16 +160,12 @@ def channel_hints(client_ids: list[int]) -> dict[int, ChannelHint]:
     return hints
 
 
-def follow_ups_with_hints(
-    stylist: Stylist, *, limit: int = FOLLOW_UPS_SHOWN
-) -> tuple[list[FollowUp], int]:
-    """The first `limit` due follow-ups with channel hints, and how many are due (3 queries)."""
-    due = due_follow_ups(stylist)
-    rows = list(due[:limit])
-    hints = channel_hints([row.client_id for row in rows])
-    for row in rows:
-        row.hint = hints.get(row.client_id)  # type: ignore[attr-defined]
-    return rows, due.count()
+def with_channel_hints(*groups: list[Any]) -> None:
+    """Set .hint on every row of every group (rows with a client_id): one consent read."""
+    hints = channel_hints(sorted({row.client_id for rows in groups for row in rows}))
+    for rows in groups:
+        for row in rows:
+            row.hint = hints.get(row.client_id)
 
 
 def recent_signals(stylist: Stylist, *, now: dt.datetime | None = None) -> list[Interaction]:
@@ -155,6 +185,7 @@ def recent_signals(stylist: Stylist, *, now: dt.datetime | None = None) -> list[
             occurred_at__gte=now - SIGNAL_WINDOW,
         )
         .select_related("client", "product")
+        .only("kind", "occurred_at", "client_id", "product_id", "product__name", *CLIENT_SHOWN)
         .order_by("-occurred_at", "-pk")[:SIGNALS_SHOWN]
     )
     for row in rows:
@@ -174,14 +205,20 @@ def upcoming_appointments(
             starts_at__lt=start + dt.timedelta(days=APPOINTMENT_DAYS),
             status__in=[AppointmentStatus.REQUESTED, AppointmentStatus.CONFIRMED],
         )
-        .select_related("client", "boutique", "occasion")
+        .select_related("client")
+        .only("public_id", "kind", "purpose", "starts_at", "client_id", *CLIENT_SHOWN)
         .order_by("starts_at", "pk")
     )
 
 
 def unread_messages(stylist: Stylist) -> QuerySet[Message]:
     """Messages from clients in the advisor's book that nobody has read yet."""
-    return unread_for(stylist).select_related("client").order_by("-created_at", "-pk")
+    return (
+        unread_for(stylist)
+        .select_related("client")
+        .only("body", "created_at", "client_id", *CLIENT_SHOWN)
+        .order_by("-created_at", "-pk")
+    )
 
 
 @dataclass
@@ -210,15 +247,12 @@ def today_page(user: Any, stylist: Stylist, *, all_follow_ups: bool = False) -> 
     now = timezone.now()
     queue, queue_count = review_queue_summary(user)
     requests = list(open_styling_requests(stylist)[:20])
-    follow_ups, follow_ups_count = follow_ups_with_hints(
-        stylist, limit=FOLLOW_UPS_ALL if all_follow_ups else FOLLOW_UPS_SHOWN
+    follow_ups, follow_ups_count = first_with_total(
+        due_follow_ups(stylist), FOLLOW_UPS_ALL if all_follow_ups else FOLLOW_UPS_SHOWN
     )
-    unread = unread_messages(stylist)
-    unread_rows = list(unread[:3])
+    unread_rows, unread_count = first_with_total(unread_messages(stylist), 3)
     lapsing = about_to_lapse(book_of(stylist))
-    hints = channel_hints([row.client_id for row in lapsing])
-    for row in lapsing:
-        row.hint = hints.get(row.client_id)
+    with_channel_hints(follow_ups, lapsing)
     return TodayPage(
         stylist=stylist,
         queue=queue,
@@ -230,7 +264,7 @@ def today_page(user: Any, stylist: Stylist, *, all_follow_ups: bool = False) -> 
         signals=recent_signals(stylist, now=now),
         appointments=list(upcoming_appointments(stylist, now=now)[:12]),
         unread=unread_rows,
-        unread_count=unread.count(),
+        unread_count=unread_count,
         book_count=Client.objects.filter(pk__in=book_of(stylist).values("pk")).count(),
         lapsing=lapsing,
         now=now,
