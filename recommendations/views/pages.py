@@ -7,7 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from clients.selectors import can_change_client, client_for_user
 from consent import policy
 from consent.services import access_log_record
+from core.paging import page_of
 from recommendations import forms
 from recommendations.models import LookbookStatus
 from recommendations.selectors import (
@@ -44,7 +44,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     # An advisor sees her own book only; managers and head office choose.
     scope = "mine" if not oversees or request.GET.get("scope") == "mine" else "all"
     rows = review_queue_rows(request.user, mine_only=oversees and scope == "mine")
-    page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(rows, request.GET.get("page"), QUEUE_PAGE_SIZE)
     lookbooks = list(page.object_list)
     client_ids = [lookbook.client_id for lookbook in lookbooks]
     occasions = next_occasions(client_ids)

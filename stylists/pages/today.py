@@ -10,12 +10,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from clients.models import Client, Interaction, Occasion
 from clients.selectors import occasions_by_id
 from consent import policy
+from core.paging import first_with_total
 from recommendations.models import Lookbook
 from recommendations.selectors import review_queue_for
 from recommendations.selectors.outlook import about_to_lapse
@@ -53,16 +54,6 @@ def next_occasion_id(client_ref: str = "client_id") -> Subquery:
         .order_by("next_date", "pk")
         .values("pk")[:1]
     )
-
-
-def first_with_total(queryset: QuerySet[Any], limit: int) -> tuple[list[Any], int]:
-    """The first `limit` rows and how many there are in all, in one query.
-
-    `COUNT(*) OVER ()` is counted before the LIMIT, so each row carries the total:
-    Today's lists no longer pay a second query (and its planning) for their "N more".
-    """
-    rows = list(queryset.annotate(rows_in_all=Window(Count("pk")))[:limit])
-    return rows, (rows[0].rows_in_all if rows else 0)
 
 
 def review_queue_summary(user: Any) -> tuple[list[Lookbook], int]:

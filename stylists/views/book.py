@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.handlers.asgi import ASGIRequest
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clients.models import Client, Occasion
 from clients.selectors import can_change_client, client_for_user
 from clients.services import client_update_profile, occasion_add, occasion_delete, occasion_update
+from core.paging import page_of
 from stylists.access import stylist_required
 from stylists.forms import BookFilterForm, NoteForm, OccasionForm, PreferencesForm, SizesForm
 from stylists.models import ClientNote
@@ -53,8 +53,10 @@ def client_list(request: HttpRequest) -> HttpResponse:
     scopes = scopes_for(request.user, stylist)
     form = BookFilterForm(request.GET)
     filters = form.filters(scopes=scopes, default_scope=default_scope(request.user, stylist))
-    paginator = Paginator(client_book(request.user, stylist, filters), PAGE_SIZE)
-    page_obj = paginator.get_page(request.GET.get("page"))
+    page_obj = page_of(
+        client_book(request.user, stylist, filters), request.GET.get("page"), PAGE_SIZE
+    )
+    paginator = page_obj.paginator
     rows = decorate_rows(list(page_obj.object_list), with_advisor=filters.scope != "mine")
     context = {
         "form": form,

@@ -13,13 +13,13 @@ from uuid import UUID
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
 from django.core.handlers.asgi import ASGIRequest
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from clients.models import Client
 from clients.selectors import can_change_client, client_for_user
+from core.paging import page_of
 from core.ratelimit import rate_limit
 from stylists.access import stylist_required
 from stylists.forms import ComposeForm, TemplatePickForm
@@ -44,8 +44,7 @@ PAGE_SIZE = 30
 @stylist_required
 def messages_list(request: HttpRequest) -> HttpResponse:
     stylist = request.stylist  # type: ignore[attr-defined]
-    paginator = Paginator(conversations_for(stylist), PAGE_SIZE)
-    page_obj = paginator.get_page(request.GET.get("page"))
+    page_obj = page_of(conversations_for(stylist), request.GET.get("page"), PAGE_SIZE)
     rows = attach_last_messages(list(page_obj.object_list))
     return render(
         request,
