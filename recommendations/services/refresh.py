@@ -87,7 +87,7 @@ def lookbook_refresh(
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            if not Client.objects.select_for_update().filter(pk=client_id).exists():
+            if not Client.objects.select_for_update(no_key=True).filter(pk=client_id).exists():
                 report.outcome = RefreshOutcome.NO_CLIENT
                 return report
             open_lookbooks = list(

@@ -6,11 +6,11 @@ time of the advisor's boutique, cut into steps of the appointment's length
 BOOKING_MIN_NOTICE from now up to BOOKING_HORIZON_DAYS ahead. Times are aware
 datetimes; pages show them in the client's own time zone.
 
-Booking locks the advisor's Stylist row (select_for_update, primary-key order)
+Booking locks the advisor's Stylist row (FOR NO KEY UPDATE, primary-key order)
 so that two clients reaching for the same slot cannot both have it: the second
-gets a clear ValidationError. How the advisor hears of it: a FollowUp
-("appointment:<public_id>", due on the day, "Prepare for ...") written in the
-same transaction; a cancellation dismisses it. Video appointments get an
+gets a clear ValidationError; rows that only point at her are not held up. How
+the advisor hears of it: a FollowUp ("appointment:<public_id>", due on the day,
+"Prepare for ...") written in the same transaction; a cancellation dismisses it. Video appointments get an
 unguessable room name; the video provider (Twilio Video in production) is
 only ever called by the page that opens the room, never here.
 

@@ -49,10 +49,15 @@ def _advisor_follow_up_key(appointment: Appointment) -> str:
 
 
 def _lock_stylists(stylists: Iterable[Stylist]) -> set[int]:
-    """Lock the advisors' rows (primary-key order); the ids of those that exist."""
+    """Lock the advisors' rows (primary-key order); the ids of those that exist.
+
+    FOR NO KEY UPDATE: two bookings still wait for each other, but a transaction that
+    only points at the advisor (a message she sends, a follow-up) is not held up by
+    its foreign-key check. FOR UPDATE deadlocked with the appointment notice under load.
+    """
     ids = sorted({s.pk for s in stylists})
     return set(
-        Stylist.objects.select_for_update()
+        Stylist.objects.select_for_update(no_key=True)
         .filter(pk__in=ids)
         .order_by("pk")
         .values_list("pk", flat=True)

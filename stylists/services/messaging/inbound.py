@@ -132,7 +132,7 @@ def webhook_receipt_claim(*, provider_sid: str, kind: str) -> bool:
 
 def _stop(client: Client, channel: str, body: str) -> None:
     """Withdraw the channel once: the client's row is locked, an already-withdrawn one is left."""
-    Client.objects.select_for_update(of=("self",)).filter(pk=client.pk).first()
+    Client.objects.select_for_update(of=("self",), no_key=True).filter(pk=client.pk).first()
     if channel not in policy.current_consent(client.pk).channels:
         logger.info("STOP for a channel already withdrawn (client %s, %s)", client.pk, channel)
         return

@@ -112,9 +112,10 @@ def message_send(
         raise ValidationError({"subject": "A subject is one line: remove the line break."})
     if consent is not None and consent.client_id != client.pk:
         raise ValueError("The consent decision passed is another client's.")
-    # One sender at a time per client, so two advisors cannot both pass the guard.
+    # One sender at a time per client, so two advisors cannot both pass the guard. FOR NO
+    # KEY UPDATE: rows that only point at her (a booking's follow-up) are not held up.
     locked = (
-        Client.objects.select_for_update(of=("self",))
+        Client.objects.select_for_update(of=("self",), no_key=True)
         .select_related("home_boutique")
         .get(pk=client.pk)
     )
