@@ -311,6 +311,9 @@ def decorate_rows(rows: list[Client], *, with_advisor: bool) -> list[Client]:
         row.segment = segment_of(row, today=today)  # type: ignore[attr-defined]
         row.next_occasion = occasions.get(row.next_occasion_id)  # type: ignore[attr-defined]
         row.outlook_stage_label = OUTLOOKS.get(getattr(row, "outlook_stage", ""), "")  # type: ignore[attr-defined]
+        risk = getattr(row, "outlook_risk", None)
+        # As {% widthratio risk 1 100 %} printed it (round() on the percentage).
+        row.outlook_risk_percent = None if risk is None else round(risk * 100)  # type: ignore[attr-defined]
         row.advisor = advisors.get(row.pk)  # type: ignore[attr-defined]
         row.channels = [  # type: ignore[attr-defined]
             policy.channel_label(c) for c in policy.CHANNELS if getattr(row, f"consent_{c}")

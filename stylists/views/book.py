@@ -45,6 +45,8 @@ from stylists.selectors.book import (
 from stylists.services import note_add, note_set_pinned
 from stylists.views._common import is_htmx, log_access, partial
 
+_ANY_CLIENT = UUID(int=0)  # stands in for a client's public id in a reversed URL
+
 
 @require_GET
 @stylist_required
@@ -58,6 +60,10 @@ def client_list(request: HttpRequest) -> HttpResponse:
     )
     paginator = page_obj.paginator
     rows = decorate_rows(list(page_obj.object_list), with_advisor=filters.scope != "mine")
+    # One reverse() for the page, not one {% url %} per row.
+    story_url = reverse("stylists:client_detail", args=[_ANY_CLIENT])
+    for row in rows:
+        row.story_url = story_url.replace(str(_ANY_CLIENT), str(row.public_id))  # type: ignore[attr-defined]
     context = {
         "form": form,
         "filters": filters,

@@ -160,3 +160,12 @@ def test_a_600_client_book_costs_the_same_queries_as_200(cast, count_queries):
     manager = cast.http("manager")
     manager.get(URL)
     assert count_queries(lambda: manager.get(URL)) <= 14
+
+
+def test_each_row_links_to_the_clients_story(cast):
+    from django.urls import reverse
+
+    html = cast.http("owner").get(URL).content.decode()
+    story = reverse("stylists:client_detail", args=[cast.client.public_id])
+    assert f'<a class="table__primary" href="{story}">{cast.client.full_name}</a>' in html
+    assert "00000000-0000-0000-0000-000000000000" not in html

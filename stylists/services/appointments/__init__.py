@@ -10,9 +10,9 @@ Booking locks the advisor's Stylist row (FOR NO KEY UPDATE, primary-key order)
 so that two clients reaching for the same slot cannot both have it: the second
 gets a clear ValidationError; rows that only point at her are not held up. How
 the advisor hears of it: a FollowUp ("appointment:<public_id>", due on the day,
-"Prepare for ...") written in the same transaction; a cancellation dismisses it. Video appointments get an
-unguessable room name; the video provider (Twilio Video in production) is
-only ever called by the page that opens the room, never here.
+"Prepare for ...") written in the same transaction; a cancellation dismisses it.
+Video appointments get an unguessable room name; the video provider (Twilio Video
+in production) is only ever called by the page that opens the room, never here.
 
 A package: `slots` (the house's rules and the free times), `booking` (booking
 under the lock, and the checks a new time passes), `status` (cancelling and
