@@ -2,15 +2,21 @@
 
     .venv/bin/python benchmarks/production_load.py [--users 16] [--duration 60]
         [--database-url postgres://postgres@127.0.0.1:5432/atelier_prod]
-        [--redis-url redis://127.0.0.1:6379/12] [--port 8201] [--web-workers 2]
+        [--redis-url redis://127.0.0.1:6379/12] [--port 8201] [--web-workers 2] [--warmup 15]
 
 1. makes sure the database holds the demo house with drafts (seed_demo
    --if-empty, train_recommender and draft_lookbooks when nothing is in review),
-   then ANALYZEs it (the statistics autovacuum keeps on a house that has run a while);
+   then VACUUM ANALYZEs it (the statistics and visibility autovacuum keeps on a house
+   that has run a while, and no autovacuum of the fresh tables during the run);
+   empties the benchmark's own Redis database (never database 0): tasks a previous
+   run left queued would otherwise run, against rows this database does not hold,
+   while this one is timed;
 2. starts `make serve` (honcho: gunicorn + uvicorn web workers, two Celery
    workers, one beat) on loopback with the plain baseline view switched on;
-3. runs benchmarks/locustfile.py headless, bounded in users and time (each request
-   timed under its own name: a POST's redirect is fetched and timed as its page);
+3. runs benchmarks/locustfile.py headless for --warmup seconds, untimed (the pool's
+   connections, their prepared statements, the template and cache warm up), then
+   again, bounded in users and time, and times that run (each request under its own
+   name: a POST's redirect is fetched and timed as its page);
 4. stops the layout and prints {"plain": {...}, "pages": {name: {p50_ms, p95_ms,
    rps, errors, ratio_p50}}, "users", "duration_s", "layout"}, where ratio_p50 is
    the page's p50 over the plain view's p50 in the same run.
@@ -56,6 +62,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8201)
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--celery-workers", type=int, default=1)
+    parser.add_argument("--warmup", type=int, default=15, help="untimed seconds first")
     return parser.parse_args(argv)
 
 
@@ -111,7 +118,7 @@ def ensure_house(env: dict[str, str]) -> None:
         env,
         "shell",
         "-c",
-        "from django.db import connection; connection.cursor().execute('ANALYZE')",
+        "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')",
     )
 
 
@@ -126,6 +133,45 @@ def wait_healthy(base: str, timeout: float = 600) -> None:
             pass
         time.sleep(1)
     raise RuntimeError(f"{base}/healthz never answered 200")
+
+
+def forget_queued_tasks(redis_url: str) -> None:
+    """Empty the benchmark's Redis database (a number other than 0 only)."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    if client.connection_pool.connection_kwargs.get("db", 0) == 0:
+        sys.stderr.write("Redis database 0 is left as it is: give the benchmark its own.\n")
+        return
+    client.flushdb()
+
+
+def run_locust(args: argparse.Namespace, base: str, prefix: str, seconds: int) -> None:
+    subprocess.run(
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(ROOT / "benchmarks" / "locustfile.py"),
+            "--headless",
+            "--users",
+            str(args.users),
+            "--spawn-rate",
+            str(args.users),
+            "--run-time",
+            f"{seconds}s",
+            "--host",
+            base,
+            "--csv",
+            prefix,
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
 
 
 def read_stats(prefix: str) -> dict[str, dict[str, Any]]:
@@ -148,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     env = layout_env(args)
     ensure_house(env)
+    forget_queued_tasks(args.redis_url)
     base = f"http://127.0.0.1:{args.port}"
     work = Path(tempfile.mkdtemp(prefix="atelier-load-"))
     log = (work / "layout.log").open("w")
@@ -161,32 +208,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         wait_healthy(base)
+        if args.warmup > 0:
+            run_locust(args, base, str(work / "warmup"), args.warmup)
         prefix = str(work / "locust")
-        subprocess.run(
-            [
-                str(BIN / "locust"),
-                "-f",
-                str(ROOT / "benchmarks" / "locustfile.py"),
-                "--headless",
-                "--users",
-                str(args.users),
-                "--spawn-rate",
-                str(args.users),
-                "--run-time",
-                f"{args.duration}s",
-                "--host",
-                base,
-                "--csv",
-                prefix,
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-            ],
-            cwd=ROOT,
-            check=False,
-            capture_output=True,
-            env={**os.environ, "PYTHONWARNINGS": "ignore"},
-        )
+        run_locust(args, base, prefix, args.duration)
         stats = read_stats(prefix)
     finally:
         os.killpg(layout.pid, signal.SIGTERM)
