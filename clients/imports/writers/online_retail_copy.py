@@ -30,9 +30,11 @@ from typing import Any
 
 from django.db import connection
 
+from catalog.models import Product
 from clients.imports.parsers.online_retail import RETAIL_CURRENCY
 from clients.imports.writers import online_retail_cancellations as cancellations
 from clients.imports.writers.batch import BatchOutcome, Group
+from clients.imports.writers.key_checks import rows_checked_as_a_set, set_based_checks_allowed
 from clients.imports.writers.online_retail import RetailImporter
 from clients.imports.writers.shared_steps import order_already_imported, orders_total_refresh
 from clients.models import Order, OrderChannel, OrderLine, OrderStatus
@@ -80,6 +82,15 @@ def fast_path_available() -> bool:
 class CopyRetailImporter(RetailImporter):
     """RetailImporter whose purchases go through COPY, cancellations set-based (PostgreSQL)."""
 
+    _set_based_keys: bool | None = None
+
+    def set_based_keys(self) -> bool:
+        """Whether the lines' keys may be checked per batch (key_checks); asked once per run."""
+        if self._set_based_keys is None:
+            with connection.cursor() as cursor:
+                self._set_based_keys = set_based_checks_allowed(cursor, OrderLine)
+        return self._set_based_keys
+
     def earlier_purchases(
         self, todo: list[Group], clients: Mapping[str, int], products: Mapping[str, int]
     ) -> cancellations.Candidates:
@@ -124,7 +135,7 @@ class CopyRetailImporter(RetailImporter):
             outcome.count("order_lines", "created", len(lines))
             outcome.accepted += len(lines)
         if new_orders or added_lines:
-            _copy(new_orders, added_lines, new_lines)
+            _copy(new_orders, added_lines, new_lines, set_based_keys=self.set_based_keys())
         if new_orders:
             purchases_recorded.send(sender=Order, client_ids={row[1] for row in new_orders})
         orders_total_refresh(added_to)
@@ -148,8 +159,14 @@ def _copy(
     orders: list[tuple[Any, ...]],
     added_lines: list[tuple[Any, ...]],
     new_lines: list[tuple[Any, ...]],
+    *,
+    set_based_keys: bool,
 ) -> None:
-    """COPY the new orders, read back their ids, COPY every line (in the ORM path's order)."""
+    """COPY the new orders, read back their ids, COPY every line (in the ORM path's order).
+
+    set_based_keys: the lines' foreign keys are checked once for the batch's set of
+    orders and products instead of by a trigger per line (key_checks).
+    """
     with connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg's own cursor: Django's wrapper has no copy()
         ids: dict[str, int] = {}
@@ -167,7 +184,11 @@ def _copy(
         columns = ", ".join(_LINE_COLUMNS)
         # Whole numbers and Decimals only: COPY's text format needs no escaping for them.
         rows = [*added_lines, *((ids[ref], *rest) for ref, *rest in new_lines)]
-        with raw.copy(f"COPY {OrderLine._meta.db_table} ({columns}) FROM STDIN") as copy:
+        keys = {Order: {row[0] for row in rows}, Product: {row[1] for row in rows}}
+        with (
+            rows_checked_as_a_set(cursor, OrderLine, _LINE_COLUMNS, keys, allowed=set_based_keys),
+            raw.copy(f"COPY {OrderLine._meta.db_table} ({columns}) FROM STDIN") as copy,
+        ):
             for start in range(0, len(rows), _COPY_CHUNK):
                 copy.write(
                     "".join(
