@@ -88,9 +88,10 @@ class BatchLoop:
 
     def _parse(self, record: Record, width: int) -> Prepared:
         """(group key, item), or why the row is rejected; None for unreadable or blank records."""
-        if record.problem is not None or record.blank:
-            return None
         values = record.values
+        # A first cell with text is the common case, and not blank: no need to join them all.
+        if record.problem is not None or (not (values and values[0].strip()) and record.blank):
+            return None
         if len(values) > width and not any(value.strip() for value in values[width:]):
             values = values[:width]  # trailing empty cells, as spreadsheets write them
         if len(values) != width:

@@ -164,22 +164,17 @@ class CsvSource:
             return "utf-8 (with BOM)"
         return {"ascii": "ascii (no other characters seen)"}.get(self._mode, self._mode)
 
-    def _physical(self) -> Iterator[tuple[int, bytes, bool]]:
-        """(line number, bytes, too_long) for each physical line, buffer first."""
-        while self._buffer:
-            yield self._buffer.popleft()
-        if self._stopped is not None:  # the rows buffered before it are read first
-            raise self._stopped
-        while True:
-            item = self._read_line()
-            if item is None:
-                return
-            yield item
-
     def _read_line(self) -> tuple[int, bytes, bool] | None:
         try:
             raw = self._stream.readline(self._max_line + 1)
-            too_long = len(raw) > self._max_line and not raw.endswith(b"\n")
+        except (EOFError, OSError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
+            raise self._damaged(exc) from None
+        return self._line_read(raw)
+
+    def _line_read(self, raw: bytes) -> tuple[int, bytes, bool] | None:
+        """Count a line readline returned (None at the end), skipping the rest of a long one."""
+        too_long = len(raw) > self._max_line and not raw.endswith(b"\n")
+        try:
             if too_long:  # skip the rest of the line without holding it
                 size = len(raw)
                 while raw and not raw.endswith(b"\n"):
@@ -189,17 +184,20 @@ class CsvSource:
                 raw = b""
             else:
                 self._count(len(raw))
-        except (EOFError, OSError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
-            raise FileStopped(
-                "damaged_file",
-                f"The file is damaged after line {self._line_no} ({type(exc).__name__}): the rows "
-                "before it were imported; fix the file and import it again to add the rest.",
-                self._line_no + 1,
-            ) from None
+        except (EOFError, OSError, zlib.error) as exc:
+            raise self._damaged(exc) from None
         if not raw and not too_long:
             return None
         self._line_no += 1
         return self._line_no, raw, too_long
+
+    def _damaged(self, exc: BaseException) -> FileStopped:
+        return FileStopped(
+            "damaged_file",
+            f"The file is damaged after line {self._line_no} ({type(exc).__name__}): the rows "
+            "before it were imported; fix the file and import it again to add the rest.",
+            self._line_no + 1,
+        )
 
     def _count(self, size: int) -> None:
         self._bytes_read += size
@@ -302,24 +300,63 @@ class CsvSource:
     # --- Records ---------------------------------------------------------------------------
 
     def _texts(self) -> Iterator[str]:
-        for number, raw, too_long in self._physical():
-            if too_long:
-                self._problems[number] = RowRejected(
-                    "line_too_long",
-                    f"The line is longer than {self._max_line:,} bytes and was not read.",
-                    "",
-                )
-                yield "\n"
+        """The text of each physical line, for the csv reader; problems noted by line number.
+
+        After the sniffed first MiB, a line of plain ASCII text with no NUL byte (nearly
+        every line of most files) takes a short path — read, counted, decoded — and any
+        other line the general one (_line_read, _text). Both give the same text and
+        problems; the short path only saves the calls, once per line.
+        """
+        for number, raw, too_long in self._physical_buffered():
+            yield self._text(number, raw, too_long)
+        readline = self._stream.readline
+        limit = self._max_line + 1
+        most = self._max_bytes
+        while True:
+            try:
+                raw = readline(limit)
+            except (EOFError, OSError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
+                raise self._damaged(exc) from None
+            if (
+                len(raw) >= limit
+                or not raw
+                or not raw.isascii()
+                or b"\0" in raw
+                or (most is not None and self._bytes_read + len(raw) > most)
+            ):
+                item = self._line_read(raw)
+                if item is None:
+                    return
+                yield self._text(*item)
                 continue
-            text, problem = self._decode(raw)
-            if problem is None and "\x00" in text:
-                problem = RowRejected(
-                    "nul_byte", "The line holds NUL bytes (binary data), not text.", text
-                )
-                text = text.replace("\x00", "")
-            if problem is not None:
-                self._problems[number] = problem
-            yield text
+            self._bytes_read += len(raw)
+            self._line_no += 1
+            yield raw.decode("ascii")
+
+    def _physical_buffered(self) -> Iterator[tuple[int, bytes, bool]]:
+        """The sniffed lines, then the fault met while sniffing, if any."""
+        while self._buffer:
+            yield self._buffer.popleft()
+        if self._stopped is not None:  # the rows buffered before it are read first
+            raise self._stopped
+
+    def _text(self, number: int, raw: bytes, too_long: bool) -> str:
+        if too_long:
+            self._problems[number] = RowRejected(
+                "line_too_long",
+                f"The line is longer than {self._max_line:,} bytes and was not read.",
+                "",
+            )
+            return "\n"
+        text, problem = self._decode(raw)
+        if problem is None and "\x00" in text:
+            problem = RowRejected(
+                "nul_byte", "The line holds NUL bytes (binary data), not text.", text
+            )
+            text = text.replace("\x00", "")
+        if problem is not None:
+            self._problems[number] = problem
+        return text
 
     def _next_record(self, *, header: bool = False) -> Record | None:
         while True:
@@ -329,26 +366,27 @@ class CsvSource:
             except StopIteration:
                 return None
             except csv.Error as exc:
-                end = self._reader.line_num
-                self._last_end = end
-                self._take_problems(start, end)
-                return Record(
-                    start,
-                    [],
-                    RowRejected(
-                        "bad_csv",
-                        f'Lines {start}–{end} cannot be read as CSV ({exc}): a quote (") is '
-                        "probably not closed.",
-                        "",
-                    ),
-                    end,
-                )
-            end = self._reader.line_num
-            self._last_end = end
+                return self._bad_csv(start, exc)
+            end = self._last_end = self._reader.line_num
             problem = self._take_problems(start, end)
             if header and problem is None and not any(v.strip() for v in values):
                 continue  # blank lines before the header
             return Record(start, values, problem, end)
+
+    def _bad_csv(self, start: int, exc: csv.Error) -> Record:
+        end = self._last_end = self._reader.line_num
+        self._take_problems(start, end)
+        return Record(
+            start,
+            [],
+            RowRejected(
+                "bad_csv",
+                f'Lines {start}–{end} cannot be read as CSV ({exc}): a quote (") is '
+                "probably not closed.",
+                "",
+            ),
+            end,
+        )
 
     def _take_problems(self, start: int, end: int) -> RowRejected | None:
         if not self._problems:
@@ -361,12 +399,24 @@ class CsvSource:
         return found
 
     def records(self) -> Iterator[Record]:
-        """Every record after the header, blank ones included (the caller counts them)."""
+        """Every record after the header, blank ones included (the caller counts them).
+
+        _next_record's loop, inlined: it runs once per row of the file.
+        """
+        reader = self._reader
+        problems = self._problems
+        take = self._take_problems
         while True:
-            record = self._next_record()
-            if record is None:
+            start = self._last_end + 1
+            try:
+                values = next(reader)
+            except StopIteration:
                 return
-            yield record
+            except csv.Error as exc:
+                yield self._bad_csv(start, exc)
+                continue
+            end = self._last_end = reader.line_num
+            yield Record(start, values, take(start, end) if problems else None, end)
 
 
 def _mostly_binary(text: str) -> bool:

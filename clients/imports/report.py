@@ -32,6 +32,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
 def shown_value(value: Any) -> str:
     """A value fit for a report: control characters visible as �, at most 60 characters."""
     text = "" if value is None else str(value)
+    if len(text) <= VALUE_MAX_CHARS and text.isprintable():  # no control character, no break
+        return text.strip()
     text = _CONTROL.sub("\ufffd", text.replace("\r", " ").replace("\n", " ")).strip()
     if len(text) > VALUE_MAX_CHARS:
         text = text[: VALUE_MAX_CHARS - 1] + "…"

@@ -131,15 +131,15 @@ def online_retail_row(
     if not code:
         return None, "non_product_code"
     return (
-        RetailRow(
-            invoice=invoice,
-            stock_code=code,
-            description=row[col["Description"]].strip(),
-            quantity=quantity,
-            invoice_date=row[col["InvoiceDate"]].strip(),
-            unit_price=price,
-            customer=customer,
-            country=row[col["Country"]].strip(),
+        RetailRow(  # positionally: once per line of the file, keywords cost a tenth more
+            invoice,
+            code,
+            row[col["Description"]].strip(),
+            quantity,
+            row[col["InvoiceDate"]].strip(),
+            price,
+            customer,
+            row[col["Country"]].strip(),
         ),
         None,
     )

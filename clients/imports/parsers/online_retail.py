@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -91,12 +90,23 @@ class RetailParser:
         self._invoice: tuple[str, str] = ("", "")
 
     def parse(self, line: int, values: list[str]) -> RetailLine:
+        """The line parsed; raises RowRejected."""
+        parsed = self.parse_or_reject(line, values)
+        if isinstance(parsed, RowRejected):
+            raise parsed
+        return parsed
+
+    def parse_or_reject(self, line: int, values: list[str]) -> RetailLine | RowRejected:
+        """The line parsed, or why the shared rules drop it (returned: no exception per row).
+
+        The import's own rules (whole units, a date) still raise RowRejected.
+        """
         kept, reason = online_retail_row(
             values, self.positions, self.width, keep_cancellations=True
         )
         if kept is None:
             assert reason is not None
-            raise self._dropped(values, reason)
+            return self._dropped(values, reason)
         return self._line(line, kept, values)
 
     def _dropped(self, values: list[str], reason: str) -> RowRejected:
@@ -111,32 +121,41 @@ class RetailParser:
         return values[self.positions["InvoiceNo"]].strip()[:1] in ("C", "c")
 
     def _line(self, line: int, kept: RetailRow, values: list[str]) -> RetailLine:
+        """The import's own rules on a kept line; each distinct text is parsed once (caches)."""
         quantity = abs(kept.quantity)
-        if not math.isfinite(quantity) or quantity != int(quantity) or quantity > MAX_QUANTITY:
+        if not quantity.is_integer() or quantity > MAX_QUANTITY:  # NaN and ∞ are not integers
             raise RowRejected("bad_quantity", "Quantity must be a whole number.", kept.quantity)
-        price = self._price(values[self.positions["UnitPrice"]])
+        price_text = values[self.positions["UnitPrice"]]
+        price = self._prices.get(price_text)
+        if price is None:
+            price = self._price(price_text)
         customer = self._customers.get(kept.customer)
         if customer is None:
             customer = identity_value(IdentityKind.POS, kept.customer, column="CustomerID")
             _remember(self._customers, kept.customer, customer)
-        placed_at = self._date(kept.invoice_date)
+        placed_at = self._dates.get(kept.invoice_date)
+        if placed_at is None:
+            placed_at = self._date(kept.invoice_date)
         if kept.invoice == self._invoice[0]:  # the lines of one invoice follow each other
             invoice = self._invoice[1]
         else:
             invoice = text_value(kept.invoice, column="InvoiceNo", max_length=64, required=True)
             invoice = invoice.upper()
             self._invoice = (kept.invoice, invoice)
-        return RetailLine(
-            line=line,
-            invoice=invoice,
-            cancelled=invoice[:1] == "C",  # kept.cancelled, on the upper-cased invoice
-            customer=customer,
-            country=kept.country[:80],
-            stock_code=kept.stock_code,
-            description=self._description(kept.description),
-            quantity=int(quantity),
-            unit_price=price,
-            placed_at=placed_at,
+        description = self._descriptions.get(kept.description)
+        if description is None:
+            description = self._description(kept.description)
+        return RetailLine(  # positionally: keywords cost a tenth more, once per line
+            line,
+            invoice,
+            invoice[:1] == "C",  # cancelled: kept.cancelled, on the upper-cased invoice
+            customer,
+            kept.country[:80],
+            kept.stock_code,
+            description,
+            int(quantity),
+            price,
+            placed_at,
         )
 
     def _description(self, text: str) -> str:

@@ -124,9 +124,11 @@ class RetailImporter:
     def start(self, header: Sequence[str], positions: Mapping[str, int]) -> None:
         self.parser = RetailParser(header)
 
-    def prepare(self, line: int, values: list[str]) -> tuple[str, RetailLine]:
+    def prepare(self, line: int, values: list[str]) -> tuple[str, RetailLine] | RowRejected:
         assert self.parser is not None
-        item = self.parser.parse(line, values)
+        item = self.parser.parse_or_reject(line, values)
+        if isinstance(item, RowRejected):
+            return item
         self._check_not_a_copy(line, values, item)
         return item.invoice, item
 
