@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import io
 import zlib
 from collections import deque
 from collections.abc import Callable, Collection, Iterator
@@ -155,7 +156,11 @@ class CsvSource:
                 "This is an old Excel workbook (.xls), not CSV: save it as “CSV UTF-8”.",
             )
         if magic.startswith(GZIP_MAGIC):
-            return gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[return-value]
+            # GzipFile.readline is a Python method around its buffer; a BufferedReader of
+            # the same (default) size reads lines in C: a tenth of the time spent reading
+            # the UCI file. The errors are the same; a damaged stream may be noticed up to
+            # one more buffer (8 KiB) earlier, and the rows before it still count.
+            return io.BufferedReader(gzip.GzipFile(fileobj=stream, mode="rb"))
         return stream
 
     @property
