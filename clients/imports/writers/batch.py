@@ -23,7 +23,7 @@ class BatchOutcome:
     skipped: int = 0
     touched_clients: set[int] = field(default_factory=set)
     created_refs: set[str] = field(default_factory=set)
-    seen_keys: set[str] = field(default_factory=set)  # counted once per run (retail)
+    seen_keys: set[tuple[str, str]] = field(default_factory=set)  # (entity, key): retail
     notes: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def count(self, entity: str, outcome: str, n: int = 1) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
@@ -116,7 +116,8 @@ class RetailImporter:
         self.primary_entity = "clients" if clients_only else "order_lines"
         self.parser: RetailParser | None = None
         self.created_refs: set[str] = set()
-        self._counted: set[str] = set()  # "c:<customer>", "p:<code>" already counted skipped
+        # entity -> keys (customer, stock code) already counted as skipped in this run
+        self._counted: defaultdict[str, set[str]] = defaultdict(set)
         self._recent: OrderedDict[str, dict[tuple[str, ...], int]] = OrderedDict()
         self._last_invoice = ""  # the most recent invoice of _recent, and its lines
         self._last_seen: dict[tuple[str, ...], int] = {}
@@ -242,7 +243,7 @@ class RetailImporter:
         already = [
             customer for customer in customers if customer in resolved and customer not in new
         ]
-        self._count_once(outcome, "clients", (f"c:{customer}" for customer in already))
+        self._count_once(outcome, "clients", already)
         if self.clients_only:
             for group in purchases:
                 created = group.items[0].customer in new
@@ -288,15 +289,15 @@ class RetailImporter:
             Product.objects.bulk_create(products, batch_size=1000)
             resolved.update({product.style_code: product.pk for product in products})
             outcome.count("products", "created", len(products))
-        self._count_once(
-            outcome, "products", (f"p:{code}" for code in first_seen if code not in missing)
-        )
+        created = set(missing)
+        self._count_once(outcome, "products", (code for code in first_seen if code not in created))
         return resolved
 
     def _count_once(self, outcome: BatchOutcome, entity: str, keys: Iterable[str]) -> None:
         """Existing clients and products count as skipped once per run, not once per batch."""
-        fresh = {key for key in keys if key not in self._counted}
-        outcome.seen_keys |= fresh
+        counted = self._counted[entity]
+        fresh = {key for key in keys if key not in counted}
+        outcome.seen_keys |= {(entity, key) for key in fresh}
         outcome.count(entity, "skipped", len(fresh))
 
     def _purchases(
@@ -336,7 +337,8 @@ class RetailImporter:
 
     def committed(self, outcome: BatchOutcome) -> None:
         self.created_refs |= outcome.created_refs
-        self._counted |= outcome.seen_keys
+        for entity, key in outcome.seen_keys:
+            self._counted[entity].add(key)
 
 
 def _imported_product(code: str, item: RetailLine) -> Product:
