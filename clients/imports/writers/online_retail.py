@@ -22,6 +22,7 @@ from clients.imports.writers.shared_steps import (
     OrdersToSave,
     clients_bulk_create,
     clients_by_lookup_hash,
+    insert_rows,
     order_already_imported,
 )
 from clients.models import Client, IdentityKind, Order, OrderChannel, OrderLine, OrderStatus
@@ -100,6 +101,7 @@ class RetailImporter:
 
     spec = RETAIL_COLUMNS
     primary_entity = "order_lines"
+    by_copy = False  # new clients, identities and products: bulk_create (True: COPY)
 
     def __init__(
         self,
@@ -264,7 +266,10 @@ class RetailImporter:
         ]
         pos = IdentityKind.POS.value
         return clients_bulk_create(
-            clients, [[(pos, item.customer)] for item in first_lines], self.on_created
+            clients,
+            [[(pos, item.customer)] for item in first_lines],
+            self.on_created,
+            by_copy=self.by_copy,
         )
 
     def _products(
@@ -286,7 +291,7 @@ class RetailImporter:
             products = [_imported_product(code, first_seen[code]) for code in missing]
             for product in products:
                 product.clean_fields(exclude=["collection"])
-            Product.objects.bulk_create(products, batch_size=1000)
+            insert_rows(products, by_copy=self.by_copy)
             resolved.update({product.style_code: product.pk for product in products})
             outcome.count("products", "created", len(products))
         created = set(missing)

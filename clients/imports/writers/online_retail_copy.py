@@ -86,6 +86,7 @@ def fast_path_available() -> bool:
 class CopyRetailImporter(RetailImporter):
     """RetailImporter whose purchases go through COPY, cancellations set-based (PostgreSQL)."""
 
+    by_copy = True  # new clients, identities and products too (core.copy_insert)
     _set_based_keys: bool | None = None
 
     def set_based_keys(self) -> bool:

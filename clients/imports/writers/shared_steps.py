@@ -6,13 +6,14 @@ from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
+from django.db.models import DecimalField, F, Model, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from clients.imports.writers.batch import BatchOutcome, CreatedHook, Group
 from clients.models import Client, Identity, Order, OrderLine, OrderStatus
 from clients.services import identity_build
 from clients.signals import purchases_recorded
+from core.copy_insert import copy_create
 
 IMPORT_SOURCE = "import"
 KIND_WORDS = {"email": "e-mail", "phone": "phone", "loyalty": "loyalty id", "pos": "till id"}
@@ -39,21 +40,40 @@ def clients_bulk_create(
     clients: list[Client],
     identities: list[list[tuple[str, str]]],
     on_created: CreatedHook | None,
+    *,
+    by_copy: bool = False,
 ) -> list[int]:
-    """Insert new clients and their (primary) identities; run the creation hook."""
+    """Insert new clients and their (primary) identities; run the creation hook.
+
+    by_copy: with COPY (core.copy_insert, PostgreSQL), the same rows as bulk_create.
+    """
     for client in clients:
         client.clean_fields(exclude=["home_boutique", "user"])
-    Client.objects.bulk_create(clients, batch_size=1000)
+    _insert(clients, by_copy)
     rows = [
         identity_build(client=client, kind=kind, value=value, source=IMPORT_SOURCE, is_primary=True)
         for client, pairs in zip(clients, identities, strict=True)
         for kind, value in pairs
     ]
-    Identity.objects.bulk_create(rows, batch_size=1000)
+    _insert(rows, by_copy)
     ids = [client.pk for client in clients]
     if on_created is not None and ids:
         on_created(ids)
     return ids
+
+
+def insert_rows(objs: Sequence[Model], *, by_copy: bool) -> None:
+    """New rows of one model: bulk_create, or COPY with the same values (copy_create)."""
+    _insert(objs, by_copy)
+
+
+def _insert(objs: Sequence[Model], by_copy: bool) -> None:
+    if not objs:
+        return
+    if by_copy:
+        copy_create(objs)
+    else:
+        type(objs[0])._default_manager.bulk_create(objs, batch_size=1000)
 
 
 def orders_total_refresh(order_ids: Iterable[int]) -> None:
