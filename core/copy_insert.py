@@ -32,7 +32,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 
 M = TypeVar("M", bound=Model)
@@ -53,6 +54,9 @@ def copy_create(objs: Sequence[M]) -> list[M]:
     assert pk is not None
     fields = [field for field in meta.concrete_fields if not field.primary_key]
     _refuse_what_copy_cannot_do(model, objs, fields)
+    # The wrapper itself, not django.db.connection: that proxy looks the connection up
+    # (a context-local read) on every attribute, and the fields read a few per value.
+    connection = connections[DEFAULT_DB_ALIAS]
     columns = ", ".join(connection.ops.quote_name(name) for name in [pk.column, *_columns(fields)])
     memo: list[dict[tuple[type, Any], Any] | None] = [
         {} if _pure(field) else None for field in fields
@@ -65,7 +69,7 @@ def copy_create(objs: Sequence[M]) -> list[M]:
             f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
         ) as copy:
             for obj, pk_value in zip(objs, ids, strict=True):
-                copy.write_row([pk_value, *_prepared(obj, fields, memo)])
+                copy.write_row([pk_value, *_prepared(obj, fields, memo, connection)])
     for obj, pk_value in zip(objs, ids, strict=True):
         obj.pk = pk_value
         obj._state.adding = False
@@ -83,7 +87,10 @@ def _pure(field: Field[Any, Any]) -> bool:
 
 
 def _prepared(
-    obj: Model, fields: list[Field[Any, Any]], memo: list[dict[tuple[type, Any], Any] | None]
+    obj: Model,
+    fields: list[Field[Any, Any]],
+    memo: list[dict[tuple[type, Any], Any] | None],
+    connection: BaseDatabaseWrapper,
 ) -> list[Any]:
     row = []
     for field, seen in zip(fields, memo, strict=True):
@@ -102,7 +109,7 @@ def _prepared(
 def _refuse_what_copy_cannot_do(
     model: type[Model], objs: Sequence[Model], fields: list[Field[Any, Any]]
 ) -> None:
-    if connection.vendor != "postgresql":
+    if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
         raise ValueError("copy_create needs PostgreSQL (COPY); use bulk_create.")
     if any(type(obj) is not model for obj in objs):
         raise ValueError("copy_create inserts instances of one model at a time.")
