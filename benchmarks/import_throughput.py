@@ -8,7 +8,8 @@ Needs an empty PostgreSQL database (migrated here). Times, in the same run:
    (benchmarks/import_online_retail.py's `run`: parse, clean, resolve, write, refresh);
 2. `COPY ... FROM STDIN (FORMAT csv)` of the same file's rows into a bare table of eight
    text columns (no index, no constraint), dropped afterwards: the floor no import beats.
-Prints ONE JSON object: both rows/s and the ratio import ÷ COPY (target ≥ 0.1).
+Prints ONE JSON object: both rows/s and the ratio import ÷ COPY (target ≥ 0.1), and the
+CPU the import spent in Python (both threads) and in its PostgreSQL backend.
 Reads ../shared/data/online_retail.csv.gz where it lies, never a copy in the repository.
 """
 
@@ -18,6 +19,8 @@ import argparse
 import gzip
 import itertools
 import json
+import os
+import resource
 import sys
 import tempfile
 import time
@@ -28,6 +31,41 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from import_online_retail import DATA, log, prepare, run, setup_django
 
 COPY_TABLE = "bench_copy_online_retail"
+
+
+class CpuClock:
+    """CPU seconds spent since creation by this process and by its PostgreSQL backend.
+
+    The backend's from /proc/<pid>/stat (PostgreSQL on this machine); None elsewhere.
+    """
+
+    def __init__(self) -> None:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            self.backend = int(cursor.fetchone()[0])
+        self.started = (resource.getrusage(resource.RUSAGE_SELF), self._backend_seconds())
+
+    def _backend_seconds(self) -> float | None:
+        try:
+            with open(f"/proc/{self.backend}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def spent(self) -> dict[str, float | None]:
+        usage, backend = resource.getrusage(resource.RUSAGE_SELF), self._backend_seconds()
+        before, backend_before = self.started
+        return {
+            "python_cpu_s": round(
+                usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime, 2
+            ),
+            "database_cpu_s": None
+            if backend is None or backend_before is None
+            else round(backend - backend_before, 2),
+        }
 
 
 def copy_rows(rows: int | None) -> dict[str, float | int]:
@@ -70,7 +108,9 @@ def main() -> None:
         raise SystemExit("This benchmark compares with PostgreSQL's COPY: set DATABASE_URL.")
     log("migrating ...")
     prepare()
+    cpu = CpuClock()
     imported = run(args.rows, args.batch_rows)
+    imported.update(cpu.spent())
     copied = copy_rows(args.rows)
     result = {
         "benchmark": "import_throughput",
