@@ -1,90 +1,21 @@
-"""Streaming CSV reading for imports: bytes in, numbered records out, constant memory.
-
-Pure Python (no Django). What it handles, so the parsers never see it:
-
-- gzip, recognised by its magic bytes whatever the file is called; Excel
-  workbooks, UTF-16 "Unicode text" and binary files are refused with a sentence
-  saying what to do instead (FileRefused, before anything is written);
-- encodings: a UTF-8 byte-order mark means UTF-8; otherwise the first MiB
-  decides between UTF-8 and Windows-1252 (Latin-1 for the five bytes cp1252
-  leaves undefined); a pure-ASCII start leaves the choice to the first line
-  that is not ASCII. In a UTF-8 file, a line with invalid bytes becomes one
-  rejected row ("bad_encoding"), never an exception;
-- physical lines longer than MAX_LINE_BYTES are skipped without being held in
-  memory and rejected ("line_too_long"); NUL bytes reject their row;
-- the delimiter: comma, semicolon or tab, whichever splits the header into the
-  most known column names (nothing else is guessed);
-- a quoted field that never closes swallows lines until the csv module's field
-  limit: those lines come back as one rejected record ("bad_csv").
-
-Line numbers are physical lines of the file, 1 = the header, as an editor shows them.
-"""
+"""CsvSource: a CSV byte stream read into numbered records, in constant memory."""
 
 from __future__ import annotations
 
 import csv
-import gzip
-import io
 import zlib
 from collections import deque
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass
 from typing import BinaryIO
 
-from clients.imports.report import RowRejected, shown_value
+from clients.imports.reading.records import FileRefused, FileStopped, Record, snake_header
+from clients.imports.reading.sniffing import mostly_binary, opened, sniff_delimiter
+from clients.imports.report import RowRejected
 
 MAX_LINE_BYTES = 65_536
 SNIFF_BYTES = 1_048_576
-DELIMITERS: tuple[str, ...] = (",", ";", "\t")
-GZIP_MAGIC = b"\x1f\x8b"
-ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # .xls, .doc
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-
-
-class FileRefused(Exception):
-    """The whole file is refused before any row is read (nothing is written)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-class FileStopped(Exception):
-    """Reading stopped part-way (damaged gzip, size limit); rows before it stand."""
-
-    def __init__(self, code: str, message: str, line: int) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.line = line
-
-
-# Not frozen: built once per line of the file, where a frozen dataclass costs three
-# times as much; nothing changes one after building it.
-@dataclass(slots=True)
-class Record:
-    """One CSV record: its first physical line, its fields, or why it cannot be read."""
-
-    line: int
-    values: list[str]
-    problem: RowRejected | None = None
-    last_line: int = 0
-
-    @property
-    def blank(self) -> bool:
-        return self.problem is None and not "".join(self.values).strip()
-
-
-def identity_header(name: str) -> str:
-    return name.strip()
-
-
-def snake_header(name: str) -> str:
-    """' Home Boutique' -> 'home_boutique' (how the atelier format compares column names)."""
-    return "_".join(name.strip().lower().replace("-", " ").split())
 
 
 class CsvSource:
@@ -111,19 +42,19 @@ class CsvSource:
         self._mode = "ascii"  # ascii (undecided), utf-8, cp1252
         self._bom = False
         self._stopped: FileStopped | None = None  # met while filling the sniff buffer
-        self._stream = self._open(stream)
+        self._stream = opened(stream)
         self._buffer: deque[tuple[int, bytes, bool]] = deque()
         self._fill_sniff_buffer()
         self._decide_encoding()
         header_text = self._first_text_line()
         if header_text is None:
             raise FileRefused("empty_file", "The file is empty: there is not even a header line.")
-        if "\x00" in header_text or _mostly_binary(header_text):
+        if "\x00" in header_text or mostly_binary(header_text):
             raise FileRefused(
                 "binary",
                 "This does not look like a CSV text file (its first line holds binary data).",
             )
-        self.delimiter = _sniff_delimiter(header_text, known_columns, normalise)
+        self.delimiter = sniff_delimiter(header_text, known_columns, normalise)
         self._reader = csv.reader(self._texts(), delimiter=self.delimiter)
         self._last_end = 0
         header = self._next_record(header=True)
@@ -138,30 +69,6 @@ class CsvSource:
         self.header = [normalise(name) for name in header.values]
 
     # --- Opening and encodings -------------------------------------------------------------
-
-    def _open(self, stream: BinaryIO) -> BinaryIO:
-        magic = stream.read(4)
-        stream.seek(0)
-        if not magic:
-            raise FileRefused("empty_file", "The file is empty (0 bytes).")
-        if magic.startswith(ZIP_MAGIC):
-            raise FileRefused(
-                "excel",
-                "This is a zip archive or an Excel workbook (.xlsx), not CSV: in Excel choose "
-                "File › Save as › “CSV UTF-8 (comma delimited)” and import that file.",
-            )
-        if magic.startswith(OLE_MAGIC):
-            raise FileRefused(
-                "excel",
-                "This is an old Excel workbook (.xls), not CSV: save it as “CSV UTF-8”.",
-            )
-        if magic.startswith(GZIP_MAGIC):
-            # GzipFile.readline is a Python method around its buffer; a BufferedReader of
-            # the same (default) size reads lines in C: a tenth of the time spent reading
-            # the UCI file. The errors are the same; a damaged stream may be noticed up to
-            # one more buffer (8 KiB) earlier, and the rows before it still count.
-            return io.BufferedReader(gzip.GzipFile(fileobj=stream, mode="rb"))
-        return stream
 
     @property
     def encoding(self) -> str:
@@ -422,29 +329,3 @@ class CsvSource:
                 continue
             end = self._last_end = reader.line_num
             yield Record(start, values, take(start, end) if problems else None, end)
-
-
-def _mostly_binary(text: str) -> bool:
-    controls = sum(1 for ch in text[:512] if ord(ch) < 32 and ch not in "\t\r\n")
-    return controls > 8
-
-
-def _sniff_delimiter(
-    header_text: str, known_columns: Collection[str], normalise: Callable[[str], str]
-) -> str:
-    """The candidate delimiter that yields the most known column names (then most fields)."""
-    best = (",", -1, -1)
-    for delimiter in DELIMITERS:
-        try:
-            fields = next(csv.reader([header_text], delimiter=delimiter))
-        except (csv.Error, StopIteration):
-            continue
-        known = sum(1 for name in fields if normalise(name) in known_columns)
-        if (known, len(fields)) > (best[1], best[2]):
-            best = (delimiter, known, len(fields))
-    return best[0]
-
-
-def describe_value(values: list[str]) -> str:
-    """A record's fields as one short value for a rejection."""
-    return shown_value(",".join(values))
