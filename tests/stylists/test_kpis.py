@@ -60,6 +60,10 @@ def request_for(client, stylist, *, answered_after_hours):
 
 @pytest.fixture
 def world(cast):
+    return kpi_world(cast)
+
+
+def kpi_world(cast):
     # Within the last 3 months: Anna (twice), Berthe (once, bought before: retained),
     # Chloé (once, new). Before it: Berthe and Denise (not back: lost). Eva is Essential.
     anna = buyer(cast, cast.owner, "Anna", 1, 2)
@@ -124,7 +128,7 @@ def test_one_book_and_the_period(cast, world):
     assert page.total.retention is None  # no owner client bought 7-12 months ago
     # An unknown period falls back to 12 months, an unknown book to the boutique
     fallback = cast.http("manager").get(URL, {"months": "7", "book": "nope"}).context["page"]
-    assert fallback.period == "12"
+    assert fallback.period.key == "12"
     assert fallback.book is None
 
 
@@ -180,19 +184,21 @@ def test_csv_export_is_safe_and_complete(cast, world):
     kinds = [row[0] for row in rows[1:]]
     assert kinds.count("total") == 1
     assert kinds.count("month") == 3
-    owner_row = next(row for row in rows if row[1] == cast.owner.name)
-    assert owner_row[2] == "2"
-    assert owner_row[-1] == "0.5000"
+    owner_row = dict(
+        zip(rows[0], next(row for row in rows if row[1] == cast.owner.name), strict=True)
+    )
+    assert owner_row["buyers"] == "2"
+    assert owner_row["requests_met_rate"] == "0.5000"
+    assert {"one_time_buyer_rate", "average_order_value_eur", "conversion_rate"} <= set(rows[0])
+    assert {"sales_attributed_to_outreach_eur", "lookbook_acceptance_rate"} <= set(rows[0])
 
 
 def test_csv_cells_are_neutralised(cast):
-    from stylists.pages.kpis import Figures, KpiPage, csv_rows
+    from stylists.pages.kpis import Figures, KpiPage, Period, csv_rows
 
     page = KpiPage(
         boutique=cast.paris,
-        period="3",
-        start=dt.date(2026, 1, 1),
-        end=dt.date(2026, 4, 1),
+        period=Period("3", dt.date(2026, 1, 1), dt.date(2026, 4, 1)),
         total=Figures(label="=cmd"),
         books=[],
         months=[],

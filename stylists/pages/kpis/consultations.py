@@ -1,0 +1,179 @@
+"""What advisors' work turned into, for the KPIs: conversion, attributed sales, acceptance.
+
+For the clients the page counts, over the period, in four queries whatever their number:
+
+- consultations: appointments completed and lookbooks published in the period, each
+  credited to its advisor (the appointment's advisor, the lookbook's author); one
+  *converts* when the client completes a purchase within CONVERSION_DAYS after it;
+- sales attributed to outreach: completed purchases of the period placed within
+  CONVERSION_DAYS after an outreach (a message sent to the client, a lookbook
+  published for her, an appointment completed with her), credited to the advisor of
+  the latest outreach before the purchase; the sum of their totals;
+- lookbook acceptance: of the pieces the model drafted in lookbooks published in the
+  period (or published, then withdrawn), the share the advisor kept (swapped or removed
+  pieces count as not kept), per advisor and per model version.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q
+
+from clients.models import Order, OrderStatus
+from recommendations.models import (
+    ItemSource,
+    ItemState,
+    Lookbook,
+    LookbookItem,
+    LookbookOrigin,
+    LookbookStatus,
+)
+from stylists.models import Appointment, AppointmentStatus, Message, MessageDirection
+
+CONVERSION_DAYS = 30
+WINDOW = dt.timedelta(days=CONVERSION_DAYS)
+DECIDED = (LookbookStatus.PUBLISHED, LookbookStatus.WITHDRAWN)
+
+
+@dataclass
+class Credit:
+    """What one advisor's (or the whole scope's) consultations and outreach brought."""
+
+    consultations: int = 0
+    converted: int = 0
+    attributed_orders: int = 0
+    attributed_sales: Decimal = Decimal(0)
+    judged: int = 0  # model-drafted pieces in decided lookbooks
+    kept: int = 0
+
+    @property
+    def conversion(self) -> float | None:
+        return self.converted / self.consultations if self.consultations else None
+
+    @property
+    def acceptance(self) -> float | None:
+        return self.kept / self.judged if self.judged else None
+
+
+@dataclass
+class Credits:
+    total: Credit = field(default_factory=Credit)
+    by_advisor: dict[int, Credit] = field(default_factory=lambda: defaultdict(Credit))
+    by_model: dict[int, Credit] = field(default_factory=lambda: defaultdict(Credit))
+
+
+def credits_for(
+    client_ids: Collection[int], start: dt.datetime, end: dt.datetime, advisor: int | None
+) -> Credits:
+    """The credits of the period [start, end) for these clients (one advisor's only if set)."""
+    ids = list(client_ids)
+    credits = Credits()
+    touches: dict[int, list[tuple[dt.datetime, int, bool]]] = defaultdict(list)
+    for row in Appointment.objects.filter(
+        client_id__in=ids,
+        status=AppointmentStatus.COMPLETED,
+        starts_at__gte=start - WINDOW,
+        starts_at__lt=end,
+    ).values_list("client_id", "starts_at", "stylist_id"):
+        touches[row[0]].append((row[1], row[2], row[1] >= start))
+    for client_id, published_at, author_id in (
+        Lookbook.objects.filter(
+            client_id__in=ids,
+            published_at__gte=start - WINDOW,
+            published_at__lt=end,
+            author__isnull=False,
+        )
+        .exclude(status=LookbookStatus.DISCARDED)
+        .values_list("client_id", "published_at", "author_id")
+    ):
+        if published_at is not None and author_id is not None:
+            touches[client_id].append((published_at, author_id, published_at >= start))
+    for client_id, sent_at, sender in Message.objects.filter(
+        client_id__in=ids,
+        direction=MessageDirection.OUTBOUND,
+        stylist__isnull=False,
+        sent_at__gte=start - WINDOW,
+        sent_at__lt=end,
+    ).values_list("client_id", "sent_at", "stylist_id"):
+        if sent_at is not None and sender is not None:  # outreach, not a consultation
+            touches[client_id].append((sent_at, sender, False))
+    orders: dict[int, list[tuple[dt.datetime, Decimal]]] = defaultdict(list)
+    for client_id, placed_at, total in Order.objects.filter(
+        client_id__in=ids,
+        status=OrderStatus.COMPLETED,
+        placed_at__gt=start - WINDOW,
+        placed_at__lt=end + WINDOW,
+    ).values_list("client_id", "placed_at", "total"):
+        orders[client_id].append((placed_at, total or Decimal(0)))
+    for client_id, client_touches in touches.items():
+        _credit_client(
+            credits, sorted(client_touches), sorted(orders.get(client_id, [])), start, end, advisor
+        )
+    _acceptance(credits, ids, start, end, advisor)
+    return credits
+
+
+def _credit_client(
+    credits: Credits,
+    touches: list[tuple[dt.datetime, int, bool]],
+    orders: list[tuple[dt.datetime, Decimal]],
+    start: dt.datetime,
+    end: dt.datetime,
+    advisor: int | None,
+) -> None:
+    placed = [when for when, _ in orders]
+    for when, by, consultation in touches:
+        if not consultation or (advisor is not None and by != advisor):
+            continue
+        first_after = bisect.bisect_right(placed, when)
+        converted = first_after < len(placed) and placed[first_after] <= when + WINDOW
+        for credit in (credits.total, credits.by_advisor[by]):
+            credit.consultations += 1
+            credit.converted += converted
+    times = [when for when, _, _ in touches]
+    for when, total in orders:
+        if not start <= when < end:
+            continue
+        latest = bisect.bisect_left(times, when) - 1  # the last outreach strictly before
+        if latest < 0 or touches[latest][0] < when - WINDOW:
+            continue
+        by = touches[latest][1]
+        if advisor is not None and by != advisor:
+            continue
+        for credit in (credits.total, credits.by_advisor[by]):
+            credit.attributed_orders += 1
+            credit.attributed_sales += total
+
+
+def _acceptance(
+    credits: Credits, ids: list[int], start: dt.datetime, end: dt.datetime, advisor: int | None
+) -> None:
+    items = LookbookItem.objects.filter(
+        lookbook__client_id__in=ids,
+        lookbook__origin=LookbookOrigin.MODEL,
+        lookbook__status__in=DECIDED,
+        lookbook__published_at__gte=start,
+        lookbook__published_at__lt=end,
+        lookbook__author__isnull=False,
+        source=ItemSource.MODEL,
+    )
+    if advisor is not None:
+        items = items.filter(lookbook__author_id=advisor)
+    rows = (
+        items.order_by()
+        .values("lookbook__author_id", "lookbook__model_version_id")
+        .annotate(judged=Count("pk"), kept=Count("pk", filter=Q(state=ItemState.KEPT)))
+    )
+    for row in rows:
+        targets = [credits.total, credits.by_advisor[row["lookbook__author_id"]]]
+        if row["lookbook__model_version_id"] is not None:
+            targets.append(credits.by_model[row["lookbook__model_version_id"]])
+        for credit in targets:
+            credit.judged += row["judged"]
+            credit.kept += row["kept"]
