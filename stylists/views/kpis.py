@@ -14,15 +14,25 @@ from catalog.models import Boutique
 from core.csvsafe import csv_lines
 from stylists.access import stylist_required
 from stylists.models import Stylist
-from stylists.pages.kpis import CONVERSION_DAYS, PERIODS, KpiPage, csv_rows, kpi_page, percent
+from stylists.pages.kpis import (
+    CONVERSION_DAYS,
+    HOUSE,
+    PERIODS,
+    KpiPage,
+    csv_rows,
+    kpi_page,
+    percent,
+)
 from stylists.pages.team import managed_boutique
 
 
 def _page(request: HttpRequest) -> tuple[KpiPage, list[Boutique], list[Stylist]]:
     stylist = request.stylist  # type: ignore[attr-defined]
-    boutiques, chosen = managed_boutique(request.user, stylist, request.GET.get("boutique", ""))
+    code = request.GET.get("boutique", "")
+    boutiques, chosen = managed_boutique(request.user, stylist, code)
+    house = code == HOUSE and len(boutiques) > 1  # head office: every boutique at once
     advisors = list(
-        Stylist.objects.filter(boutique=chosen, user__is_active=True)
+        Stylist.objects.filter(boutique__in=boutiques if house else [chosen], user__is_active=True)
         .select_related("user")
         .order_by("user__first_name", "user__last_name", "pk")
     )
@@ -31,7 +41,7 @@ def _page(request: HttpRequest) -> tuple[KpiPage, list[Boutique], list[Stylist]]
     page = kpi_page(
         request.user,
         stylist,
-        chosen.pk,
+        None if house else chosen.pk,
         period=request.GET.get("months", ""),
         first=request.GET.get("from", ""),
         last=request.GET.get("to", ""),
@@ -108,7 +118,7 @@ def _figures(page: KpiPage) -> list[tuple[str, str, str]]:
 @stylist_required
 def kpi_export(request: HttpRequest) -> HttpResponse:
     page, _, _ = _page(request)
-    scope = page.book.name if page.book else page.boutique.code
+    scope = page.book.name if page.book else page.code
     filename = f"kpis-{scope}-{page.start:%Y-%m}-{page.end:%Y-%m}.csv".replace(" ", "-")
     # A few dozen rows: built whole
     response = HttpResponse(

@@ -8,7 +8,9 @@ Denise 5 months ago; Eva's consent keeps her out. Every order is €1,000, place
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
@@ -21,7 +23,7 @@ from tests.factories.recommendations import (
     LookbookItemFactory,
     ModelVersionFactory,
 )
-from tests.stylists.test_kpis import URL, buyer, kpi_world, months_ago
+from tests.stylists.test_kpis import CSV_URL, URL, buyer, kpi_world, months_ago
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -227,3 +229,53 @@ def test_the_page_costs_the_same_with_more_consultations(
         )
     with django_assert_max_num_queries(small):
         http.get(URL)
+
+
+def test_head_office_sees_the_whole_house_and_each_boutique(cast, world):
+    milan = buyer(cast, cast.stylist_elsewhere, "Giulia", 1)
+    milan.home_boutique = cast.milan
+    milan.save(update_fields=["home_boutique"])
+    completed_appointment(cast, milan, cast.stylist_elsewhere, months_ago(1, day=1))
+
+    http = cast.http("head_office")
+    page = http.get(URL, {"months": "3", "boutique": "house"}).context["page"]
+
+    assert page.boutique is None
+    assert page.place == "The whole house"
+    by_city = {place.label: place for place in page.boutiques}
+    assert (by_city["Paris"].buyers, by_city["Milan"].buyers) == (3, 1)
+    assert page.total.buyers == 4
+    assert by_city["Milan"].credit.consultations == 1
+    assert by_city["Milan"].credit.converted == 1  # her order on the 10th
+    assert by_city["Paris"].credit.consultations == 0
+    text = http.get(CSV_URL, {"months": "3", "boutique": "house"}).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert ["boutique", "Milan", "1"] in [row[:3] for row in rows]
+    assert "kpis-house-" in http.get(CSV_URL, {"boutique": "house"})["Content-Disposition"]
+
+
+def test_a_manager_asking_for_the_house_sees_her_boutique(cast, world):
+    page = cast.http("manager").get(URL, {"boutique": "house"}).context["page"]
+
+    assert page.boutique == cast.paris
+    assert page.boutiques == []
+
+
+def test_the_whole_house_costs_the_same_with_more_clients(
+    cast, world, count_queries, django_assert_max_num_queries
+):
+    http = cast.http("head_office")
+    version = ModelVersionFactory()
+    completed_appointment(cast, world["anna"], cast.owner, months_ago(1, day=1))
+    first = published(world["anna"], cast.owner, months_ago(1, day=2), version=version)
+    LookbookItemFactory(lookbook=first, state=ItemState.KEPT)
+    query = {"boutique": "house"}
+    http.get(URL, query)
+    small = count_queries(lambda: http.get(URL, query))
+    for i in range(6):
+        client = buyer(cast, cast.stylist_elsewhere if i % 2 else cast.owner, f"House{i}", 1)
+        completed_appointment(cast, client, cast.colleague, months_ago(1, day=1))
+    with django_assert_max_num_queries(small):
+        http.get(URL, query)
+    with django_assert_max_num_queries(small):
+        http.get(CSV_URL, query)

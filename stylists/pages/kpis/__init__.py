@@ -3,12 +3,13 @@
 from stylists.pages.kpis.consultations import CONVERSION_DAYS, Credit, credits_for
 from stylists.pages.kpis.export import csv_rows
 from stylists.pages.kpis.figures import Figures, percent
-from stylists.pages.kpis.page import KpiPage, kpi_page
+from stylists.pages.kpis.page import HOUSE, KpiPage, kpi_page
 from stylists.pages.kpis.periods import DEFAULT_PERIOD, PERIODS, Period, period_for
 
 __all__ = [
     "CONVERSION_DAYS",
     "DEFAULT_PERIOD",
+    "HOUSE",
     "PERIODS",
     "Credit",
     "Figures",

@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -66,12 +66,28 @@ class Credits:
     total: Credit = field(default_factory=Credit)
     by_advisor: dict[int, Credit] = field(default_factory=lambda: defaultdict(Credit))
     by_model: dict[int, Credit] = field(default_factory=lambda: defaultdict(Credit))
+    by_group: dict[int, Credit] = field(default_factory=lambda: defaultdict(Credit))
+
+    def targets(self, advisor: int, group: int | None) -> list[Credit]:
+        """The credits one advisor's work for a client of `group` adds to."""
+        found = [self.total, self.by_advisor[advisor]]
+        if group is not None:
+            found.append(self.by_group[group])
+        return found
 
 
 def credits_for(
-    client_ids: Collection[int], start: dt.datetime, end: dt.datetime, advisor: int | None
+    client_ids: Collection[int],
+    start: dt.datetime,
+    end: dt.datetime,
+    advisor: int | None,
+    groups: Mapping[int, int] | None = None,
 ) -> Credits:
-    """The credits of the period [start, end) for these clients (one advisor's only if set)."""
+    """The credits of the period [start, end) for these clients (one advisor's only if set).
+
+    groups: client id -> a group (her boutique) whose credit is also added up (by_group).
+    """
+    groups = groups or {}
     ids = list(client_ids)
     credits = Credits()
     touches: dict[int, list[tuple[dt.datetime, int, bool]]] = defaultdict(list)
@@ -112,10 +128,10 @@ def credits_for(
     ).values_list("client_id", "placed_at", "total"):
         orders[client_id].append((placed_at, total or Decimal(0)))
     for client_id, client_touches in touches.items():
-        _credit_client(
-            credits, sorted(client_touches), sorted(orders.get(client_id, [])), start, end, advisor
-        )
-    _acceptance(credits, ids, start, end, advisor)
+        bought = sorted(orders.get(client_id, []))
+        group = groups.get(client_id)
+        _credit_client(credits, sorted(client_touches), bought, (start, end), advisor, group)
+    _acceptance(credits, ids, start, end, advisor, groups)
     return credits
 
 
@@ -123,17 +139,18 @@ def _credit_client(
     credits: Credits,
     touches: list[tuple[dt.datetime, int, bool]],
     orders: list[tuple[dt.datetime, Decimal]],
-    start: dt.datetime,
-    end: dt.datetime,
+    bounds: tuple[dt.datetime, dt.datetime],
     advisor: int | None,
+    group: int | None,
 ) -> None:
+    start, end = bounds
     placed = [when for when, _ in orders]
     for when, by, consultation in touches:
         if not consultation or (advisor is not None and by != advisor):
             continue
         first_after = bisect.bisect_right(placed, when)
         converted = first_after < len(placed) and placed[first_after] <= when + WINDOW
-        for credit in (credits.total, credits.by_advisor[by]):
+        for credit in credits.targets(by, group):
             credit.consultations += 1
             credit.converted += converted
     times = [when for when, _, _ in touches]
@@ -146,13 +163,18 @@ def _credit_client(
         by = touches[latest][1]
         if advisor is not None and by != advisor:
             continue
-        for credit in (credits.total, credits.by_advisor[by]):
+        for credit in credits.targets(by, group):
             credit.attributed_orders += 1
             credit.attributed_sales += total
 
 
 def _acceptance(
-    credits: Credits, ids: list[int], start: dt.datetime, end: dt.datetime, advisor: int | None
+    credits: Credits,
+    ids: list[int],
+    start: dt.datetime,
+    end: dt.datetime,
+    advisor: int | None,
+    groups: Mapping[int, int],
 ) -> None:
     items = LookbookItem.objects.filter(
         lookbook__client_id__in=ids,
@@ -167,11 +189,13 @@ def _acceptance(
         items = items.filter(lookbook__author_id=advisor)
     rows = (
         items.order_by()
-        .values("lookbook__author_id", "lookbook__model_version_id")
+        .values("lookbook__author_id", "lookbook__model_version_id", "lookbook__client_id")
         .annotate(judged=Count("pk"), kept=Count("pk", filter=Q(state=ItemState.KEPT)))
     )
     for row in rows:
-        targets = [credits.total, credits.by_advisor[row["lookbook__author_id"]]]
+        targets = credits.targets(
+            row["lookbook__author_id"], groups.get(row["lookbook__client_id"])
+        )
         if row["lookbook__model_version_id"] is not None:
             targets.append(credits.by_model[row["lookbook__model_version_id"]])
         for credit in targets:

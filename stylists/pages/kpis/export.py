@@ -71,6 +71,7 @@ def csv_rows(page: KpiPage) -> list[list[Any]]:
         ]
 
     rows = [header, row("total", page.total)]
+    rows += [row("boutique", f) for f in page.boutiques]
     rows += [row("book", f) for f in page.books] if page.book is None else []
     rows += [row("month", f, credited=False) for f in page.months]
     rows += [

@@ -47,17 +47,28 @@ from stylists.pages.kpis.periods import DEFAULT_PERIOD, Period, add_months, mont
 from stylists.pages.team import may_see_team, team_boutiques
 from stylists.selectors import current_assignments
 
+HOUSE = "house"  # the boutique choice that means every boutique (head office)
+
 
 @dataclass
 class KpiPage:
-    boutique: Boutique
+    boutique: Boutique | None  # None: the whole house
     period: Period
     total: Figures
     books: list[Figures]
     months: list[Figures]
     book: Stylist | None = None
     models: list[tuple[str, Credit]] = field(default_factory=list)  # acceptance per version
+    boutiques: list[Figures] = field(default_factory=list)  # the whole house: each boutique
     charts: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def place(self) -> str:
+        return self.boutique.name if self.boutique is not None else "The whole house"
+
+    @property
+    def code(self) -> str:
+        return self.boutique.code if self.boutique is not None else HOUSE
 
     @property
     def start(self) -> dt.date:
@@ -97,7 +108,7 @@ def _aware(day: dt.date) -> dt.datetime:
 def kpi_page(
     user: Any,
     stylist: Stylist,
-    boutique_id: int,
+    boutique_id: int | None,
     *,
     period: str = DEFAULT_PERIOD,
     first: str = "",
@@ -105,19 +116,27 @@ def kpi_page(
     book: Stylist | None = None,
     today: dt.date | None = None,
 ) -> KpiPage:
-    """The KPIs of a boutique (or one book in it); 404 for anyone not managing it.
+    """The KPIs of a boutique (or one book in it; None: every boutique the user may see,
+    each also as a row); 404 for anyone not managing it.
 
     period: a key of periods.PERIODS; "custom" takes `first` and `last` (YYYY-MM).
     """
-    boutiques = team_boutiques(user, stylist) if may_see_team(user, stylist) else None
-    boutique = boutiques.filter(pk=boutique_id).first() if boutiques is not None else None
-    if boutique is None:
+    if not may_see_team(user, stylist):
         raise Http404("Not found")
+    boutiques = list(team_boutiques(user, stylist))
+    shown = [b for b in boutiques if boutique_id is None or b.pk == boutique_id]
+    if not shown:
+        raise Http404("Not found")
+    boutique = shown[0] if boutique_id is not None else None
     chosen = period_for(period, today or timezone.localdate(), first, last)
     start, end, before = chosen.start, chosen.end, chosen.before
     allowed = policy.client_ids_allowing(policy.DataKind.PURCHASES, policy.Purpose.ANALYTICS)
-    clients = clients_visible_to(user).filter(home_boutique_id=boutique.pk, pk__in=allowed)
-    spend = dict(clients.values_list("pk", "lifetime_spend"))
+    clients = clients_visible_to(user).filter(
+        home_boutique_id__in=[b.pk for b in shown], pk__in=allowed
+    )
+    rows = list(clients.values_list("pk", "lifetime_spend", "home_boutique_id"))
+    spend = {pk: lifetime for pk, lifetime, _ in rows}
+    home = {pk: boutique_pk for pk, _, boutique_pk in rows}
     advisors = current_assignments(list(spend))
     if book is not None:
         spend = {pk: v for pk, v in spend.items() if advisors.get(pk) == book}
@@ -133,7 +152,9 @@ def kpi_page(
         ).values("client_id", "created_at", "due_at", "answered_at", "status")
     )
 
-    total = Figures(label=boutique.city if book is None else book.name)
+    scope = book.name if book else boutique.city if boutique else "the house"
+    total = Figures(label=scope)
+    places = {b.pk: Figures(label=b.city) for b in shown} if boutique is None else {}
     books: dict[int | None, Figures] = {}
     month_list = [add_months(start, i) for i in range(chosen.months)]
     months = {m: Figures(label=m.strftime("%b %Y")) for m in month_list}
@@ -145,13 +166,22 @@ def kpi_page(
         return books[key]
 
     def scopes(client_id: int) -> list[Figures]:
-        return [total, book_of(advisors.get(client_id))]
+        found = [total, book_of(advisors.get(client_id))]
+        if places:
+            found.append(places[home[client_id]])
+        return found
 
     _count_clients(spend, orders, expected, scopes, months, (before, start, end))
     _count_requests(requests, scopes, months)
     credits = credits_for(
-        spend, _aware(start), _aware(end), advisor=book.pk if book is not None else None
+        spend,
+        _aware(start),
+        _aware(end),
+        advisor=book.pk if book is not None else None,
+        groups=home if places else None,
     )
+    for boutique_pk, credit in credits.by_group.items():
+        places[boutique_pk].credit = credit
     total.credit = credits.total
     credited = _advisors_by_pk(set(credits.by_advisor), advisors.values())
     for advisor_pk, credit in credits.by_advisor.items():
@@ -168,8 +198,9 @@ def kpi_page(
             (str(versions[pk]) if pk in versions else f"Model #{pk}", credit)
             for pk, credit in sorted(credits.by_model.items(), reverse=True)
         ],
+        boutiques=list(places.values()),
     )
-    page.charts = charts_of(page.months, book.name if book else boutique.city)
+    page.charts = charts_of(page.months, scope)
     return page
 
 
