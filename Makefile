@@ -20,13 +20,14 @@ $(VENV)/.installed: requirements.txt
 
 venv: $(VENV)/.installed
 
-## demo: install, migrate, load the demo house, train, draft, score clients, publish one for `client`, and serve on http://127.0.0.1:8000
+## demo: install, migrate, load the demo house, train, draft, score clients, suggest merges, publish one for `client`, and serve on http://127.0.0.1:8000
 demo: venv
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py train_recommender
 	$(BIN)/python manage.py draft_lookbooks
 	$(BIN)/python manage.py score_clients
+	$(BIN)/python manage.py suggest_merges
 	$(BIN)/python manage.py demo_publish
 	@echo "Atelier is at http://$(HOST):$(PORT)/ — logins are in README.md (password atelier-demo)."
 	ATELIER_DEMO_SKIP_2FA=$(DEMO_SKIP_2FA) $(BIN)/python manage.py runserver $(HOST):$(PORT)

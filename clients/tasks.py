@@ -7,6 +7,7 @@ import datetime as dt
 from celery import shared_task
 
 from clients.imports.runs import import_run_execute_stored
+from clients.merging import merge_suggestions_refresh
 from clients.services import occasions_roll_forward
 
 
@@ -24,3 +25,13 @@ def roll_occasions_forward(today: str | None = None) -> int:
     Idempotent: an occasion already on its next date is left alone.
     """
     return occasions_roll_forward(today=dt.date.fromisoformat(today) if today else None)
+
+
+@shared_task(name="clients.tasks.suggest_merges", acks_late=True)
+def suggest_merges() -> int:
+    """Pair profiles that may be one client for the managers' merge queue (beat: nightly).
+
+    Idempotent: a pair already suggested is rescored, never stored twice, and a pair a
+    manager rejected is never suggested again. Returns how many pairs are new.
+    """
+    return merge_suggestions_refresh()

@@ -227,6 +227,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "clients.tasks.roll_occasions_forward",
         "schedule": crontab(hour=0, minute=5),
     },
+    # 01:30 UTC, after the day's imports and sign-ups: profiles that may be one
+    # client (names a little different, same city or birthday) join the managers'
+    # merge queue. A pair is stored once; a rejected pair never comes back.
+    "merge-suggestions-nightly": {
+        "task": "clients.tasks.suggest_merges",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }
 
 if REDIS_URL:

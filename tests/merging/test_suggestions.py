@@ -66,3 +66,21 @@ def test_refresh_stores_pairs_once_and_never_brings_back_a_rejected_one(cast):
     merge_suggestions_refresh()
 
     assert MergeSuggestion.objects.get().status == MergeStatus.REJECTED
+
+
+def test_the_nightly_task_and_the_command_fill_the_queue_once(cast, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from clients.tasks import suggest_merges
+
+    ClientFactory(first_name="Camile", last_name="Laurent", home_boutique=cast.paris)
+    schedule = settings.CELERY_BEAT_SCHEDULE["merge-suggestions-nightly"]
+
+    assert schedule["task"] == suggest_merges.name
+    assert suggest_merges.delay().get() == 1  # eager in tests, as in the demo
+    out = StringIO()
+    call_command("suggest_merges", stdout=out)
+    assert "0 new pairs; 1 waiting." in out.getvalue()
+    assert MergeSuggestion.objects.count() == 1
