@@ -530,10 +530,10 @@ class MergeSuggestion(models.Model):
         ]
         indexes = [models.Index(fields=["status", "-score"])]
 
+    def __str__(self) -> str:
+        return f"{self.client_a_id} ≟ {self.client_b_id} ({self.score:.2f})"
+
     @property
     def pair(self) -> tuple[Client, Client]:
         """The two profiles, in the order they are shown."""
         return (self.client_a, self.client_b)
-
-    def __str__(self) -> str:
-        return f"{self.client_a_id} ≟ {self.client_b_id} ({self.score:.2f})"
