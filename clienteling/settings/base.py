@@ -323,6 +323,7 @@ RATE_LIMITS: dict[str, str] = {
     "lookbook_publish": "30/10m",  # publishing sends the client notices
     "privacy_export": "5/d",
     "client_export": "10/h",  # per advisor: CSV exports of the client book (GET)
+    "quality_export": "10/h",  # per manager: the records to fix as CSV (client names)
 }
 # Two-factor (TOTP): required for head office, staff and superusers, optional
 # for advisors. ATELIER_DEMO_SKIP_2FA lets `make demo` sign in without an

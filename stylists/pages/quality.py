@@ -30,8 +30,13 @@ class BoutiqueQuality:
     to_fix: list[ClientQuality]
 
 
-def boutique_quality(user: Any, stylist: Stylist, boutique_id: int) -> BoutiqueQuality:
-    """The quality of a boutique's clients the user may see; 404 for anyone not managing it."""
+def boutique_quality(
+    user: Any, stylist: Stylist, boutique_id: int, *, rows: int | None = ROWS_SHOWN
+) -> BoutiqueQuality:
+    """The quality of a boutique's clients the user may see; 404 for anyone not managing it.
+
+    rows: how many records to fix to list, lowest score first (None: every one, the CSV).
+    """
     if (
         not may_see_team(user, stylist)
         or not team_boutiques(user, stylist).filter(pk=boutique_id).exists()
@@ -50,6 +55,4 @@ def boutique_quality(user: Any, stylist: Stylist, boutique_id: int) -> BoutiqueQ
     ]
     books.sort(key=lambda book: (book.summary.score, book.stylist.name if book.stylist else ""))
     to_fix = sorted((item for item in items if item.to_fix), key=lambda item: item.score)
-    return BoutiqueQuality(
-        summary=summarise_quality(items), books=books, to_fix=to_fix[:ROWS_SHOWN]
-    )
+    return BoutiqueQuality(summary=summarise_quality(items), books=books, to_fix=to_fix[:rows])

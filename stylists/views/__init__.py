@@ -41,6 +41,7 @@ from stylists.views.kpis import kpi_export, kpis
 from stylists.views.merges import merge_accept, merge_queue, merge_reject, merge_undo
 from stylists.views.quality import data_quality
 from stylists.views.team import team, team_reassign
+from stylists.views.team_exports import quality_export, team_export
 from stylists.views.today import (
     follow_up_dismiss_view,
     follow_up_done,
@@ -76,9 +77,11 @@ __all__ = [
     "occasion_delete_view",
     "occasion_edit_view",
     "preferences_edit_view",
+    "quality_export",
     "sizes_edit_view",
     "staff_access_audit",
     "team",
+    "team_export",
     "team_reassign",
     "today",
 ]

@@ -736,6 +736,19 @@ def _entries() -> list[Entry]:
             manager_page,
         )
     )
+    e.append(
+        Entry(
+            "stylists:quality_export",
+            ST + "team/quality/export.csv",
+            to("stylists:quality_export"),
+            manager_page,
+        )
+    )
+    e.append(
+        Entry(
+            "stylists:team_export", ST + "team/export.csv", to("stylists:team_export"), manager_page
+        )
+    )
     # A suggested duplicate of Camille's (Paris): Milan's manager gets 404 like any outsider.
     for name, action in (("stylists:merge_accept", "merge"), ("stylists:merge_reject", "reject")):
         e.append(
