@@ -41,9 +41,9 @@ from consent import policy
 from recommendations.models import ClientOutlook, ModelVersion
 from stylists.models import StylingRequest, StylingRequestStatus, Stylist
 from stylists.pages.kpis.charts import charts_of
-from stylists.pages.kpis.consultations import Credit, credits_for
+from stylists.pages.kpis.consultations import Credit, Credits, credits_for
 from stylists.pages.kpis.figures import Figures
-from stylists.pages.kpis.periods import DEFAULT_PERIOD, Period, add_months, month_start, period_for
+from stylists.pages.kpis.periods import DEFAULT_PERIOD, Period, month_start, period_for
 from stylists.pages.team import may_see_team, team_boutiques
 from stylists.selectors import current_assignments
 
@@ -121,87 +121,122 @@ def kpi_page(
 
     period: a key of periods.PERIODS; "custom" takes `first` and `last` (YYYY-MM).
     """
-    if not may_see_team(user, stylist):
-        raise Http404("Not found")
-    boutiques = list(team_boutiques(user, stylist))
-    shown = [b for b in boutiques if boutique_id is None or b.pk == boutique_id]
-    if not shown:
-        raise Http404("Not found")
+    shown = _shown_boutiques(user, stylist, boutique_id)
     boutique = shown[0] if boutique_id is not None else None
     chosen = period_for(period, today or timezone.localdate(), first, last)
-    start, end, before = chosen.start, chosen.end, chosen.before
+    start, end = chosen.start, chosen.end
     allowed = policy.client_ids_allowing(policy.DataKind.PURCHASES, policy.Purpose.ANALYTICS)
     clients = clients_visible_to(user).filter(
         home_boutique_id__in=[b.pk for b in shown], pk__in=allowed
     )
     rows = list(clients.values_list("pk", "lifetime_spend", "home_boutique_id"))
     spend = {pk: lifetime for pk, lifetime, _ in rows}
-    home = {pk: boutique_pk for pk, _, boutique_pk in rows}
     advisors = current_assignments(list(spend))
     if book is not None:
         spend = {pk: v for pk, v in spend.items() if advisors.get(pk) == book}
-    orders = _orders_by_client_month(clients, end)
-    expected = dict(
+    label = book.name if book else boutique.city if boutique else "the house"
+    scopes = _Scopes(
+        total=Figures(label=label),
+        places={b.pk: Figures(label=b.city) for b in shown} if boutique is None else {},
+        months={m: Figures(label=m.strftime("%b %Y")) for m in chosen.month_starts},
+        advisors=advisors,
+        home={pk: boutique_pk for pk, _, boutique_pk in rows},
+    )
+    _count_clients(
+        spend,
+        _orders_by_client_month(clients, end),
+        _expected_values(spend),
+        scopes.of,
+        scopes.months,
+        (chosen.before, start, end),
+    )
+    _count_requests(_requests(spend, start, end), scopes.of, scopes.months)
+    models = scopes.credit(
+        credits_for(
+            spend,
+            _aware(start),
+            _aware(end),
+            advisor=book.pk if book is not None else None,
+            groups=scopes.home if scopes.places else None,
+        )
+    )
+    page = KpiPage(
+        boutique=boutique,
+        period=chosen,
+        total=scopes.total,
+        books=sorted(scopes.books.values(), key=lambda f: f.label),
+        months=list(scopes.months.values()),
+        book=book,
+        models=models,
+        boutiques=list(scopes.places.values()),
+    )
+    page.charts = charts_of(page.months, label)
+    return page
+
+
+def _shown_boutiques(user: Any, stylist: Stylist, boutique_id: int | None) -> list[Boutique]:
+    """The boutique asked for, or (None) every one the user manages; 404 otherwise."""
+    if not may_see_team(user, stylist):
+        raise Http404("Not found")
+    boutiques = list(team_boutiques(user, stylist))
+    shown = [b for b in boutiques if boutique_id is None or b.pk == boutique_id]
+    if not shown:
+        raise Http404("Not found")
+    return shown
+
+
+def _expected_values(spend: dict[int, Decimal]) -> dict[int, Decimal | None]:
+    return dict(
         ClientOutlook.objects.filter(
             client_id__in=list(spend), predicted_value__isnull=False
         ).values_list("client_id", "predicted_value")
     )
-    requests = list(
+
+
+def _requests(spend: dict[int, Decimal], start: dt.date, end: dt.date) -> list[Any]:
+    return list(
         StylingRequest.objects.filter(
             client_id__in=list(spend), created_at__gte=_aware(start), created_at__lt=_aware(end)
         ).values("client_id", "created_at", "due_at", "answered_at", "status")
     )
 
-    scope = book.name if book else boutique.city if boutique else "the house"
-    total = Figures(label=scope)
-    places = {b.pk: Figures(label=b.city) for b in shown} if boutique is None else {}
-    books: dict[int | None, Figures] = {}
-    month_list = [add_months(start, i) for i in range(chosen.months)]
-    months = {m: Figures(label=m.strftime("%b %Y")) for m in month_list}
 
-    def book_of(advisor: Stylist | None) -> Figures:
+@dataclass
+class _Scopes:
+    """Where each client's figures add up: the total, her book, her boutique (the house)."""
+
+    total: Figures
+    places: dict[int, Figures]  # boutique pk -> figures (the whole house only)
+    months: dict[dt.date, Figures]
+    advisors: dict[int, Stylist]  # client pk -> advisor now
+    home: dict[int, int]  # client pk -> boutique pk
+    books: dict[int | None, Figures] = field(default_factory=dict)
+
+    def book_of(self, advisor: Stylist | None) -> Figures:
         key = advisor.pk if advisor else None
-        if key not in books:
-            books[key] = Figures(label=advisor.name if advisor else "In no book")
-        return books[key]
+        if key not in self.books:
+            self.books[key] = Figures(label=advisor.name if advisor else "In no book")
+        return self.books[key]
 
-    def scopes(client_id: int) -> list[Figures]:
-        found = [total, book_of(advisors.get(client_id))]
-        if places:
-            found.append(places[home[client_id]])
+    def of(self, client_id: int) -> list[Figures]:
+        found = [self.total, self.book_of(self.advisors.get(client_id))]
+        if self.places:
+            found.append(self.places[self.home[client_id]])
         return found
 
-    _count_clients(spend, orders, expected, scopes, months, (before, start, end))
-    _count_requests(requests, scopes, months)
-    credits = credits_for(
-        spend,
-        _aware(start),
-        _aware(end),
-        advisor=book.pk if book is not None else None,
-        groups=home if places else None,
-    )
-    for boutique_pk, credit in credits.by_group.items():
-        places[boutique_pk].credit = credit
-    total.credit = credits.total
-    credited = _advisors_by_pk(set(credits.by_advisor), advisors.values())
-    for advisor_pk, credit in credits.by_advisor.items():
-        book_of(credited.get(advisor_pk)).credit = credit
-    versions = ModelVersion.objects.in_bulk(list(credits.by_model))
-    page = KpiPage(
-        boutique=boutique,
-        period=chosen,
-        total=total,
-        books=sorted(books.values(), key=lambda f: f.label),
-        months=[months[m] for m in month_list],
-        book=book,
-        models=[
+    def credit(self, credits: Credits) -> list[tuple[str, Credit]]:
+        """Hand each scope its credit; the acceptance per model version, newest first."""
+        self.total.credit = credits.total
+        for boutique_pk, credit in credits.by_group.items():
+            self.places[boutique_pk].credit = credit
+        credited = _advisors_by_pk(set(credits.by_advisor), self.advisors.values())
+        for advisor_pk, credit in credits.by_advisor.items():
+            self.book_of(credited.get(advisor_pk)).credit = credit
+        versions = ModelVersion.objects.in_bulk(list(credits.by_model))
+        return [
             (str(versions[pk]) if pk in versions else f"Model #{pk}", credit)
             for pk, credit in sorted(credits.by_model.items(), reverse=True)
-        ],
-        boutiques=list(places.values()),
-    )
-    page.charts = charts_of(page.months, scope)
-    return page
+        ]
 
 
 def _advisors_by_pk(wanted: set[int], known: Any) -> dict[int, Stylist]:

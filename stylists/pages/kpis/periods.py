@@ -49,6 +49,10 @@ class Period:
         return months_between(self.start, self.end)
 
     @property
+    def month_starts(self) -> list[dt.date]:
+        return [add_months(self.start, i) for i in range(self.months)]
+
+    @property
     def before(self) -> dt.date:
         """The start of as many months just before it (retention's base)."""
         return add_months(self.start, -self.months)
