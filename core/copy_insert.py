@@ -11,9 +11,10 @@ the same values:
   prepared by `field.get_db_prep_save`, as bulk_create's compiler does;
 - a value that recurs (the same text, number, date, True...) is prepared once per
   field, for Django's own field classes, whose preparing is a pure function of the
-  value: most columns of imported rows hold the same default. Other fields (an
-  encrypted field draws a fresh nonce each time) and unhashable values (JSON's dicts
-  and lists) are prepared for each row;
+  value: most columns of imported rows hold the same default, an empty dict or list
+  (a JSON field's) included. Other fields (an encrypted field draws a fresh nonce
+  each time) and other unhashable values (a JSON dict with keys) are prepared for
+  each row;
 - the primary keys are drawn from the table's id sequence first, in the objects'
   order (as an INSERT would draw them), so the objects get their pk and are marked
   saved, as after bulk_create.
@@ -95,8 +96,11 @@ def _prepared(
     row = []
     for field, seen in zip(fields, memo, strict=True):
         value = field.pre_save(obj, True)
-        if seen is not None and isinstance(value, _MEMO_TYPES):
-            key = (type(value), value)
+        if seen is not None and (
+            isinstance(value, _MEMO_TYPES) or (type(value) in (dict, list) and not value)
+        ):
+            # An empty dict or list (a JSON field's default) is one value too.
+            key = (type(value), value if isinstance(value, _MEMO_TYPES) else ())
             prepared = seen.get(key, _MISSING)
             if prepared is _MISSING:
                 prepared = seen[key] = field.get_db_prep_save(value, connection)

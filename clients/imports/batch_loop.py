@@ -80,11 +80,20 @@ class BatchLoop:
 
     def _parsed(self, source: CsvSource, width: int, limit: int | None) -> Iterator[Parsed]:
         """Each record with what the importer made of it (nothing past the limit)."""
+        prepare = self.importer.prepare
         for index, record in enumerate(source.records()):
             if limit is not None and index >= limit:
                 yield record, None  # only read, as the loop stops there
                 return
-            yield record, self._parse(record, width)
+            values = record.values
+            if record.problem is None and len(values) == width and values[0].strip():
+                try:  # the common row: _parse's checks passed at a glance
+                    result: Prepared = prepare(record.line, values)
+                except Exception as exc:  # RowRejected, or a parser bug: rejected by _take
+                    result = exc
+            else:
+                result = self._parse(record, width)
+            yield record, result
 
     def _parse(self, record: Record, width: int) -> Prepared:
         """(group key, item), or why the row is rejected; None for unreadable or blank records."""
