@@ -28,6 +28,21 @@ from tests.factories.stylists import put_in_book
 _phones = itertools.count(100000)
 
 
+# Who may open a manager's page or export (team board, data quality, KPIs, their CSVs):
+# managers their own boutique, head office every one; everyone else 404, anonymous sign-in.
+MANAGER_PAGE_ACCESS = [
+    ("manager", 200),
+    ("head_office", 200),
+    ("manager_elsewhere", 200),  # their own boutique
+    ("owner", 404),
+    ("colleague", 404),
+    ("stylist_elsewhere", 404),
+    ("client_user", 404),
+    ("other_client_user", 404),
+    ("anonymous", 302),
+]
+
+
 def consent(cast: Any, client: Client, tier: str = ConsentTier.PERSONAL, **channels: bool) -> None:
     """Record the client's consent now: tier and channels (email, sms, whatsapp, phone)."""
     values = {"email": False, "sms": False, "whatsapp": False, "phone": False, **channels}

@@ -6,25 +6,14 @@ import pytest
 
 from tests.factories.clients import ClientFactory
 from tests.factories.stylists import put_in_book
+from tests.stylists.conftest import MANAGER_PAGE_ACCESS
 
 pytestmark = pytest.mark.django_db
 
 URL = "/stylist/team/quality/"
 
 
-@pytest.mark.parametrize(
-    ("persona", "status"),
-    [
-        ("manager", 200),
-        ("head_office", 200),
-        ("manager_elsewhere", 200),  # their own boutique
-        ("owner", 404),
-        ("colleague", 404),
-        ("stylist_elsewhere", 404),
-        ("client_user", 404),
-        ("anonymous", 302),
-    ],
-)
+@pytest.mark.parametrize(("persona", "status"), MANAGER_PAGE_ACCESS)
 def test_who_may_see_data_quality(cast, persona, status):
     assert cast.http(persona).get(URL).status_code == status
 

@@ -15,7 +15,7 @@ from core.charts import Bar, bar_chart
 from stylists.models import StylingRequest, StylingRequestStatus
 from tests.factories.clients import ClientFactory, OrderFactory
 from tests.factories.stylists import put_in_book
-from tests.stylists.conftest import consent
+from tests.stylists.conftest import MANAGER_PAGE_ACCESS, consent
 
 pytestmark = pytest.mark.django_db
 
@@ -77,20 +77,7 @@ def kpi_world(cast):
     return {"anna": anna, "berthe": berthe, "chloe": chloe}
 
 
-@pytest.mark.parametrize(
-    ("persona", "status"),
-    [
-        ("manager", 200),
-        ("head_office", 200),
-        ("manager_elsewhere", 200),  # their own boutique
-        ("owner", 404),
-        ("colleague", 404),
-        ("stylist_elsewhere", 404),
-        ("client_user", 404),
-        ("other_client_user", 404),
-        ("anonymous", 302),
-    ],
-)
+@pytest.mark.parametrize(("persona", "status"), MANAGER_PAGE_ACCESS)
 @pytest.mark.parametrize("url", [URL, CSV_URL])
 def test_who_may_see_the_kpis(cast, persona, status, url):
     assert cast.http(persona).get(url).status_code == status

@@ -95,6 +95,19 @@ def completed_appointment(cast, client, stylist, when):
     )
 
 
+def sent(client, stylist, when):
+    """A message the advisor wrote to the client (outreach)."""
+    return Message.objects.create(
+        client=client,
+        stylist=stylist,
+        direction="out",
+        channel="email",
+        body="Bonjour",
+        created_at=when,
+        sent_at=when,
+    )
+
+
 def published(client, author, when, origin=LookbookOrigin.MODEL, version=None):
     return LookbookFactory(
         client=client,
@@ -127,37 +140,13 @@ def test_consultations_convert_within_thirty_days_credited_to_their_advisor(cast
 
 def test_sales_after_outreach_go_to_the_latest_advisor_within_thirty_days(cast, world):
     # Berthe: a message from the owner on 5 October, her order on the 10th.
-    Message.objects.create(
-        client=world["berthe"],
-        stylist=cast.owner,
-        direction="out",
-        channel="email",
-        body="The new coats are in",
-        created_at=months_ago(1, day=5),
-        sent_at=months_ago(1, day=5),
-    )
+    sent(world["berthe"], cast.owner, months_ago(1, day=5))
     # Anna: the colleague wrote on 2 October, the owner saw her on the 3rd; she bought on the
     # 10th (the owner's, the latest); her September order had no outreach before it.
-    Message.objects.create(
-        client=world["anna"],
-        stylist=cast.colleague,
-        direction="out",
-        channel="email",
-        body="Bonjour",
-        created_at=months_ago(1, day=2),
-        sent_at=months_ago(1, day=2),
-    )
+    sent(world["anna"], cast.colleague, months_ago(1, day=2))
     completed_appointment(cast, world["anna"], cast.owner, months_ago(1, day=3))
     # Chloé: a message from the colleague 40 days before her order: too long ago.
-    Message.objects.create(
-        client=world["chloe"],
-        stylist=cast.colleague,
-        direction="out",
-        channel="email",
-        body="Bonjour",
-        created_at=months_ago(1, day=1),
-        sent_at=months_ago(1, day=1),
-    )
+    sent(world["chloe"], cast.colleague, months_ago(1, day=1))
 
     page = cast.http("manager").get(URL, {"months": "3"}).context["page"]
     owner = next(b for b in page.books if b.label == cast.owner.name).credit
@@ -218,15 +207,7 @@ def test_the_page_costs_the_same_with_more_consultations(
         completed_appointment(cast, client, cast.colleague, months_ago(1, day=1))
         book = published(client, cast.owner, months_ago(1, day=2), version=version)
         LookbookItemFactory(lookbook=book, state=ItemState.KEPT)
-        Message.objects.create(
-            client=client,
-            stylist=cast.owner,
-            direction="out",
-            channel="email",
-            body="Bonjour",
-            created_at=months_ago(1, day=3),
-            sent_at=months_ago(1, day=3),
-        )
+        sent(client, cast.owner, months_ago(1, day=3))
     with django_assert_max_num_queries(small):
         http.get(URL)
 

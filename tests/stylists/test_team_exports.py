@@ -11,6 +11,7 @@ from django.test import override_settings
 from consent.models import AccessAction, StaffAccessLog
 from tests.factories.clients import ClientFactory
 from tests.factories.stylists import put_in_book
+from tests.stylists.conftest import MANAGER_PAGE_ACCESS
 
 TEAM_CSV = "/stylist/team/export.csv"
 QUALITY_CSV = "/stylist/team/quality/export.csv"
@@ -22,20 +23,7 @@ def table(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
-@pytest.mark.parametrize(
-    ("persona", "status"),
-    [
-        ("manager", 200),
-        ("head_office", 200),
-        ("manager_elsewhere", 200),  # their own boutique
-        ("owner", 404),
-        ("colleague", 404),
-        ("stylist_elsewhere", 404),
-        ("client_user", 404),
-        ("other_client_user", 404),
-        ("anonymous", 302),
-    ],
-)
+@pytest.mark.parametrize(("persona", "status"), MANAGER_PAGE_ACCESS)
 @pytest.mark.parametrize("url", [TEAM_CSV, QUALITY_CSV])
 def test_who_may_export_the_managers_tables(cast, persona, status, url):
     assert cast.http(persona).get(url).status_code == status
