@@ -24,15 +24,22 @@ from recommendations.models import (
 DECIDED = (LookbookStatus.PUBLISHED, LookbookStatus.WITHDRAWN)
 
 
+def judged_model_pieces() -> QuerySet[LookbookItem]:
+    """The model's pieces in lookbooks an advisor has finished with: what acceptance counts.
+
+    Kept: `state=KEPT`; everything else in it was removed or swapped by the advisor.
+    """
+    return LookbookItem.objects.filter(
+        lookbook__origin=LookbookOrigin.MODEL,
+        lookbook__status__in=DECIDED,
+        source=ItemSource.MODEL,
+    )
+
+
 def _count(**filters: object) -> Coalesce:
     items = (
-        LookbookItem.objects.filter(
-            lookbook__model_version=OuterRef("pk"),
-            lookbook__origin=LookbookOrigin.MODEL,
-            lookbook__status__in=DECIDED,
-            source=ItemSource.MODEL,
-            **filters,
-        )
+        judged_model_pieces()
+        .filter(lookbook__model_version=OuterRef("pk"), **filters)
         .order_by()
         .values("lookbook__model_version")
         .annotate(n=Count("pk"))

@@ -21,6 +21,7 @@ from catalog.models import Boutique
 from stylists.access import stylist_required
 from stylists.forms import ReassignForm, UUIDListField
 from stylists.pages.team import (
+    AdvisorRow,
     may_see_team,
     reassign_candidates,
     team_board,
@@ -46,14 +47,24 @@ def _boutique_choice(request: HttpRequest, boutiques: list[Boutique], raw: str) 
     return next((b for b in boutiques if b.pk == stylist.boutique_id), None)
 
 
-def _team_context(request: HttpRequest, params: Any, **extra: Any) -> dict[str, Any]:
+def board_for(
+    request: HttpRequest, raw: str
+) -> tuple[list[Boutique], Boutique | None, list[AdvisorRow]]:
+    """The boutiques a manager may see, the one asked for (None: all), and its board's rows.
+
+    404 for anyone who manages no one. The team page and its CSV read the board here.
+    """
     stylist = request.stylist  # type: ignore[attr-defined]
     if not may_see_team(request.user, stylist):
         raise Http404("Not found")
     boutiques = list(team_boutiques(request.user, stylist))
-    chosen = _boutique_choice(request, boutiques, params.get("boutique", ""))
-    shown_ids = [chosen.pk] if chosen else [b.pk for b in boutiques]
-    rows = team_board(boutique_ids=shown_ids)
+    chosen = _boutique_choice(request, boutiques, raw)
+    rows = team_board(boutique_ids=[chosen.pk] if chosen else [b.pk for b in boutiques])
+    return boutiques, chosen, rows
+
+
+def _team_context(request: HttpRequest, params: Any, **extra: Any) -> dict[str, Any]:
+    boutiques, chosen, rows = board_for(request, params.get("boutique", ""))
     context: dict[str, Any] = {
         "boutiques": boutiques,
         "chosen": chosen,

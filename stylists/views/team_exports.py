@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -21,8 +21,8 @@ from core.csvsafe import csv_lines
 from core.ratelimit import rate_limit
 from stylists.access import stylist_required
 from stylists.pages.quality import boutique_quality
-from stylists.pages.team import managed_boutique, may_see_team, team_board, team_boutiques
-from stylists.views.team import _boutique_choice
+from stylists.pages.team import managed_boutique
+from stylists.views.team import board_for
 
 QUALITY_EXPORT_REASON = "Data quality export (CSV)"
 
@@ -42,12 +42,7 @@ def _csv(rows: list[list[Any]], name: str) -> HttpResponse:
 @stylist_required
 def team_export(request: HttpRequest) -> HttpResponse:
     """The team board's table: one row per advisor of the boutique shown (or of every one)."""
-    stylist = request.stylist  # type: ignore[attr-defined]
-    if not may_see_team(request.user, stylist):
-        raise Http404("Not found")
-    boutiques = list(team_boutiques(request.user, stylist))
-    chosen = _boutique_choice(request, boutiques, request.GET.get("boutique", ""))
-    board = team_board(boutique_ids=[chosen.pk] if chosen else [b.pk for b in boutiques])
+    _, chosen, board = board_for(request, request.GET.get("boutique", ""))
     rows: list[list[Any]] = [
         [
             "advisor",

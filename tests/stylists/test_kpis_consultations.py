@@ -192,14 +192,20 @@ def test_one_book_shows_only_its_advisors_credit(cast, world):
     assert page.total.credit.consultations == 1
 
 
-def test_the_page_costs_the_same_with_more_consultations(
-    cast, world, count_queries, django_assert_max_num_queries
-):
-    http = cast.http("manager")
+def one_of_each(cast, world):
+    """An appointment and a model lookbook with a kept piece: every query the page may run."""
     version = ModelVersionFactory()
     completed_appointment(cast, world["anna"], cast.owner, months_ago(1, day=1))
     first = published(world["anna"], cast.owner, months_ago(1, day=2), version=version)
     LookbookItemFactory(lookbook=first, state=ItemState.KEPT)
+    return version
+
+
+def test_the_page_costs_the_same_with_more_consultations(
+    cast, world, count_queries, django_assert_max_num_queries
+):
+    http = cast.http("manager")
+    version = one_of_each(cast, world)
     http.get(URL)
     small = count_queries(lambda: http.get(URL))
     for i in range(6):
@@ -246,10 +252,7 @@ def test_the_whole_house_costs_the_same_with_more_clients(
     cast, world, count_queries, django_assert_max_num_queries
 ):
     http = cast.http("head_office")
-    version = ModelVersionFactory()
-    completed_appointment(cast, world["anna"], cast.owner, months_ago(1, day=1))
-    first = published(world["anna"], cast.owner, months_ago(1, day=2), version=version)
-    LookbookItemFactory(lookbook=first, state=ItemState.KEPT)
+    one_of_each(cast, world)
     query = {"boutique": "house"}
     http.get(URL, query)
     small = count_queries(lambda: http.get(URL, query))

@@ -10,8 +10,9 @@ For the clients the page counts, over the period, in four queries whatever their
   published for her, an appointment completed with her), credited to the advisor of
   the latest outreach before the purchase; the sum of their totals;
 - lookbook acceptance: of the pieces the model drafted in lookbooks published in the
-  period (or published, then withdrawn), the share the advisor kept (swapped or removed
-  pieces count as not kept), per advisor and per model version.
+  period (or published, then withdrawn), the share the advisor kept — the admin's
+  definition per model version (recommendations.selectors.acceptance), here per advisor
+  and per model version over the period.
 """
 
 from __future__ import annotations
@@ -26,19 +27,12 @@ from decimal import Decimal
 from django.db.models import Count, Q
 
 from clients.models import Order, OrderStatus
-from recommendations.models import (
-    ItemSource,
-    ItemState,
-    Lookbook,
-    LookbookItem,
-    LookbookOrigin,
-    LookbookStatus,
-)
+from recommendations.models import ItemState, Lookbook, LookbookStatus
+from recommendations.selectors.acceptance import judged_model_pieces
 from stylists.models import Appointment, AppointmentStatus, Message, MessageDirection
 
 CONVERSION_DAYS = 30
 WINDOW = dt.timedelta(days=CONVERSION_DAYS)
-DECIDED = (LookbookStatus.PUBLISHED, LookbookStatus.WITHDRAWN)
 
 
 @dataclass
@@ -176,14 +170,11 @@ def _acceptance(
     advisor: int | None,
     groups: Mapping[int, int],
 ) -> None:
-    items = LookbookItem.objects.filter(
+    items = judged_model_pieces().filter(
         lookbook__client_id__in=ids,
-        lookbook__origin=LookbookOrigin.MODEL,
-        lookbook__status__in=DECIDED,
         lookbook__published_at__gte=start,
         lookbook__published_at__lt=end,
         lookbook__author__isnull=False,
-        source=ItemSource.MODEL,
     )
     if advisor is not None:
         items = items.filter(lookbook__author_id=advisor)
