@@ -48,7 +48,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--redis-url", default="")
     parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--profile", default="")
+    parser.add_argument("--profile", default="", help="a name, or all")
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sort", default="cumulative", help="pstats order: cumulative, tottime")
     parser.add_argument("--seed", type=int, default=None, help="fix the lookbooks chosen")
@@ -101,7 +101,7 @@ class Runner:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        profiling = name == self.profile_name
+        profiling = self.profile_name in (name, "all")
         with CaptureQueriesContext(connection) as queries:
             start, cpu = time.perf_counter(), time.process_time()
             if profiling:

@@ -111,6 +111,13 @@ TEMPLATES = [
             "builtins": ["clienteling.templatetags.atelier_ui"],
         },
     },
+    {
+        # The fragments drawn once per row ({% fragment %}; clienteling/jinja_env.py)
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "clienteling.jinja_env.environment"},
+    },
 ]
 
 # --- Database: SQLite file by default, PostgreSQL (psycopg 3) via DATABASE_URL -

@@ -156,7 +156,8 @@ REACTION_VERBS = {"love": "loves", "not_for_me": "passed on", "ask": "asked abou
 
 
 def reaction_badge(first_name: str, reaction: str) -> str:
-    """The words of recommendations/_reaction.html, for a page updated live."""
+    """The words of the reaction macro (templates/jinja2/recommendations/macros.html),
+    for a page updated live."""
     return {
         "love": f"♥ {first_name} loves it",
         "not_for_me": f"Not for {first_name}",

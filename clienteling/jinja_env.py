@@ -1,0 +1,68 @@
+"""The Jinja2 environment for the hot fragments: rows drawn many times a page.
+
+Django's template language resolves every `{{ a.b }}` through a chain of lookups,
+context pushes and filters that cost microseconds each; a table of fifty rows spent
+most of the page's time there (issue 14). The few fragments that repeat per row
+are Jinja2 templates (`templates/jinja2/`), compiled to Python once per process,
+drawn with the same helpers and filters as the Django templates so the markup is
+the same, and placed in a Django page with `{% fragment %}`
+(clienteling/templatetags/atelier_ui.py).
+
+Differences the fragments keep in mind: Jinja2 does not call callables on its own,
+does not localise a raw number or date (use the filters below), and the `date` filter
+here converts an aware datetime to the current time zone first, as Django's does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.template import defaultfilters
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
+from django.utils.translation import gettext, ngettext
+from jinja2 import ChainableUndefined, Environment
+
+from clienteling.templatetags.atelier_ui import avatar, status_badge, tier_badge
+from core.dates import format_date
+
+
+def date(value: Any, arg: str | None = None) -> str:
+    """Django's `date` filter, after the conversion to local time Django's templates make."""
+    if isinstance(value, dt.datetime):
+        value = template_localtime(value)
+    return format_date(value, arg)
+
+
+def pluralize(value: Any, arg: str = "s") -> str:
+    return defaultfilters.pluralize(value, arg)
+
+
+def environment(**options: Any) -> Environment:
+    # What Django's templates do with a missing name, or a name of one (print nothing),
+    # in DEBUG too:
+    # Django's backend would print "{{ name }}" there, and the pages would differ.
+    options["undefined"] = ChainableUndefined
+    options.pop("autoescape", None)
+    env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(
+        avatar=avatar,
+        tier_badge=tier_badge,
+        status_badge=status_badge,
+        static=static,
+        url=lambda name, *args, **kwargs: reverse(name, args=args or None, kwargs=kwargs or None),
+    )
+    env.filters.update(
+        date=date,
+        floatformat=defaultfilters.floatformat,
+        intcomma=intcomma,
+        capfirst=defaultfilters.capfirst,
+        pluralize=pluralize,
+        linebreaksbr=defaultfilters.linebreaksbr,
+        truncatechars=defaultfilters.truncatechars,
+    )
+    return env
