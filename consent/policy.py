@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import BooleanField, CharField, Exists, OuterRef, QuerySet, Subquery, Value
+from django.db.models import BooleanField, CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import In
 from django.utils.translation import gettext_noop
 
 from consent.models import TIER_RANK, ConsentRecord, ConsentTier, PolicyVersion
@@ -297,17 +298,19 @@ def current_consents(client_ids: Iterable[int]) -> dict[int, ConsentState]:
     return states
 
 
-def _newest_record(field: str) -> Subquery:
+def _newest_record(field: str, client_ref: str = "pk") -> Subquery:
     return Subquery(
-        ConsentRecord.objects.filter(client_id=OuterRef("pk"))
+        ConsentRecord.objects.filter(client_id=OuterRef(client_ref))
         .order_by("-recorded_at", "-id")
         .values(field)[:1]
     )
 
 
-def _tier_column() -> Coalesce:
+def _tier_column(client_ref: str = "pk") -> Coalesce:
     return Coalesce(
-        _newest_record("tier"), Value(ConsentTier.ESSENTIAL.value), output_field=CharField()
+        _newest_record("tier", client_ref),
+        Value(ConsentTier.ESSENTIAL.value),
+        output_field=CharField(),
     )
 
 
@@ -353,6 +356,21 @@ def filter_clients_reachable(
             .exclude(_newer_policy_asks_reconfirmation(OuterRef("consent_policy_published_at")))
         )
     return queryset
+
+
+def allowing(kind: DataKind, purpose: Purpose, client_ref: str = "pk") -> Q:
+    """A condition on each row: the client at `client_ref` (her id's column) allows kind
+    for purpose now, as `client_ids_allowing` decides it.
+
+    For a page's read of a few rows: a look-up of the row's own newest record, where
+    `client_ids_allowing` first reads the consent of every client in the house (a set,
+    for the nightly jobs that read them all; on the client book it cost 1.6 ms of
+    PostgreSQL per use, five uses a page, and grows with the house).
+    """
+    tiers = tiers_allowing(kind, purpose)
+    if ConsentTier.ESSENTIAL in tiers:
+        return Q(Value(True, output_field=BooleanField()))
+    return Q(In(_tier_column(client_ref), tiers))
 
 
 def client_ids_allowing(kind: DataKind, purpose: Purpose) -> QuerySet[Any]:

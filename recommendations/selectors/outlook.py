@@ -93,10 +93,8 @@ def about_to_lapse(clients: QuerySet[Client], *, limit: int = ABOUT_TO_LAPSE_SHO
     """
     rows = list(
         ClientOutlook.objects.filter(
+            policy.allowing(policy.DataKind.PURCHASES, policy.Purpose.ANALYTICS, "client_id"),
             client__in=clients.values("pk"),
-            client_id__in=policy.client_ids_allowing(
-                policy.DataKind.PURCHASES, policy.Purpose.ANALYTICS
-            ),
             churn_risk__gte=LAPSE_RISK,
             stage__in=STILL_BUYING,
         )

@@ -165,9 +165,8 @@ def recent_signals(stylist: Stylist, *, now: dt.datetime | None = None) -> list[
     allowed = Q()
     for data_kind in set(SIGNAL_KINDS.values()):
         kinds = sorted(k for k, v in SIGNAL_KINDS.items() if v == data_kind)
-        allowed |= Q(
-            kind__in=kinds,
-            client_id__in=policy.client_ids_allowing(data_kind, policy.Purpose.PERSONALISATION),
+        allowed |= Q(kind__in=kinds) & policy.allowing(
+            data_kind, policy.Purpose.PERSONALISATION, "client_id"
         )
     rows = list(
         Interaction.objects.filter(

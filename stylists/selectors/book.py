@@ -245,9 +245,7 @@ def _with_outlook(queryset: QuerySet[Client], outlook: str, profile: str = "") -
     The buying profile is the nightly segment (recommendations.ClientSegment, reached as
     "outlook__segment"): its name is a joined column, so a page costs no more queries.
     """
-    allowed = Q(
-        pk__in=policy.client_ids_allowing(policy.DataKind.PURCHASES, policy.Purpose.ANALYTICS)
-    )
+    allowed = policy.allowing(policy.DataKind.PURCHASES, policy.Purpose.ANALYTICS)
     queryset = queryset.annotate(
         outlook_stage=Case(
             When(allowed, then=F("outlook__stage")), default=Value(""), output_field=CharField()

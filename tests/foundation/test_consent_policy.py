@@ -12,6 +12,7 @@ from consent import policy
 from consent.models import AppendOnlyError, ConsentRecord, ConsentTier
 from consent.policy import Channel, DataKind, MessageKind, Purpose
 from consent.services import ConsentError, consent_record, consent_revoke_channel
+from tests.factories.catalog import ProductFactory
 from tests.factories.clients import ClientFactory
 from tests.factories.consent import ConsentRecordFactory, PolicyVersionFactory
 
@@ -88,6 +89,39 @@ def test_annotate_and_filter_clients_by_consent():
         Client.objects.all(), Channel.SMS, MessageKind.PROACTIVE
     )
     assert list(reachable) == [personal]
+
+
+def test_the_per_row_condition_agrees_with_the_set_for_every_kind_and_purpose():
+    """policy.allowing (each row's own newest record, for pages) and client_ids_allowing
+    (every client's, for nightly jobs) pick the same clients, on clients and on rows
+    that point at them; a newer record lowering the tier counts, no record is essential."""
+    from clients.models import Interaction
+
+    none, essential, personal, bespoke, lowered = ClientFactory.create_batch(5)
+    ConsentRecordFactory(client=essential, tier="essential")
+    ConsentRecordFactory(client=personal, tier="personal")
+    ConsentRecordFactory(client=bespoke, tier="bespoke")
+    ConsentRecordFactory(
+        client=lowered, tier="bespoke", recorded_at=timezone.now() - dt.timedelta(days=3)
+    )
+    ConsentRecordFactory(client=lowered, tier="essential")
+    everyone = [none, essential, personal, bespoke, lowered]
+    product = ProductFactory()
+    for client in everyone:
+        Interaction.objects.create(
+            client=client, product=product, kind="view", occurred_at=timezone.now()
+        )
+    for kind in DataKind:
+        for purpose in Purpose:
+            by_set = set(Client.objects.filter(pk__in=policy.client_ids_allowing(kind, purpose)))
+            by_row = set(Client.objects.filter(policy.allowing(kind, purpose)))
+            assert by_row == by_set, (kind, purpose)
+            rows = Interaction.objects.filter(policy.allowing(kind, purpose, "client_id"))
+            assert {row.client for row in rows} == by_set, (kind, purpose)
+    assert set(Client.objects.filter(policy.allowing(DataKind.PURCHASES, Purpose.ANALYTICS))) == {
+        personal,
+        bespoke,
+    }
 
 
 def test_proactive_needs_personal_tier_even_on_an_allowed_channel():
