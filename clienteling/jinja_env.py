@@ -22,12 +22,14 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import conditional_escape
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 from django.utils.translation import gettext, ngettext
 from jinja2 import ChainableUndefined, Environment
 
 from clienteling.templatetags.atelier_ui import avatar, status_badge, tier_badge
 from core.dates import format_date
+from stylists.templatetags.atelier_dates import since
 
 
 def date(value: Any, arg: str | None = None) -> str:
@@ -35,6 +37,13 @@ def date(value: Any, arg: str | None = None) -> str:
     if isinstance(value, dt.datetime):
         value = template_localtime(value)
     return format_date(value, arg)
+
+
+def time(value: Any, arg: str | None = None) -> str:
+    """Django's `time` filter, after the conversion to local time Django's templates make."""
+    if isinstance(value, dt.datetime):
+        value = template_localtime(value)
+    return defaultfilters.time(value, arg)
 
 
 def pluralize(value: Any, arg: str = "s") -> str:
@@ -47,6 +56,9 @@ def environment(**options: Any) -> Environment:
     # Django's backend would print "{{ name }}" there, and the pages would differ.
     options["undefined"] = ChainableUndefined
     options.pop("autoescape", None)
+    # Every printed value escaped as Django escapes it (' as &#x27;, where MarkupSafe
+    # writes &#39;): the same characters, so a fragment's text reads as the page's.
+    options["finalize"] = conditional_escape
     env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
@@ -58,11 +70,15 @@ def environment(**options: Any) -> Environment:
     )
     env.filters.update(
         date=date,
+        time=time,
+        since=since,
         floatformat=defaultfilters.floatformat,
         intcomma=intcomma,
         capfirst=defaultfilters.capfirst,
         pluralize=pluralize,
         linebreaksbr=defaultfilters.linebreaksbr,
         truncatechars=defaultfilters.truncatechars,
+        timesince=defaultfilters.timesince_filter,
+        timeuntil=defaultfilters.timeuntil_filter,
     )
     return env
