@@ -20,6 +20,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from clienteling.settings.database import database
+from clienteling.settings.templating import templates
 
 # Lets typed generics such as admin.ModelAdmin[Product] work at run time.
 django_stubs_ext.monkeypatch()
@@ -94,31 +95,7 @@ ROOT_URLCONF = "clienteling.urls"
 WSGI_APPLICATION = None
 ASGI_APPLICATION = "clienteling.asgi.application"
 
-TEMPLATES = [
-    {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
-        "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "clienteling.context_processors.navigation",
-                "consent.context_processors.privacy",
-            ],
-            # avatars and badges, drawn in Python (a tag, not an include per row)
-            "builtins": ["clienteling.templatetags.atelier_ui"],
-        },
-    },
-    {
-        # The fragments drawn once per row ({% fragment %}; clienteling/jinja_env.py)
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "templates" / "jinja2"],
-        "APP_DIRS": False,
-        "OPTIONS": {"environment": "clienteling.jinja_env.environment"},
-    },
-]
+TEMPLATES = templates(BASE_DIR)  # Django's for pages, Jinja2 for rows (templating.py)
 
 # --- Database: SQLite file by default, PostgreSQL (psycopg 3) via DATABASE_URL -
 # (clienteling/settings/database.py: persistent connections, or a pool in web processes)

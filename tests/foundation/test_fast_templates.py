@@ -9,6 +9,7 @@ filters and the `{% fragment %}` tag against the Django template language.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from decimal import Decimal
 
@@ -97,3 +98,64 @@ def test_fragment_tag_renders_jinja_with_exactly_its_values_escaped() -> None:
     assert html.strip() == ""
     jinja = engines["jinja2"].from_string("{{ name }}{{ missing }}{{ missing.deeper|default('') }}")
     assert jinja.render({"name": "<b>Ève</b>"}) == "&lt;b&gt;Ève&lt;/b&gt;"
+
+
+def _markup(html: object) -> str:
+    """The markup without the whitespace between tags, and any other run of it as one space."""
+    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", str(html))).strip()
+
+
+def _forms_to_compare() -> list[tuple[str, object]]:
+    """Every kind of widget the project draws, unbound, bound with errors, and with
+    an apostrophe and markup in the values (escaping)."""
+    from concierge.forms import MessageForm, StylingRequestForm
+    from consent.forms import ConsentChoiceForm
+    from recommendations.forms import DiscardForm, PublishForm, WithdrawForm
+    from stylists.forms import BookFilterForm, NoteForm, OccasionForm, SizesForm
+
+    awkward = "Camille's <b>gala</b> & co"
+    return [
+        ("book filters", BookFilterForm()),
+        ("book filters, bound", BookFilterForm({"q": awkward, "tier": "personal", "vic": "on"})),
+        ("note", NoteForm()),
+        ("note, errors", NoteForm({"body": ""})),
+        ("occasion", OccasionForm({"kind": "nope", "title": awkward, "date": "31/02"})),
+        ("sizes", SizesForm()),
+        ("discard, errors", DiscardForm({"version": "x", "reason": "other", "note": ""})),
+        ("discard", DiscardForm(initial={"version": 3})),
+        ("publish", PublishForm(initial={"version": 2, "channels": ["concierge"]})),
+        ("withdraw", WithdrawForm({"version": "1", "reason": awkward})),
+        ("consent", ConsentChoiceForm({"tier": "personal", "channels": ["email"]})),
+        ("message", MessageForm({"body": awkward})),
+        ("styling request", StylingRequestForm(occasions=[])),
+    ]
+
+
+@pytest.mark.django_db
+def test_forms_drawn_by_jinja2_are_what_django_draws() -> None:
+    """clienteling.form_renderer against Django's default renderer: every form, each of its
+    fields on its own, its labels and errors: the same markup (the two template sets
+    differ only in the blank lines between tags)."""
+    from django.forms.renderers import DjangoTemplates
+
+    from clienteling.form_renderer import FormRenderer
+
+    jinja, django = FormRenderer(), DjangoTemplates()
+    for name, form in _forms_to_compare():
+        form.is_bound and form.is_valid()  # type: ignore[attr-defined]
+        drawn = {}
+        for renderer in (jinja, django):
+            form.renderer = renderer  # type: ignore[attr-defined]
+            fields = [
+                (_markup(bound), _markup(bound.label_tag()), _markup(bound.errors))
+                for bound in form  # type: ignore[attr-defined]
+            ]
+            drawn[renderer] = (_markup(form), _markup(form.non_field_errors()), fields)  # type: ignore[attr-defined]
+        assert drawn[jinja] == drawn[django], name
+
+
+def test_the_admin_widgets_still_come_from_django_templates() -> None:
+    from clienteling.form_renderer import FormRenderer
+
+    template = FormRenderer().get_template("admin/widgets/related_widget_wrapper.html")
+    assert template.template.engine.__class__.__name__ == "Engine"
