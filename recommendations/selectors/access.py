@@ -78,10 +78,15 @@ def lookbook_for_review(user: Any, public_id: Any) -> Lookbook:
 
 
 def lookbook_for_action(user: Any, public_id: Any) -> Lookbook:
-    """The lookbook with its client only (an action that answers with a redirect draws
-    nothing of it); 404 outside the user's reach, exactly as lookbook_for_review."""
+    """The lookbook with its client and her boutique (the time zone of her quiet hours):
+    what a review action reads and redraws; 404 outside the user's reach, exactly as
+    lookbook_for_review."""
     try:
-        return lookbooks_visible_to(user).select_related("client").get(public_id=public_id)
+        return (
+            lookbooks_visible_to(user)
+            .select_related("client__home_boutique")
+            .get(public_id=public_id)
+        )
     except (Lookbook.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404("No such lookbook") from None
 

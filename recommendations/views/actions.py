@@ -222,7 +222,7 @@ def lookbook_details_view(request: HttpRequest, public_id: Any) -> HttpResponse:
 @stylist_required
 @rate_limit("lookbook_publish")  # publishing sends the client notices (C1)
 def lookbook_publish_view(request: HttpRequest, public_id: Any) -> HttpResponse:
-    lookbook = for_change(request, public_id, redirects=True)
+    lookbook = for_change(request, public_id)
     form = forms.PublishForm(request.POST)
 
     def perform(data: dict[str, Any]) -> str:

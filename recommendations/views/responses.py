@@ -47,13 +47,15 @@ SEARCH_LIMIT = 12
 READ_ONLY = "You may read this lookbook; only the client's advisor can change it."
 
 
-def for_change(request: HttpRequest, public_id: Any, *, redirects: bool = False) -> Lookbook:
-    """The lookbook, if the user may change it: 404 outsiders, 403 read-only roles.
+def for_change(request: HttpRequest, public_id: Any) -> Lookbook:
+    """The lookbook with its client, if the user may change it: 404 outsiders, 403
+    read-only roles.
 
-    `redirects`: the action answers with a redirect (publish), so only the client is read
-    with it (a refusal reads the page's lookbook again)."""
-    read = lookbook_for_action if redirects else lookbook_for_review
-    lookbook = read(request.user, public_id)
+    An action draws nothing of the lookbook's author, occasion, request, model or
+    publisher: it answers with a redirect, or with the pieces, summary and history
+    (done); a refusal or bad input reads the page's lookbook again. Its eight joins
+    cost more to build and compile than to run (issue 14)."""
+    lookbook = lookbook_for_action(request.user, public_id)
     if not can_change_client(request.user, lookbook.client):
         raise PermissionDenied(READ_ONLY)
     return lookbook
