@@ -15,7 +15,6 @@ here converts an aware datetime to the current time zone first, as Django's does
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -33,21 +32,14 @@ from stylists.templatetags.atelier_dates import since
 
 
 def date(value: Any, arg: str | None = None) -> str:
-    """Django's `date` filter, after the conversion to local time Django's templates make."""
-    if isinstance(value, dt.datetime):
-        value = template_localtime(value)
-    return format_date(value, arg)
+    """Django's `date` filter, after the conversion to local time Django's templates make
+    (template_localtime leaves anything but an aware datetime as it is)."""
+    return format_date(template_localtime(value), arg)
 
 
 def time(value: Any, arg: str | None = None) -> str:
-    """Django's `time` filter, after the conversion to local time Django's templates make."""
-    if isinstance(value, dt.datetime):
-        value = template_localtime(value)
-    return defaultfilters.time(value, arg)
-
-
-def pluralize(value: Any, arg: str = "s") -> str:
-    return defaultfilters.pluralize(value, arg)
+    """Django's `time` filter, after the same conversion."""
+    return defaultfilters.time(template_localtime(value), arg)
 
 
 def environment(**options: Any) -> Environment:
@@ -75,7 +67,7 @@ def environment(**options: Any) -> Environment:
         floatformat=defaultfilters.floatformat,
         intcomma=intcomma,
         capfirst=defaultfilters.capfirst,
-        pluralize=pluralize,
+        pluralize=defaultfilters.pluralize,
         linebreaksbr=defaultfilters.linebreaksbr,
         truncatechars=defaultfilters.truncatechars,
         timesince=defaultfilters.timesince_filter,

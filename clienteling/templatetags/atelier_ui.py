@@ -18,7 +18,7 @@ from typing import Any
 
 from django import template
 from django.template import engines
-from django.template.backends.utils import csrf_input
+from django.template.backends.utils import csrf_input_lazy
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -119,8 +119,6 @@ def status_badge(status: Any = "", label: Any = "") -> SafeString:
 def date(value: Any, arg: str | None = None) -> str:
     """Django's own `date` filter, replaced (a builtin loads after Django's): the same
     output, a day's name or number written once per format and language (core.dates)."""
-    if value in (None, ""):
-        return ""
     return format_date(value, arg)
 
 
@@ -129,12 +127,13 @@ def fragment(context: template.Context, name: str, **values: Any) -> SafeString:
     """A Jinja2 fragment (`templates/jinja2/<name>`) drawn with exactly `values`.
 
     For what repeats per row (clienteling/jinja_env.py says why). It also gets
-    `csrf_input` (the page's own if it has one) and `include(name, **extra)`, which
+    `csrf_input` (the page's own if it has one, else drawn only if printed) and
+    `include(name, **extra)`, which
     draws a Django template with this page's context: for the rare slow path, such
     as a dialog opened server-side.
     """
     if "csrf_input" not in values:
-        values["csrf_input"] = context.get("csrf_input") or _csrf_input(context.get("request"))
+        values["csrf_input"] = context.get("csrf_input") or csrf_input_lazy(context.get("request"))
 
     def include(template_name: str, **extra: Any) -> SafeString:
         return mark_safe(render_to_string(template_name, {**context.flatten(), **extra}))  # type: ignore[dict-item]
@@ -142,7 +141,3 @@ def fragment(context: template.Context, name: str, **values: Any) -> SafeString:
     values["include"] = include
     jinja = engines["jinja2"].env  # type: ignore[attr-defined]
     return mark_safe(jinja.get_template(name).render(values))
-
-
-def _csrf_input(request: Any) -> str:
-    return csrf_input(request) if request is not None else ""

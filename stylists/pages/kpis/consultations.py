@@ -30,6 +30,7 @@ from clients.models import Order, OrderStatus
 from recommendations.models import ItemState, Lookbook, LookbookStatus
 from recommendations.selectors.acceptance import judged_model_pieces
 from stylists.models import Appointment, AppointmentStatus, Message, MessageDirection
+from stylists.pages.kpis.ratios import share
 
 CONVERSION_DAYS = 30
 WINDOW = dt.timedelta(days=CONVERSION_DAYS)
@@ -48,11 +49,11 @@ class Credit:
 
     @property
     def conversion(self) -> float | None:
-        return self.converted / self.consultations if self.consultations else None
+        return share(self.converted, self.consultations)
 
     @property
     def acceptance(self) -> float | None:
-        return self.kept / self.judged if self.judged else None
+        return share(self.kept, self.judged)
 
 
 @dataclass

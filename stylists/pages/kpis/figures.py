@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from stylists.pages.kpis.consultations import Credit
+from stylists.pages.kpis.ratios import mean, share
 
 
 @dataclass
@@ -28,39 +29,33 @@ class Figures:
     requests_met: int = 0
     credit: Credit = field(default_factory=Credit)  # consultations, outreach, acceptance
 
-    @staticmethod
-    def _share(part: int, whole: int) -> float | None:
-        return part / whole if whole else None
-
     @property
     def repeat_rate(self) -> float | None:
-        return self._share(self.repeat_buyers, self.buyers)
+        return share(self.repeat_buyers, self.buyers)
 
     @property
     def one_time_rate(self) -> float | None:
-        return self._share(self.one_time_buyers, self.ever_buyers)
+        return share(self.one_time_buyers, self.ever_buyers)
 
     @property
     def average_order_value(self) -> Decimal | None:
-        return (self.order_total / self.orders).quantize(Decimal(1)) if self.orders else None
+        return mean(self.order_total, self.orders)
 
     @property
     def retention(self) -> float | None:
-        return self._share(self.retained, self.base)
+        return share(self.retained, self.base)
 
     @property
     def lifetime_value(self) -> Decimal | None:
-        return (self.lifetime_total / self.buyers).quantize(Decimal(1)) if self.buyers else None
+        return mean(self.lifetime_total, self.buyers)
 
     @property
     def expected_value(self) -> Decimal | None:
-        if not self.expected_n:
-            return None
-        return (self.expected_total / self.expected_n).quantize(Decimal(1))
+        return mean(self.expected_total, self.expected_n)
 
     @property
     def requests_met_rate(self) -> float | None:
-        return self._share(self.requests_met, self.requests)
+        return share(self.requests_met, self.requests)
 
 
 def percent(value: float | None) -> str:
