@@ -82,7 +82,7 @@ def prepare() -> None:
         )
 
 
-def run(rows: int | None, batch_rows: int | None) -> dict[str, Any]:
+def run(rows: int | None, batch_rows: int | None, *, by_columns: bool = True) -> dict[str, Any]:
     from clients.imports.services import import_path
 
     log(f"importing {rows or 'all'} rows of {DATA} ...")
@@ -94,6 +94,7 @@ def run(rows: int | None, batch_rows: int | None) -> dict[str, Any]:
         limit=rows,
         batch_rows=batch_rows,
         rejections_kept=0,
+        by_columns=by_columns,
     )
     seconds = time.perf_counter() - started
     if not report.ok:

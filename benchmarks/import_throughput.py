@@ -124,6 +124,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=None, help="only the first N rows")
     parser.add_argument("--batch-rows", type=int, default=None, help="default: the import's own")
+    parser.add_argument(
+        "--by-lines",
+        action="store_true",
+        help="read the file line by line (CsvSource), not whole by columns (the import's own)",
+    )
     args = parser.parse_args()
     engine = setup_django(Path(tempfile.mkdtemp(prefix="atelier-bench-throughput-")))
     if engine != "postgresql":
@@ -131,7 +136,7 @@ def main() -> None:
     log("migrating ...")
     prepare()
     cpu = CpuClock()
-    imported = run(args.rows, args.batch_rows)
+    imported = run(args.rows, args.batch_rows, by_columns=not args.by_lines)
     imported.update(cpu.spent())
     copied = copy_rows(args.rows)
     per_line = copy_rows(args.rows, per_line=True)

@@ -62,14 +62,22 @@ class BatchLoop:
             self.on_rejection(Rejection(line, exc.code, exc.reason, exc.value))
 
     def read(
-        self, source: CsvSource, *, width: int, limit: int | None, read_ahead: bool = False
+        self,
+        source: CsvSource,
+        *,
+        width: int,
+        limit: int | None,
+        read_ahead: bool = False,
+        parsed: Iterable[Parsed] | None = None,
     ) -> None:
         """Every record of the source (up to `limit` rows), then the last batch.
 
         read_ahead: records are read and parsed in a second thread while batches are
         written (clients.imports.read_ahead); the loop sees the same rows in the same order.
+        parsed: the records and what the importer made of them, read another way (by
+        columns: clients.imports.parsers.online_retail_columns) instead of from `source`.
         """
-        rows = self._parsed(source, width, limit)
+        rows = self.parsed_records(source, width, limit) if parsed is None else iter(parsed)
         with _read_ahead(rows) if read_ahead else nullcontext(rows) as parsed:
             for record, result in parsed:
                 if limit is not None and self.report.rows_read >= limit:
@@ -78,22 +86,24 @@ class BatchLoop:
                 self._take(record, result)
         self.flush()
 
-    def _parsed(self, source: CsvSource, width: int, limit: int | None) -> Iterator[Parsed]:
+    def parsed_records(self, source: CsvSource, width: int, limit: int | None) -> Iterator[Parsed]:
         """Each record with what the importer made of it (nothing past the limit)."""
-        prepare = self.importer.prepare
+        prepared = self.prepared
         for index, record in enumerate(source.records()):
             if limit is not None and index >= limit:
                 yield record, None  # only read, as the loop stops there
                 return
-            values = record.values
-            if record.problem is None and len(values) == width and values[0].strip():
-                try:  # the common row: _parse's checks passed at a glance
-                    result: Prepared = prepare(record.line, values)
-                except Exception as exc:  # RowRejected, or a parser bug: rejected by _take
-                    result = exc
-            else:
-                result = self._parse(record, width)
-            yield record, result
+            yield record, prepared(record, width)
+
+    def prepared(self, record: Record, width: int) -> Prepared:
+        """What the importer makes of one record, exactly as `read` would (parsed_records' step)."""
+        values = record.values
+        if record.problem is None and len(values) == width and values[0].strip():
+            try:  # the common row: _parse's checks passed at a glance
+                return self.importer.prepare(record.line, values)
+            except Exception as exc:  # RowRejected, or a parser bug: rejected by _take
+                return exc
+        return self._parse(record, width)
 
     def _parse(self, record: Record, width: int) -> Prepared:
         """(group key, item), or why the row is rejected; None for unreadable or blank records."""

@@ -28,10 +28,18 @@ from django.conf import settings
 from django.db import transaction
 
 from catalog.models import Boutique
-from clients.imports.batch_loop import BatchLoop, ImportAborted
+from clients.imports.batch_loop import BatchLoop, ImportAborted, Parsed
 from clients.imports.parsers.cells import Boutiques
 from clients.imports.parsers.columns import check_header, retail_header
-from clients.imports.reading import CsvSource, FileRefused, FileStopped, snake_header
+from clients.imports.parsers.online_retail_columns import RetailColumns
+from clients.imports.reading import (
+    MAX_LINE_BYTES,
+    CsvSource,
+    FileRefused,
+    FileStopped,
+    snake_header,
+)
+from clients.imports.reading.whole import read_whole
 from clients.imports.report import ImportReport, Rejection
 from clients.imports.writers.batch import CreatedHook, Importer
 from clients.imports.writers.clients import ClientsImporter
@@ -73,6 +81,7 @@ def import_stream(
     on_rejection: Callable[[Rejection], None] | None = None,
     default_channel: str = "",
     fast_path: bool = True,
+    by_columns: bool = True,
 ) -> ImportReport:
     """Import one CSV stream; never raises for bad input (the report says what went wrong).
 
@@ -80,7 +89,10 @@ def import_stream(
     order line, so the file may leave the column out. `batch_rows`: rows per batch
     (None: DEFAULT_BATCH_ROWS, or COPY_BATCH_ROWS on the fast path). `fast_path`: on
     PostgreSQL, Online Retail orders go through COPY and set-based SQL (CopyRetailImporter);
-    False keeps the row-by-row ORM path (the tests compare the two).
+    False keeps the row-by-row ORM path (the tests compare the two). `by_columns`: an
+    Online Retail file with no limit is read whole and parsed by columns where that gives
+    the same rows (clients.imports.parsers.online_retail_columns); False reads it line
+    by line (the tests compare the two).
     """
     report = ImportReport(
         kind=kind,
@@ -106,6 +118,7 @@ def import_stream(
             on_rejection,
             default_channel,
             fast_path,
+            by_columns,
         )
 
     started = time.perf_counter()
@@ -199,6 +212,65 @@ def _importer(
     )
 
 
+class _ColumnsOrLines:
+    """The parsed rows of an Online Retail file: read whole by columns where that reads them
+    exactly as CsvSource does (reading.whole), else line by line from a fresh CsvSource.
+
+    Lazy: the file is read when the rows are first asked for, so in the read-ahead thread
+    on the fast path. `encoding` is the one the rows were read in, as CsvSource reports it.
+    """
+
+    def __init__(
+        self,
+        stream: BinaryIO,
+        source: CsvSource,
+        importer: RetailImporter,
+        loop: BatchLoop,
+        *,
+        max_bytes: int | None,
+        normalise: Callable[[str], str],
+    ) -> None:
+        self.stream = stream
+        self.source = source
+        self.importer = importer
+        self.loop = loop
+        self.max_bytes = max_bytes
+        self.normalise = normalise
+        self.encoding = source.encoding
+
+    def __iter__(self) -> Iterator[Parsed]:
+        source = self.source
+        width = len(source.header)
+        whole = read_whole(
+            self.stream,
+            header=source.raw_header,
+            delimiter=source.delimiter,
+            encoding=source.encoding,
+            max_bytes=self.max_bytes,
+            max_line_bytes=MAX_LINE_BYTES,
+        )
+        if whole is None:
+            self.stream.seek(0)  # read_whole read it: start again, line by line
+            self.source = CsvSource(
+                self.stream,
+                known_columns=self.importer.spec.known,
+                normalise=self.normalise,
+                max_bytes=self.max_bytes,
+            )
+            try:
+                yield from self.loop.parsed_records(self.source, width, None)
+            finally:
+                self.encoding = self.source.encoding  # as far as it was read
+            return
+        parser = self.importer.parser
+        assert parser is not None
+        self.encoding = whole.encoding
+        retail = RetailColumns(parser, whole.columns)
+        yield from retail.rows(
+            lambda record: self.loop.prepared(record, width), self.importer.check_copy
+        )
+
+
 def _run(
     stream: BinaryIO,
     report: ImportReport,
@@ -213,6 +285,7 @@ def _run(
     on_rejection: Callable[[Rejection], None] | None,
     default_channel: str = "",
     fast_path: bool = False,
+    by_columns: bool = True,
 ) -> None:
     rows = Boutique.objects.values_list("code", "pk", "timezone", "country")
     boutiques = {code.lower(): (pk, tz) for code, pk, tz, _ in rows}
@@ -247,16 +320,27 @@ def _run(
     importer.start(source.header, positions)
     loop = BatchLoop(report, importer, batch_rows, on_rejection)
     fast = isinstance(importer, CopyRetailImporter)
+    parsed = None
+    if by_columns and limit is None and isinstance(importer, RetailImporter):
+        parsed = _ColumnsOrLines(
+            stream, source, importer, loop, max_bytes=max_bytes, normalise=normalise
+        )
     try:
         with collector_paused(fast):
-            loop.read(source, width=len(source.header), limit=limit, read_ahead=fast)
+            loop.read(
+                source,
+                width=len(source.header),
+                limit=limit,
+                read_ahead=fast,
+                parsed=parsed,
+            )
     except FileStopped as exc:
         loop.flush()
         report.fail(exc.code, exc.message, line=exc.line)
     except ImportAborted as exc:
         report.fail("database", str(exc), line=loop.last_line)
     finally:
-        report.encoding = source.encoding
+        report.encoding = (source if parsed is None else parsed).encoding
         if report.error_code != "database":
             loop.refresh_stats()
     if report.rows_read == 0 and report.ok:

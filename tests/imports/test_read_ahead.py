@@ -77,8 +77,8 @@ def test_the_report_and_rows_are_the_same_with_read_ahead(cast, monkeypatch, opt
     original_read = BatchLoop.read
     original_ahead = batch_loop._read_ahead
 
-    def forced(self, source, *, width, limit, read_ahead=False):
-        return original_read(self, source, width=width, limit=limit, read_ahead=True)
+    def forced(self, source, *, width, limit, read_ahead=False, parsed=None):
+        return original_read(self, source, width=width, limit=limit, read_ahead=True, parsed=parsed)
 
     def counted(rows):
         threads.append(1)

@@ -136,8 +136,11 @@ class RetailImporter:
         return item.invoice, item
 
     def _check_not_a_copy(self, line: int, values: list[str], item: RetailLine) -> None:
-        """Reject a line identical to an earlier line of the same (recent) invoice."""
-        key = tuple(map(str.strip, values))
+        self.check_copy(line, tuple(map(str.strip, values)), item)
+
+    def check_copy(self, line: int, key: tuple[str, ...], item: RetailLine) -> None:
+        """Reject a line identical (`key`: its cells stripped) to an earlier line of the
+        same (recent) invoice."""
         if item.invoice == self._last_invoice:  # already the most recent: nothing to move
             seen = self._last_seen
         else:
@@ -242,13 +245,14 @@ class RetailImporter:
             resolved.update(zip(new, ids, strict=True))
             outcome.count("clients", "created", len(ids))
             outcome.count("identities", "created", len(ids))
+        made = set(new)
         already = [
-            customer for customer in customers if customer in resolved and customer not in new
+            customer for customer in customers if customer in resolved and customer not in made
         ]
         self._count_once(outcome, "clients", already)
         if self.clients_only:
             for group in purchases:
-                created = group.items[0].customer in new
+                created = group.items[0].customer in made
                 outcome.accepted += len(group.items) if created else 0
                 outcome.skipped += 0 if created else len(group.items)
         return resolved

@@ -1,0 +1,239 @@
+"""An Online Retail file read whole by columns is imported exactly as one read line by line.
+
+`reading.whole.read_whole` reads a file with pyarrow only when that gives CsvSource's
+records; `parsers.online_retail_columns` runs each rule once per distinct value and
+sends every row it does not find clean through the row path. Each test imports the
+same bytes both ways (by_columns=True and False) into an emptied database and compares
+the report and every row written; other tests show when the columns are not used, and
+that the file is then read line by line with the same result.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from clients.imports.parsers import online_retail_columns
+from clients.imports.reading import MAX_LINE_BYTES, CsvSource
+from clients.imports.reading.whole import read_whole
+from tests.imports.conftest import fixture_bytes, run_import
+from tests.imports.test_retail_fast_path import forget_the_import, report_without_timing, stored
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+# Rows the rules treat one by one, beyond the fixture's: quantities that are not whole or
+# too large, prices that round to nothing, a lower-case cancellation, padded cells, dates
+# with a zone or none, an invoice too long or with a tab, a duplicate made of padded
+# cells, a long country, customers that are not till ids.
+EDGES = [
+    "536390,22960,JAM MAKING SET,1.5,2010-12-02 11:00:00,4.25,12583.0,Italy",
+    "536390,22961,JAM JAR SET,2000000,2010-12-02 11:00:00,4.25,12583.0,Italy",
+    "536390,22962,JAM SPOON,nan,2010-12-02 11:00:00,4.25,12583.0,Italy",
+    "536390,22963,JAM LID,inf,2010-12-02 11:00:00,4.25,12583.0,Italy",
+    "536390,22964,JAM LABEL,6.0,2010-12-02 11:00:00,0.001,12583.0,Italy",
+    "536390,22965,JAM FUNNEL,1e1,2010-12-02 11:00:00,1_000,12583.0,Italy",
+    "536391, 22966 , PADDED  CELLS , 3 , 2010-12-02 11:05:00 , 2.10 , 17850.0 , France ",
+    "536391,22966,PADDED CELLS,3,2010-12-02 11:05:00,2.10,17850.0,France",
+    " 536391 ,22966, PADDED  CELLS ,3, 2010-12-02 11:05:00,2.10 ,17850.0,France",
+    "c536392,22966,PADDED CELLS,-1,2010-12-03 09:00:00,2.10,17850.0,France",
+    "c536393,22966,PADDED CELLS,1,2010-12-03 09:00:00,2.10,17850.0,France",
+    "536394,22967,ZONED,2,2010-12-03T09:00:00+01:00,2.10,17850,France",
+    "536395,22968,NO TIME,2,2010-12-03,2.10,17850.00,France",
+    "536396,22969,NO DATE,2,yesterday,2.10,17850.0,France",
+    f"{'5' * 70},22970,LONG INVOICE,2,2010-12-03 10:00:00,2.10,17850.0,France",
+    '"5363\t97",22971,TAB INVOICE,2,2010-12-03 10:00:00,2.10,17850.0,France',
+    f"536398,22972,LONG COUNTRY,2,2010-12-03 10:00:00,2.10,17850.0,{'Ruritania ' * 12}",
+    "536399,22973,NOT A TILL ID,2,2010-12-03 10:00:00,2.10,ABC-12,France",
+    "536399,22974,SECOND CUSTOMER,2,2010-12-03 10:00:00,2.10,12583.0,France",
+    '536400,22975,"QUOTED, WITH ""MARKS""",2,2010-12-03 10:00:00,"2,10",18074.0,Japan',
+    "536401,22976,ÉTOILE DORÉE,2,2010-12-03 10:00:00,3.10,18074.0,Japan",
+    "536402,22977,SHORT,2,2010-12-03 10:00:00,3.10,,",
+    '536403,22978,A "STRAY" QUOTE,2,2010-12-03 10:00:00,3.10,18074.0,Japan',
+]
+
+
+def dirty_file() -> bytes:
+    return fixture_bytes("retail_dirty.csv") + ("\n".join(EDGES) + "\n").encode()
+
+
+def both_readings(data: bytes, **options: Any) -> tuple[Any, Any]:
+    """(report and rows read line by line, report and rows read by columns)."""
+    lines = run_import(data, kind="orders", fmt="online-retail", by_columns=False, **options)
+    lines_rows = stored()
+    forget_the_import()
+    columns = run_import(data, kind="orders", fmt="online-retail", **options)
+    return (report_without_timing(lines), lines_rows), (report_without_timing(columns), stored())
+
+
+@pytest.fixture
+def columns_used(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many rows each import handed over by columns (empty: none went that way)."""
+    used: list[int] = []
+    original = online_retail_columns.RetailColumns.__init__
+
+    def spy(self: Any, parser: Any, columns: Any) -> None:
+        used.append(len(columns[0]))
+        original(self, parser, columns)
+
+    monkeypatch.setattr(online_retail_columns.RetailColumns, "__init__", spy)
+    return used
+
+
+@pytest.mark.parametrize("batch_rows", [1, 5, 2000])
+@pytest.mark.parametrize("fast_path", [False, True])
+def test_the_dirty_file_is_stored_and_reported_the_same_read_either_way(
+    cast, columns_used, batch_rows, fast_path
+):
+    data = dirty_file()
+
+    (lines, lines_rows), (columns, columns_rows) = both_readings(
+        data, batch_rows=batch_rows, fast_path=fast_path
+    )
+
+    assert columns_used == [data.count(b"\n") - 1]
+    assert columns == lines
+    assert columns_rows == lines_rows
+    assert len(columns_rows["lines"]) >= 12  # the comparison compared something
+    assert {"bad_quantity", "zero_price", "bad_date", "too_long", "duplicate_row"} <= set(
+        columns["rejected_by_reason"]
+    )
+
+
+def test_gzip_a_byte_order_mark_blank_lines_and_no_last_line_break_are_read_by_columns(
+    cast, columns_used
+):
+    text = dirty_file().replace(b"\n536370", b"\n\n\n536370", 1).rstrip(b"\n")
+    data = gzip.compress(b"\xef\xbb\xbf" + text)
+
+    (lines, lines_rows), (columns, columns_rows) = both_readings(data)
+
+    assert columns_used == [text.count(b"\n")]  # a row per line after the header, blank too
+    assert lines["rows"]["skipped"] == 2
+    assert (columns, columns_rows) == (lines, lines_rows)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda data: data.replace(b"\n", b"\r\n"), id="windows line breaks"),
+        pytest.param(lambda data: b"\n" + data, id="a blank line before the header"),
+        pytest.param(
+            lambda data: data.replace(b"LANTERN", b'"LAN\nTERN"', 1), id="a line break in quotes"
+        ),
+        pytest.param(lambda data: data.replace(b"LANTERN", b"LAN\x00TERN", 1), id="a NUL byte"),
+        pytest.param(lambda data: data.replace(b"LANTERN", b"LANT\xc9RN", 1), id="not UTF-8"),
+        pytest.param(lambda data: data.replace(b",Italy\n", b",Italy,\n", 1), id="a field more"),
+        pytest.param(lambda data: data.replace(b",Italy\n", b"\n", 1), id="a field less"),
+        pytest.param(
+            lambda data: data.replace(b",WHITE METAL", b',"WHITE METAL', 1), id="a quote left open"
+        ),
+        pytest.param(
+            lambda data: data + b'536404,22979,OPEN,2,2010-12-03 10:00:00,3.10,18074.0,"Japan\n',
+            id="a quote left open on the last line",
+        ),
+        pytest.param(
+            lambda data: data.replace(b"LANTERN", b"L" * (MAX_LINE_BYTES + 1), 1),
+            id="a line too long",
+        ),
+    ],
+)
+def test_a_file_columns_cannot_read_exactly_is_read_line_by_line(cast, columns_used, damage):
+    data = damage(dirty_file())
+
+    (lines, lines_rows), (columns, columns_rows) = both_readings(data)
+
+    assert columns_used == []
+    assert (columns, columns_rows) == (lines, lines_rows)
+
+
+def test_a_limit_or_a_size_cap_reads_line_by_line(cast, columns_used):
+    limited = run_import(dirty_file(), kind="orders", fmt="online-retail", limit=10)
+    capped = run_import(
+        dirty_file(), kind="orders", fmt="online-retail", max_bytes=len(dirty_file()) - 1
+    )
+
+    assert columns_used == []
+    assert limited.rows_read == 10
+    assert capped.error_code == "too_large"
+
+
+def test_the_atelier_formats_are_never_read_by_columns(cast, columns_used):
+    run_import("clients_dirty.csv", kind="clients")
+
+    assert columns_used == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'a,b,c\n1,"two, three",4\n"x ""y"" z",,\n',
+        b"a,b,c\n\xc3\xa9t\xc3\xa9,  padded  ,\n",
+        b"a;b;c\n1;2;3\n",
+    ],
+)
+def test_read_whole_gives_the_records_csv_source_gives(text):
+    source = CsvSource(io.BytesIO(text), known_columns={"a", "b", "c"})
+    records = [record.values for record in source.records()]
+
+    whole = read_whole(
+        io.BytesIO(text),
+        header=source.raw_header,
+        delimiter=source.delimiter,
+        encoding=source.encoding,
+        max_bytes=None,
+        max_line_bytes=MAX_LINE_BYTES,
+    )
+
+    assert whole is not None
+    assert whole.encoding == source.encoding
+    columns = whole.columns
+    assert [[column[row] for column in columns] for row in range(len(columns[0]))] == records
+
+
+def test_read_whole_refuses_a_windows_1252_file():
+    text = "a,b,c\nd\xe9j\xe0,2,3\n".encode("cp1252")
+    source = CsvSource(io.BytesIO(text), known_columns={"a", "b", "c"})
+
+    assert source.encoding == "cp1252"
+    assert (
+        read_whole(
+            io.BytesIO(text),
+            header=source.raw_header,
+            delimiter=source.delimiter,
+            encoding=source.encoding,
+            max_bytes=None,
+            max_line_bytes=MAX_LINE_BYTES,
+        )
+        is None
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path is PostgreSQL's")
+def test_a_second_import_by_columns_creates_nothing(cast):
+    first = run_import(dirty_file(), kind="orders", fmt="online-retail")
+    before = stored()
+
+    again = run_import(dirty_file(), kind="orders", fmt="online-retail")
+
+    assert stored() == before
+    assert (again.rows_accepted, again.rows_skipped) == (0, first.rows_accepted)
+
+
+def test_the_encoding_is_reported_as_read_line_by_line_when_the_first_mib_is_ascii(cast):
+    quiet = b"536500,22980,NO CUSTOMER,1,2010-12-04 10:00:00,1.00,,France\n" * 18_000
+    data = (
+        HEADER.encode()
+        + quiet
+        + "536501,22981,ÉTOILE,2,2010-12-04 10:00:00,3.10,18074.0,Japan\n".encode()
+    )
+    assert len(quiet) > 1024 * 1024  # past what CsvSource sniffs
+
+    (lines, _), (columns, _) = both_readings(data)
+
+    assert lines["encoding"] == columns["encoding"] == "utf-8"
+    assert columns == lines
