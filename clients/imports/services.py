@@ -212,63 +212,38 @@ def _importer(
     )
 
 
-class _ColumnsOrLines:
-    """The parsed rows of an Online Retail file: read whole by columns where that reads them
-    exactly as CsvSource does (reading.whole), else line by line from a fresh CsvSource.
-
-    Lazy: the file is read when the rows are first asked for, so in the read-ahead thread
-    on the fast path. `encoding` is the one the rows were read in, as CsvSource reports it.
-    """
-
-    def __init__(
-        self,
-        stream: BinaryIO,
-        source: CsvSource,
-        importer: RetailImporter,
-        loop: BatchLoop,
-        *,
-        max_bytes: int | None,
-        normalise: Callable[[str], str],
-    ) -> None:
-        self.stream = stream
-        self.source = source
-        self.importer = importer
-        self.loop = loop
-        self.max_bytes = max_bytes
-        self.normalise = normalise
-        self.encoding = source.encoding
-
-    def __iter__(self) -> Iterator[Parsed]:
-        source = self.source
-        width = len(source.header)
-        whole = read_whole(
-            self.stream,
-            header=source.raw_header,
-            delimiter=source.delimiter,
-            encoding=source.encoding,
-            max_bytes=self.max_bytes,
-            max_line_bytes=MAX_LINE_BYTES,
+def _read_by_columns(
+    stream: BinaryIO,
+    source: CsvSource,
+    importer: RetailImporter,
+    loop: BatchLoop,
+    *,
+    max_bytes: int | None,
+    normalise: Callable[[str], str],
+) -> tuple[Iterator[Parsed] | None, CsvSource, str]:
+    """(rows, source, encoding): the rows parsed by columns where reading the file whole
+    gives CsvSource's records exactly (reading.whole); else None and a fresh CsvSource
+    to read it line by line (read_whole has read the stream)."""
+    whole = read_whole(
+        stream,
+        header=source.raw_header,
+        delimiter=source.delimiter,
+        encoding=source.encoding,
+        max_bytes=max_bytes,
+        max_line_bytes=MAX_LINE_BYTES,
+    )
+    if whole is None:
+        stream.seek(0)
+        fresh = CsvSource(
+            stream, known_columns=importer.spec.known, normalise=normalise, max_bytes=max_bytes
         )
-        if whole is None:
-            self.stream.seek(0)  # read_whole read it: start again, line by line
-            self.source = CsvSource(
-                self.stream,
-                known_columns=self.importer.spec.known,
-                normalise=self.normalise,
-                max_bytes=self.max_bytes,
-            )
-            try:
-                yield from self.loop.parsed_records(self.source, width, None)
-            finally:
-                self.encoding = self.source.encoding  # as far as it was read
-            return
-        parser = self.importer.parser
-        assert parser is not None
-        self.encoding = whole.encoding
-        retail = RetailColumns(parser, whole.columns)
-        yield from retail.rows(
-            lambda record: self.loop.prepared(record, width), self.importer.check_copy
-        )
+        return None, fresh, fresh.encoding
+    assert importer.parser is not None
+    width = len(source.header)
+    rows = RetailColumns(importer.parser, whole.columns).rows(
+        lambda record: loop.prepared(record, width), importer.check_copy
+    )
+    return rows, source, whole.encoding
 
 
 def _run(
@@ -321,17 +296,22 @@ def _run(
     loop = BatchLoop(report, importer, batch_rows, on_rejection)
     fast = isinstance(importer, CopyRetailImporter)
     parsed = None
+    encoding = source.encoding
     if by_columns and limit is None and isinstance(importer, RetailImporter):
-        parsed = _ColumnsOrLines(
+        parsed, source, encoding = _read_by_columns(
             stream, source, importer, loop, max_bytes=max_bytes, normalise=normalise
         )
+    # Reading ahead in a thread pays for the line-by-line reading; by columns, the parse is
+    # quick and a busy second thread only delays the loop's return from each database
+    # call (it waits for the interpreter lock).
+    read_ahead = fast and parsed is None
     try:
         with collector_paused(fast):
             loop.read(
                 source,
                 width=len(source.header),
                 limit=limit,
-                read_ahead=fast,
+                read_ahead=read_ahead,
                 parsed=parsed,
             )
     except FileStopped as exc:
@@ -340,7 +320,7 @@ def _run(
     except ImportAborted as exc:
         report.fail("database", str(exc), line=loop.last_line)
     finally:
-        report.encoding = (source if parsed is None else parsed).encoding
+        report.encoding = source.encoding if parsed is None else encoding
         if report.error_code != "database":
             loop.refresh_stats()
     if report.rows_read == 0 and report.ok:
