@@ -20,6 +20,7 @@ from django.db import connection
 from clients.imports.parsers import online_retail_columns
 from clients.imports.reading import MAX_LINE_BYTES, CsvSource
 from clients.imports.reading.whole import read_whole
+from clients.models import Order
 from tests.imports.conftest import fixture_bytes, run_import
 from tests.imports.test_retail_fast_path import forget_the_import, report_without_timing, stored
 
@@ -222,6 +223,9 @@ def test_a_second_import_by_columns_creates_nothing(cast):
 
     assert stored() == before
     assert (again.rows_accepted, again.rows_skipped) == (0, first.rows_accepted)
+    public_ids = list(Order.objects.values_list("public_id", flat=True))
+    assert len(set(public_ids)) == len(public_ids) > 5  # drawn as uuid4 draws them
+    assert {public_id.version for public_id in public_ids} == {4}
 
 
 def test_the_encoding_is_reported_as_read_line_by_line_when_the_first_mib_is_ascii(cast):
