@@ -169,6 +169,20 @@ def test_the_atelier_formats_are_never_read_by_columns(cast, columns_used):
     assert columns_used == []
 
 
+def read_as_source_read(text: bytes) -> tuple[CsvSource, Any]:
+    """CsvSource on the bytes, and read_whole given what that source found."""
+    source = CsvSource(io.BytesIO(text), known_columns={"a", "b", "c"})
+    whole = read_whole(
+        io.BytesIO(text),
+        header=source.raw_header,
+        delimiter=source.delimiter,
+        encoding=source.encoding,
+        max_bytes=None,
+        max_line_bytes=MAX_LINE_BYTES,
+    )
+    return source, whole
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -178,17 +192,8 @@ def test_the_atelier_formats_are_never_read_by_columns(cast, columns_used):
     ],
 )
 def test_read_whole_gives_the_records_csv_source_gives(text):
-    source = CsvSource(io.BytesIO(text), known_columns={"a", "b", "c"})
+    source, whole = read_as_source_read(text)
     records = [record.values for record in source.records()]
-
-    whole = read_whole(
-        io.BytesIO(text),
-        header=source.raw_header,
-        delimiter=source.delimiter,
-        encoding=source.encoding,
-        max_bytes=None,
-        max_line_bytes=MAX_LINE_BYTES,
-    )
 
     assert whole is not None
     assert whole.encoding == source.encoding
@@ -197,21 +202,10 @@ def test_read_whole_gives_the_records_csv_source_gives(text):
 
 
 def test_read_whole_refuses_a_windows_1252_file():
-    text = "a,b,c\nd\xe9j\xe0,2,3\n".encode("cp1252")
-    source = CsvSource(io.BytesIO(text), known_columns={"a", "b", "c"})
+    source, whole = read_as_source_read("a,b,c\nd\xe9j\xe0,2,3\n".encode("cp1252"))
 
     assert source.encoding == "cp1252"
-    assert (
-        read_whole(
-            io.BytesIO(text),
-            header=source.raw_header,
-            delimiter=source.delimiter,
-            encoding=source.encoding,
-            max_bytes=None,
-            max_line_bytes=MAX_LINE_BYTES,
-        )
-        is None
-    )
+    assert whole is None
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path is PostgreSQL's")
