@@ -17,6 +17,7 @@ back at the end, so its report is exact.
 from __future__ import annotations
 
 import gc
+import io
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -240,9 +241,17 @@ def _read_by_columns(
         return None, fresh, fresh.encoding
     assert importer.parser is not None
     width = len(source.header)
+    size = stream.seek(0, io.SEEK_END)
+
+    def progressed(done: int, rows: int) -> None:
+        # The stream was read whole at once: its position now moves in step with the rows
+        # handed on, so a progress bar that follows it (import_orders) follows the import.
+        stream.seek(size * done // rows)
+
     rows = RetailColumns(importer.parser, whole.columns).rows(
-        lambda record: loop.prepared(record, width), importer.check_copy
+        lambda record: loop.prepared(record, width), importer.check_copy, progressed
     )
+    stream.seek(0)
     return rows, source, whole.encoding
 
 

@@ -20,6 +20,8 @@ from django.db import connection
 from clients.imports.parsers import online_retail_columns
 from clients.imports.reading import MAX_LINE_BYTES, CsvSource
 from clients.imports.reading.whole import read_whole
+from clients.imports.services import import_stream
+from clients.management.commands._import import ProgressStream
 from clients.models import Order
 from tests.imports.conftest import fixture_bytes, run_import
 from tests.imports.test_retail_fast_path import forget_the_import, report_without_timing, stored
@@ -235,3 +237,21 @@ def test_the_encoding_is_reported_as_read_line_by_line_when_the_first_mib_is_asc
 
     assert lines["encoding"] == columns["encoding"] == "utf-8"
     assert columns == lines
+
+
+def test_a_file_read_whole_reports_its_progress_as_its_rows_are_handed_on(cast):
+    quiet = b"536500,22980,NO CUSTOMER,1,2010-12-04 10:00:00,1.00,,France\n" * 30_000
+    data = HEADER.encode() + quiet
+    seen: list[int] = []
+
+    report = import_stream(
+        stream=ProgressStream(io.BytesIO(data), seen.append),  # type: ignore[arg-type]
+        kind="orders",
+        fmt="online-retail",
+    )
+
+    assert report.rows_rejected == 30_000
+    after_reading = seen[len(seen) - seen[::-1].index(0) :]  # after the last rewind
+    assert after_reading == sorted(after_reading)
+    assert len(after_reading) >= 2  # a step per chunk of rows, not one jump
+    assert after_reading[-1] == len(data)

@@ -125,12 +125,17 @@ class RetailColumns:
         return ok
 
     def rows(
-        self, prepare_record: Callable[[Record], Prepared], check_copy: CheckCopy
+        self,
+        prepare_record: Callable[[Record], Prepared],
+        check_copy: CheckCopy,
+        on_progress: Callable[[int, int], object] | None = None,
     ) -> Iterator[Parsed]:
+        """Every row in file order; on_progress(rows handed on, rows) after each chunk."""
         for start in range(0, self.size, CHUNK):
-            yield from self._chunk(
-                slice(start, min(start + CHUNK, self.size)), prepare_record, check_copy
-            )
+            end = min(start + CHUNK, self.size)
+            yield from self._chunk(slice(start, end), prepare_record, check_copy)
+            if on_progress is not None:
+                on_progress(end, self.size)
 
     def _chunk(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sys
 from collections.abc import Callable
@@ -29,7 +30,8 @@ from core.csvsafe import neutralise_row
 
 
 class ProgressStream:
-    """A binary file that reports how far it has been read (bytes of the file on disk)."""
+    """A binary file that reports how far it has been read (bytes of the file on disk), or
+    where it was moved to (seek)."""
 
     def __init__(self, raw: BinaryIO, on_progress: Callable[[int], object]) -> None:
         self._raw = raw
@@ -42,6 +44,12 @@ class ProgressStream:
         data = self._raw.read(size)
         self._report()
         return data
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        """Move, and report the new position (a file read whole reports its progress so)."""
+        position = self._raw.seek(offset, whence)
+        self._report()
+        return position
 
     def readline(self, size: int = -1) -> bytes:
         data = self._raw.readline(size)
