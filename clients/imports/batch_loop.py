@@ -19,17 +19,13 @@ from django.db import InterfaceError, OperationalError, transaction
 from clients.imports.read_ahead import read_ahead as _read_ahead
 from clients.imports.reading import CsvSource, Record
 from clients.imports.report import ImportReport, Rejection, RowRejected
-from clients.imports.writers.batch import BatchOutcome, Group, Importer
+from clients.imports.writers.batch import BatchOutcome, Group, Importer, Parsed, Prepared
 from clients.services import client_stats_refresh
 
 logger = logging.getLogger(__name__)
 
 STATS_CHUNK = 2000
 FATAL_DB_ERRORS = (OperationalError, InterfaceError)
-# What the importer made of a record: (group key, item), why it is rejected (RowRejected,
-# or the exception a parser bug raised), or None (a record unreadable, blank or not parsed).
-Prepared = tuple[str, Any] | Exception | None
-Parsed = tuple[Record, Prepared]
 
 
 class ImportAborted(Exception):

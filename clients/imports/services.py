@@ -29,7 +29,7 @@ from django.conf import settings
 from django.db import transaction
 
 from catalog.models import Boutique
-from clients.imports.batch_loop import BatchLoop, ImportAborted, Parsed
+from clients.imports.batch_loop import BatchLoop, ImportAborted
 from clients.imports.parsers.cells import Boutiques
 from clients.imports.parsers.columns import check_header, retail_header
 from clients.imports.parsers.online_retail_columns import RetailColumns
@@ -42,7 +42,7 @@ from clients.imports.reading import (
 )
 from clients.imports.reading.whole import read_whole
 from clients.imports.report import ImportReport, Rejection
-from clients.imports.writers.batch import CreatedHook, Importer
+from clients.imports.writers.batch import CreatedHook, Importer, Parsed
 from clients.imports.writers.clients import ClientsImporter
 from clients.imports.writers.online_retail import DEFAULT_BOUTIQUE, RetailImporter
 from clients.imports.writers.online_retail_copy import CopyRetailImporter, fast_path_available
@@ -213,6 +213,14 @@ def _importer(
     )
 
 
+def _csv_source(
+    stream: BinaryIO, importer: Importer, normalise: Callable[[str], str], max_bytes: int | None
+) -> CsvSource:
+    return CsvSource(
+        stream, known_columns=importer.spec.known, normalise=normalise, max_bytes=max_bytes
+    )
+
+
 def _read_by_columns(
     stream: BinaryIO,
     source: CsvSource,
@@ -224,7 +232,7 @@ def _read_by_columns(
 ) -> tuple[Iterator[Parsed] | None, CsvSource, str]:
     """(rows, source, encoding): the rows parsed by columns where reading the file whole
     gives CsvSource's records exactly (reading.whole); else None and a fresh CsvSource
-    to read it line by line (read_whole has read the stream)."""
+    to read it line by line, as read_whole has read the stream."""
     whole = read_whole(
         stream,
         header=source.raw_header,
@@ -235,9 +243,7 @@ def _read_by_columns(
     )
     if whole is None:
         stream.seek(0)
-        fresh = CsvSource(
-            stream, known_columns=importer.spec.known, normalise=normalise, max_bytes=max_bytes
-        )
+        fresh = _csv_source(stream, importer, normalise, max_bytes)
         return None, fresh, fresh.encoding
     assert importer.parser is not None
     width = len(source.header)
@@ -289,9 +295,7 @@ def _run(
         copying = isinstance(importer, CopyRetailImporter)
         batch_rows = COPY_BATCH_ROWS if copying else DEFAULT_BATCH_ROWS
     normalise = retail_header if fmt == ImportFormat.ONLINE_RETAIL else snake_header
-    source = CsvSource(
-        stream, known_columns=importer.spec.known, normalise=normalise, max_bytes=max_bytes
-    )
+    source = _csv_source(stream, importer, normalise, max_bytes)
     report.encoding = source.encoding
     report.delimiter = source.delimiter
     positions = check_header(source.header, importer.spec)

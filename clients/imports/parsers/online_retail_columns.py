@@ -10,10 +10,9 @@ reads, a customer, a product code, a date, an invoice. A clean row becomes its
 RetailLine from those answers with no rule run again; the duplicate check, which
 depends on the rows before, still runs row by row in file order.
 
-Every other row, and every row of a file whose header the parser does not hold
-entirely (width), goes through the row path itself (`prepare_record`), so rejections
-keep their exact code, words and quoted value, and a row the screen misjudged would
-still be treated as the row path treats it.
+Every other row (a blank line's empty cells included) goes through the row path
+itself (`prepare_record`), so rejections keep their exact code, words and quoted
+value, and a row the screen misjudged would still be treated as the row path treats it.
 """
 
 from __future__ import annotations
@@ -31,12 +30,10 @@ from clients.imports.reading import Record
 from clients.imports.reading.whole import Column
 from clients.imports.report import RowRejected
 from clients.imports.retail_rules import normalise_customer_id, product_code
+from clients.imports.writers.batch import Parsed, Prepared
 from clients.models import IdentityKind
 
 CHUNK = 20_000  # rows screened and built at a time (handed on as they are ready)
-# What a row's result is: (group key, item), a rejection, or None (see batch_loop.Prepared).
-Prepared = tuple[str, Any] | Exception | None
-Parsed = tuple[Record, Prepared]
 CheckCopy = Callable[[int, tuple[str, ...], RetailLine], None]  # raises RowRejected
 
 

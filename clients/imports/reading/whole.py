@@ -79,7 +79,8 @@ def read_whole(
     text = _inflated(stream, min(max_bytes or WHOLE_MAX_BYTES, WHOLE_MAX_BYTES))
     if text is None or b"\r" in text or b"\0" in text:
         return None
-    ends = np.flatnonzero(np.frombuffer(text, dtype=np.uint8) == NEWLINE)
+    octets = np.frombuffer(text, dtype=np.uint8)
+    ends = np.flatnonzero(octets == NEWLINE)
     if not _lines_fit(ends, len(text), max_line_bytes):
         return None
     first = int(ends[0]) if len(ends) else len(text)
@@ -93,7 +94,7 @@ def read_whole(
     lines = len(ends) - (1 if len(ends) and ends[-1] == len(text) - 1 else 0)  # after the header
     if len(columns[0]) != lines:
         return None  # a record over several lines
-    if not _quoted_lines_agree(text, ends, columns, delimiter):
+    if not _quoted_lines_agree(text, octets, ends, columns, delimiter):
         return None
     if encoding.startswith("ascii") and not text.isascii():
         encoding = "utf-8"  # CsvSource decides so at the first line that is not ASCII
@@ -159,10 +160,10 @@ def _parsed(text: bytes, first: int, header: Sequence[str], delimiter: str) -> l
 
 
 def _quoted_lines_agree(
-    text: bytes, ends: np.ndarray, columns: list[Column], delimiter: str
+    text: bytes, octets: np.ndarray, ends: np.ndarray, columns: list[Column], delimiter: str
 ) -> bool:
     """Each data line with a quote in it reads the same with Python's csv module."""
-    quotes = np.flatnonzero(np.frombuffer(text, dtype=np.uint8) == QUOTE)
+    quotes = np.flatnonzero(octets == QUOTE)
     if not len(quotes):
         return True
     starts = np.concatenate(([0], ends + 1))

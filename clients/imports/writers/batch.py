@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from clients.imports.parsers.columns import ColumnSpec
+from clients.imports.reading import Record
 from clients.imports.report import RowRejected
 
 CreatedHook = Callable[[list[int]], None]  # called with the ids of the clients just created
@@ -57,6 +58,12 @@ class Group:
     @property
     def lines(self) -> list[int]:
         return [item.line for item in self.items]
+
+
+# What the importer made of a record: (group key, item), why it is rejected (RowRejected,
+# or the exception a parser bug raised), or None (a record unreadable, blank or not parsed).
+Prepared = tuple[str, Any] | Exception | None
+Parsed = tuple[Record, Prepared]  # a record, and what the importer made of it
 
 
 class Importer(Protocol):
