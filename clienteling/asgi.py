@@ -16,6 +16,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from clienteling.routing import websocket_path_known, websocket_urlpatterns  # noqa: E402
 from clienteling.websockets import NotFoundRouter, SameOriginValidator  # noqa: E402
+from core.heap import WARM_REQUESTS, freeze_again_after, freeze_startup_heap  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
@@ -27,3 +28,7 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Loaded: start-up's objects leave the collector's scans (core.heap).
+freeze_startup_heap()
+freeze_again_after(WARM_REQUESTS)

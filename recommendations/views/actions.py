@@ -215,7 +215,7 @@ def lookbook_details_view(request: HttpRequest, public_id: Any) -> HttpResponse:
         save_words(request, lookbook, data)
         return "Title and note saved."
 
-    return act(request, lookbook, form, key="publish", perform=perform)
+    return act(request, lookbook, form, key="publish", perform=perform, several_steps=True)
 
 
 @require_POST

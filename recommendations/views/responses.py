@@ -9,6 +9,7 @@ refusal changes nothing and says why (htmx: a toast and HX-Reswap: none).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -112,14 +113,20 @@ def act(
     success: str = "",
     then: str = "stay",
     query: str | None = None,
+    several_steps: bool = False,
 ) -> HttpResponse:
-    """Validate, perform, answer: the one path every review action takes."""
+    """Validate, perform, answer: the one path every review action takes.
+
+    A service is one transaction of its own. several_steps: `perform` calls more than
+    one, so they share one transaction, and a refusal after a first step (the title
+    saved, then the note refused) leaves the lookbook, its version and its history as
+    they were. A single service needs no outer transaction: it would only wrap the
+    service's own in a savepoint, two more round trips to the database per action.
+    """
     if not form.is_valid():
         return invalid(request, lookbook, form, key=key)
     try:
-        # One transaction: a refusal after a first step (publish saves the words first)
-        # leaves the lookbook, its version and its history as they were.
-        with transaction.atomic():
+        with transaction.atomic() if several_steps else contextlib.nullcontext():
             outcome = perform(form.cleaned_data)
     except ValidationError as error:
         return refused(request, lookbook, form, key=key, error=error)

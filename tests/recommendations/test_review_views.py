@@ -679,3 +679,20 @@ def test_new_lookbook_by_hand_post_per_persona(cast, persona, status):
     response = cast.http(persona).post(url, {"title": "By hand"})
     assert response.status_code == status
     assert cast.client.lookbooks.exists() == (status == 302)
+
+
+@pytest.mark.parametrize("action", ["keep", "remove", "publish"])
+def test_an_action_is_its_service_s_one_transaction_with_no_savepoint_inside(cast, draft, action):
+    """act() opens no transaction around a single service: the service's own is the
+    only one (the test's wrapping transaction makes it a savepoint here, so exactly one
+    SAVEPOINT; before, the view's transaction and the service's made two)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url, data = _actions(cast, draft)[action]
+    http = cast.http("owner")
+    with CaptureQueriesContext(connection) as queries:
+        response = http.post(url, data, **HTMX)
+    assert response.status_code in (200, 204)
+    savepoints = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SAVEPOINT")]
+    assert len(savepoints) == 1
