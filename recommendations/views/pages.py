@@ -27,7 +27,7 @@ from recommendations.selectors import (
 from recommendations.services import lookbook_create_by_hand, lookbook_open_for_review
 from recommendations.views.responses import SEARCH_LIMIT, item_or_none, review_page
 from stylists.access import stylist_required
-from stylists.pages.conversations import badges_forget, kept_for
+from stylists.pages.conversations import badges_forget
 
 QUEUE_PAGE_SIZE = 20
 
@@ -63,10 +63,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "lookbooks": lookbooks,
             "page_range": page.paginator.get_elided_page_range(page.number),
             # Her own book: who the nightly run will draft as her queue clears.
-            # (kept a few seconds per user, as the sidebar's badges: a count of 7 ms)
-            "due": kept_for(request.user, "due", lambda: clients_due_a_draft(stylist))
-            if scope == "mine"
-            else None,
+            "due": clients_due_a_draft(stylist) if scope == "mine" else None,
             "capacity": settings.RECOMMENDER_DRAFTS_PER_ADVISOR,
         },
     )

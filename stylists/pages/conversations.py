@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -36,7 +35,6 @@ from stylists.selectors import book_of
 from stylists.selectors.messaging import KINDS, channel_decision, frequency_reason
 from stylists.services.outreach import templates_for_client
 
-T = TypeVar("T")
 THREAD_SHOWN = 100
 logger = logging.getLogger(__name__)
 
@@ -177,51 +175,41 @@ def badge_counts(user: Any, stylist: Stylist) -> tuple[int, int]:
     """(drafts waiting for review, unread messages in the book): the sidebar's two badges.
 
     Every stylist page shows them, and counting costs a few milliseconds (two
-    visibility subqueries to build and plan), so each user's pair is kept (`kept_for`).
-    """
-    queue, unread = kept_for(user, "badges", lambda: _badge_counts(user, stylist))
-    return int(queue), int(unread)
-
-
-def kept_for(user: Any, name: str, count: Callable[[], T]) -> T:
-    """`count()`, kept in the cache per user and name for settings.SIDEBAR_BADGES_SECONDS.
-
-    What someone else changes shows within those seconds (10); what she does herself
-    (reads, publishes, sets aside, drafts) shows at once, as badges_forget drops all of
-    her counts. Without the cache (Redis down, or 0 seconds) it counts every time.
+    visibility subqueries to build and plan), so each user's pair is kept in the cache
+    for settings.SIDEBAR_BADGES_SECONDS (10): a draft or message someone else adds shows
+    within that; what she does herself (reads, publishes, sets aside, drafts) shows at
+    once, as badges_forget drops her pair. Without the cache (Redis down, or 0
+    seconds) they are counted on every page.
     """
     seconds = settings.SIDEBAR_BADGES_SECONDS
     if seconds <= 0:
-        return count()
-    key = _kept_key(user, name)
+        return _badge_counts(user, stylist)
+    key = _badges_key(user)
     try:
         cached = cache.get(key)
     except Exception:  # the cache (Redis) is down: count, the page still answers
-        logger.warning("Sidebar counts made without the cache (unreachable).")
+        logger.warning("Sidebar badges counted without the cache (unreachable).")
         cached = None
     if cached is not None:
-        return cast(T, cached)
-    counted = count()
+        return int(cached[0]), int(cached[1])
+    counts = _badge_counts(user, stylist)
     with contextlib.suppress(Exception):  # down: the next page counts again
-        cache.set(key, counted, seconds)
-    return counted
+        cache.set(key, counts, seconds)
+    return counts
 
 
 def badges_forget(user: Any) -> None:
-    """Her counts are made afresh on her next page (after this transaction commits)."""
+    """Her badges are counted afresh on her next page (after this transaction commits)."""
 
     def forget() -> None:
         with contextlib.suppress(Exception):  # down: nothing is cached either
-            cache.delete_many([_kept_key(user, name) for name in KEPT])
+            cache.delete(_badges_key(user))
 
     transaction.on_commit(forget)
 
 
-KEPT = ("badges", "due")  # what kept_for keeps per user: the sidebar's pair, the queue's due
-
-
-def _kept_key(user: Any, name: str) -> str:
-    return f"sidebar-{name}:{user.pk}"
+def _badges_key(user: Any) -> str:
+    return f"sidebar-badges:{user.pk}"
 
 
 def _badge_counts(user: Any, stylist: Stylist) -> tuple[int, int]:

@@ -112,25 +112,3 @@ def test_without_the_cache_the_badges_are_counted(cast):
     ):
         assert badge_counts(cast.owner.user, cast.owner) == (0, 1)
         assert badges(cast.http("owner")) == "1"
-
-
-def queue(http: Any) -> str:
-    return http.get(reverse("stylists:review_queue")).content.decode()
-
-
-def test_her_queue_reuses_its_due_count_until_she_acts(cast, django_capture_on_commit_callbacks):
-    """The queue's "N more clients are due a draft" (a 7 ms count) is kept as the badges
-    are: reused by her next page, made afresh at once when she publishes or sets aside."""
-    make_draft(cast)
-    http = cast.http("owner")
-    key = f"sidebar-due:{cast.owner.user.pk}"
-    queue(http)
-    due = cache.get(key)
-    assert isinstance(due, int)
-    cache.set(key, 41, 10)  # as if the count had been made earlier
-    assert "41 more clients in your book are due a fresh draft" in queue(http)  # kept
-    with django_capture_on_commit_callbacks(execute=True):
-        conversations.badges_forget(cast.owner.user)
-    assert cache.get(key) is None
-    assert "41 more clients" not in queue(http)
-    assert cache.get(key) == due  # counted afresh
