@@ -122,8 +122,8 @@ class RetailParser:
 
     def _line(self, line: int, kept: RetailRow, values: list[str]) -> RetailLine:
         """The import's own rules on a kept line; each distinct text is parsed once (caches)."""
-        quantity = abs(kept.quantity)
-        if not quantity.is_integer() or quantity > MAX_QUANTITY:  # NaN and ∞ are not integers
+        quantity = whole_units(kept.quantity)
+        if quantity is None:
             raise RowRejected("bad_quantity", "Quantity must be a whole number.", kept.quantity)
         price_text = values[self.positions["UnitPrice"]]
         price = self._prices.get(price_text)
@@ -139,8 +139,7 @@ class RetailParser:
         if kept.invoice == self._invoice[0]:  # the lines of one invoice follow each other
             invoice = self._invoice[1]
         else:
-            invoice = text_value(kept.invoice, column="InvoiceNo", max_length=64, required=True)
-            invoice = invoice.upper()
+            invoice = retail_invoice(kept.invoice)
             self._invoice = (kept.invoice, invoice)
         description = self._descriptions.get(kept.description)
         if description is None:
@@ -153,7 +152,7 @@ class RetailParser:
             kept.country[:80],
             kept.stock_code,
             description,
-            int(quantity),
+            quantity,
             price,
             placed_at,
         )
@@ -187,6 +186,21 @@ class RetailParser:
             found = naive if naive.tzinfo else naive.replace(tzinfo=self._tz)
             self._dates[text] = found
         return found
+
+
+def retail_invoice(text: str) -> str:
+    """An InvoiceNo as the import keeps it: checked text, upper-cased ("c536379" is a
+    cancellation too)."""
+    return text_value(text, column="InvoiceNo", max_length=64, required=True).upper()
+
+
+def whole_units(quantity: float) -> int | None:
+    """The units of a Quantity (its size), or None unless a whole number up to MAX_QUANTITY
+    (NaN and ∞ are not integers)."""
+    units = abs(quantity)
+    if not units.is_integer() or units > MAX_QUANTITY:
+        return None
+    return int(units)
 
 
 def _remember(cache: dict[str, Any], key: str, value: Any) -> None:

@@ -17,15 +17,19 @@ value, and a row the screen misjudged would still be treated as the row path tre
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
-from clients.imports.parsers.cells import MAX_QUANTITY, identity_value, parse_price, text_value
-from clients.imports.parsers.online_retail import RetailLine, RetailParser
+from clients.imports.parsers.cells import identity_value, parse_price
+from clients.imports.parsers.online_retail import (
+    RetailLine,
+    RetailParser,
+    retail_invoice,
+    whole_units,
+)
 from clients.imports.reading import Record
 from clients.imports.reading.whole import Column
 from clients.imports.report import RowRejected
@@ -41,6 +45,7 @@ class _Distinct:
     """One column's per-value answers: whether each value passed, and what it became."""
 
     def __init__(self, column: Column, read: Callable[[str], Any]) -> None:
+        self.column = column
         self.codes = column.codes
         ok = np.zeros(len(column.values), dtype=bool)
         made: list[Any] = [None] * len(column.values)
@@ -57,14 +62,13 @@ class _Distinct:
         return self.ok[self.codes[rows]]
 
     def rows_made(self, rows: np.ndarray) -> list[Any]:
-        made = self.made
-        return [made[code] for code in self.codes[rows].tolist()]
+        return self.column.take(rows, self.made)
 
 
 def _invoice(value: str) -> tuple[str, bool] | None:
     """(invoice, cancelled) as RetailParser reads a kept line's InvoiceNo."""
     stripped = value.strip()
-    invoice = text_value(stripped, column="InvoiceNo", max_length=64, required=True).upper()
+    invoice = retail_invoice(stripped)
     cancelled = invoice[:1] == "C"
     if cancelled != (stripped[:1] in ("C", "c")):  # normalising moved the C: the row path's
         return None
@@ -74,10 +78,10 @@ def _invoice(value: str) -> tuple[str, bool] | None:
 def _quantity(value: str) -> int | None:
     """Units (signed) when Quantity is a whole number the import takes, else None."""
     number = float(value)
-    units = abs(number)
-    if not math.isfinite(number) or not units.is_integer() or units > MAX_QUANTITY or not units:
+    units = whole_units(number)
+    if not units:  # not whole, too many, or none (the shared rules refuse zero)
         return None
-    return int(number)
+    return units if number > 0 else -units
 
 
 def _price(value: str) -> Decimal | None:
@@ -165,10 +169,7 @@ class RetailColumns:
     ) -> Iterator[tuple[str, ...]]:
         """The rows' cells (each column's `values`, by default as read), a tuple per row."""
         columns = [
-            [
-                (column.values if values is None else values[position])[code]
-                for code in column.codes[index].tolist()
-            ]
+            column.take(index, None if values is None else values[position])
             for position, column in enumerate(self.columns)
         ]
         return zip(*columns, strict=True)

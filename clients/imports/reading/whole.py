@@ -27,7 +27,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -50,6 +50,12 @@ class Column:
 
     def __getitem__(self, row: int) -> str:
         return self.values[self.codes[row]]
+
+    def take(self, rows: np.ndarray, answers: Sequence[Any] | None = None) -> list[Any]:
+        """The value of each of `rows`, or its entry in `answers` (a list parallel to
+        `values`: what each distinct value became)."""
+        table = self.values if answers is None else answers
+        return [table[code] for code in self.codes[rows].tolist()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,10 +181,7 @@ def _quoted_lines_agree(
         for line in lines.tolist()
     ]
     rows = lines - 1
-    expected = zip(
-        *([column.values[code] for code in column.codes[rows].tolist()] for column in columns),
-        strict=True,
-    )
+    expected = zip(*(column.take(rows) for column in columns), strict=True)
     read = csv.reader(raws, delimiter=delimiter)
     try:  # a quote left open makes csv join lines: fewer records, and zip says so
         return all(list(want) == got for want, got in zip(expected, read, strict=True))
