@@ -19,8 +19,8 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from clienteling.settings import templating
 from clienteling.settings.database import database
-from clienteling.settings.templating import templates
 
 # Lets typed generics such as admin.ModelAdmin[Product] work at run time.
 django_stubs_ext.monkeypatch()
@@ -95,7 +95,11 @@ ROOT_URLCONF = "clienteling.urls"
 WSGI_APPLICATION = None
 ASGI_APPLICATION = "clienteling.asgi.application"
 
-TEMPLATES = templates(BASE_DIR)  # Django's for pages, Jinja2 for rows (templating.py)
+TEMPLATES = templating.templates(BASE_DIR)  # Django's for pages, Jinja2 for rows
+# Forms and widgets drawn from Django's own Jinja2 templates (clienteling/form_renderer.py).
+# Named here: a setting only another module defines is no setting at all (from 6 Dec
+# 2026 until this line, the forms were drawn by Django's default renderer).
+FORM_RENDERER = templating.FORM_RENDERER
 
 # --- Database: SQLite file by default, PostgreSQL (psycopg 3) via DATABASE_URL -
 # (clienteling/settings/database.py: persistent connections, or a pool in web processes)

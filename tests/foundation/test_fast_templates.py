@@ -159,3 +159,38 @@ def test_the_admin_widgets_still_come_from_django_templates() -> None:
 
     template = FormRenderer().get_template("admin/widgets/related_widget_wrapper.html")
     assert template.template.engine.__class__.__name__ == "Engine"
+
+
+def test_the_project_s_forms_are_drawn_by_the_jinja2_renderer() -> None:
+    """The setting itself, not only the class: FORM_RENDERER lived in settings/templating.py
+    alone from 6 Dec 2026, so Django never read it and every form was drawn by its
+    default renderer (the book's eight filter selects, about 2 ms a page)."""
+    from django.forms.renderers import get_default_renderer
+
+    from clienteling.form_renderer import FormRenderer
+    from stylists.forms import BookFilterForm
+
+    assert isinstance(get_default_renderer(), FormRenderer)
+    assert isinstance(BookFilterForm({}).renderer, FormRenderer)
+
+
+def test_every_setting_the_settings_package_defines_reaches_django() -> None:
+    """A setting written in one of clienteling/settings' helper modules counts only once the
+    settings module Django loads names it: each upper-case name there must be in settings."""
+    import importlib
+    import pkgutil
+
+    from django.conf import settings
+
+    import clienteling.settings as package
+
+    loaded = {settings.SETTINGS_MODULE, "clienteling.settings.base"}
+    for module_info in pkgutil.iter_modules(package.__path__):
+        name = f"{package.__name__}.{module_info.name}"
+        if name in loaded or module_info.name in {"production", "test"}:
+            continue  # settings modules of their own, not helpers
+        module = importlib.import_module(name)
+        for setting in (key for key in vars(module) if key.isupper()):
+            assert getattr(settings, setting, None) == getattr(module, setting), (
+                f"{name}.{setting} is not a setting Django sees"
+            )
