@@ -1,7 +1,7 @@
 """Time the load scenario's pages in-process (no server, no load) and print ONE JSON object.
 
     .venv/bin/python benchmarks/render_profile.py --database-url postgres://...  [--repeat 20]
-        [--redis-url redis://127.0.0.1:6379/N] [--profile review] [--top 40]
+        [--redis-url redis://127.0.0.1:6379/N] [--profile review] [--top 40] [--calls]
 
 Runs the requests of benchmarks/locustfile.py through django.test.Client against a
 database that already holds the demo house (production_load.py seeds one), signed
@@ -15,6 +15,9 @@ process (clienteling.asgi), it freezes the start-up heap and freezes again after
 first requests (core.heap); `--no-freeze` leaves it to the collector.
 `--profile NAME` also runs cProfile over that name's requests and writes the top
 functions by cumulative time to stderr (a diagnosis aid; the JSON stays on stdout).
+`--calls` adds each name's median Python function calls per request (`calls_median`,
+counted by cProfile, so the timings of that run are slowed): a count the machine's
+load does not move, where a few per cent of CPU time is lost in its noise.
 Writes: it keeps, removes, publishes and books like the load run does.
 """
 
@@ -59,6 +62,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--no-freeze", action="store_true", help="leave start-up's heap to the collector"
     )
+    parser.add_argument(
+        "--calls",
+        action="store_true",
+        help="count each request's Python function calls (cProfile; slows the timings)",
+    )
     return parser.parse_args(argv)
 
 
@@ -92,9 +100,11 @@ def setup(args: argparse.Namespace) -> None:
 
 
 class Runner:
-    def __init__(self, profile: str) -> None:
+    def __init__(self, profile: str, *, calls: bool = False) -> None:
         from django.test import Client
 
+        self.counting_calls = calls
+        self.calls: dict[str, list[int]] = defaultdict(list)
         self.times: dict[str, list[float]] = defaultdict(list)
         self.cpu: dict[str, list[float]] = defaultdict(list)
         self.queries: dict[str, int] = {}
@@ -117,16 +127,23 @@ class Runner:
         # CaptureQueriesContext forces the debug cursor, which formats every statement's
         # SQL (about 0.1 ms a query) and so timed something production does not do.
         queries: list[str] = []
+        counter = cProfile.Profile() if self.counting_calls else None
         with connection.execute_wrapper(_counting(queries)):
             start, cpu = time.perf_counter(), time.process_time()
             if profiling:
                 self.profiler.enable()
+            if counter is not None:
+                counter.enable()
             response = method(*args, **kwargs)
+            if counter is not None:
+                counter.disable()
             if profiling:
                 self.profiler.disable()
             self.times[name].append((time.perf_counter() - start) * 1000)
             self.cpu[name].append((time.process_time() - cpu) * 1000)
         self.queries[name] = len(queries)
+        if counter is not None:
+            self.calls[name].append(pstats.Stats(counter).total_calls)  # type: ignore[attr-defined]
         return response
 
     def report(self) -> dict[str, Any]:
@@ -137,6 +154,11 @@ class Runner:
                 "cpu_median_ms": round(statistics.median(self.cpu[name]), 1),
                 "n": len(values),
                 "queries": self.queries[name],
+                **(
+                    {"calls_median": round(statistics.median(self.calls[name]))}
+                    if self.calls[name]
+                    else {}
+                ),
             }
             for name, values in sorted(self.times.items())
         }
@@ -217,12 +239,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     setup(args)
     random.seed(args.seed)  # None: other drafts each run (a fixed seed reviews the same ones)
-    run = Runner(args.profile)
+    if args.calls and args.profile:
+        raise SystemExit("--calls and --profile each need Python's one profiler: choose one.")
+    run = Runner(args.profile, calls=args.calls)
     advisor, client = run.signed("stylist"), run.signed("client")
     advisor_round(run, advisor)  # warm the template cache and connections
     client_round(run, client)
     run.times.clear()
     run.cpu.clear()
+    run.calls.clear()
     for _ in range(args.repeat):
         advisor_round(run, advisor)
         client_round(run, client)
