@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import Any
 
@@ -78,6 +79,12 @@ class BookFilterForm(forms.Form):
     sort = forms.ChoiceField(required=False, choices=list(SORTS.items()))
 
     dir = forms.ChoiceField(required=False, choices=[("", "Default"), ("desc", "Reversed")])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Once per form: a select asks for its choices twice when drawn (the first
+        # option decides `required`) and once more when a value is checked.
+        self.fields["profile"].choices = functools.cache(_profiles)
 
     def filters(self, *, scopes: list[str], default_scope: str) -> BookFilters:
         data: dict[str, Any] = {}

@@ -144,3 +144,20 @@ def test_the_export_leaves_out_a_withdrawn_outlook(cast):
     body = b"".join(cast.http("owner").get(EXPORT_URL).streaming_content).decode()
     assert LEATHER not in body
     assert "5400" not in body
+
+
+def test_the_book_filter_reads_the_segments_once_per_form(django_assert_num_queries) -> None:
+    # Drawn, a select asks for its choices twice (its first option decides `required`),
+    # and a chosen profile is checked against them once more: one query serves all three.
+    from stylists.forms import BookFilterForm
+
+    leather = segment(LEATHER)
+    form = BookFilterForm({"profile": str(leather.pk)})
+    with django_assert_num_queries(1):
+        assert form.is_valid(), form.errors
+        drawn = str(form["profile"])
+    assert f'<option value="{leather.pk}" selected>{LEATHER}</option>' in drawn
+    other = BookFilterForm({})  # another form (another request) reads them afresh
+    segment("Evening wear devotees", rank=1)
+    with django_assert_num_queries(1):
+        assert "Evening wear devotees" in str(other["profile"])
