@@ -84,7 +84,9 @@ class BookFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Once per form: a select asks for its choices twice when drawn (the first
         # option decides `required`) and once more when a value is checked.
-        self.fields["profile"].choices = functools.cache(_profiles)
+        profile = self.fields["profile"]
+        assert isinstance(profile, forms.ChoiceField)
+        profile.choices = functools.cache(_profiles)
 
     def filters(self, *, scopes: list[str], default_scope: str) -> BookFilters:
         data: dict[str, Any] = {}
