@@ -13,9 +13,9 @@ what start-up made into a permanent generation the collector no longer scans; wh
 requests allocate is collected as before, so garbage cycles are still freed. Call it
 once per process, after the application is loaded and before it serves (the ASGI
 module does), and `freeze_again_after(WARM_REQUESTS)` once more when the first requests
-have loaded what the process keeps: measured there, 6,700 objects are then tracked and a
-full collection costs 4-6 ms. gunicorn forks its workers before they import the application, so each
-freezes its own heap.
+have loaded what the process keeps: measured there, 6,700 objects are then tracked and
+a full collection costs 4-6 ms. gunicorn forks its workers before they import the
+application, so each freezes its own heap.
 
 The price: an object frozen is never collected. Only what is alive is frozen (a
 collection runs first), so what leaks is at most what was in flight at that moment,

@@ -73,7 +73,8 @@ class BookFilterForm(forms.Form):
     outlook = forms.ChoiceField(
         required=False, label="Outlook", choices=_any("Any outlook", OUTLOOKS)
     )
-    # The nightly segments by id: read (one query) only when drawn or a value is checked
+    # The nightly segments by id: read (one query, once per form: __init__) only when
+    # drawn or a value is checked
     profile = forms.ChoiceField(required=False, label="Buying profile", choices=_profiles)
     vic = forms.BooleanField(required=False, label="VIC only")
     sort = forms.ChoiceField(required=False, choices=list(SORTS.items()))
