@@ -47,9 +47,14 @@ serve: venv staticfiles/staticfiles.json
 staticfiles/staticfiles.json: requirements.txt $(shell find static -type f 2>/dev/null)
 	DJANGO_DEBUG=0 DJANGO_STATIC_MANIFEST=1 $(BIN)/python manage.py collectstatic --noinput -v 0
 
-## test: the whole suite (unit, integration, browser)
+# The suite runs in one process per core (pytest-xdist), at most four: each worker has its
+# own test database, Redis database and folders (clienteling/settings/parallel.py).
+# `make test TEST_WORKERS=0` runs it in this one process.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ "$$n" -gt 4 ] && n=4; echo $$n)
+
+## test: the whole suite (unit, integration, browser), one process per core
 test: venv
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 ## messages: extract the client-facing strings into locale/*/django.po and compile the .mo (docs/i18n.md)
 messages: venv
