@@ -22,6 +22,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from clients.models import Client, Order
+from core.l10n import format_price
 from recommendations.models import ItemState, Lookbook, LookbookItem
 from recommendations.services.pending import materialise_pieces
 from stylists.models import Appointment, Message, StylingRequest
@@ -119,7 +120,7 @@ def _order_entries(client: Client) -> list[TimelineEntry]:
                 kind="order",
                 title=title,
                 meta=meta,
-                text=f"{currency} {total:,.0f}",
+                text=format_price(round(total), currency),
                 tone="accent" if completed else "muted",
                 badge="" if completed else "cancelled",
                 badge_label="" if completed else statuses.get(status, status),

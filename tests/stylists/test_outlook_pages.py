@@ -95,6 +95,8 @@ def test_today_lists_her_own_clients_about_to_lapse_most_valuable_first(cast):
     page = cast.http("owner").get(TODAY_URL).context["page"]
 
     assert [row.client for row in page.lapsing] == [rich, cast.client]
+    html = cast.http("owner").get(TODAY_URL).content.decode()
+    assert "€9,000 expected in 12 months" in html  # grouped, as everywhere else
     assert page.lapsing[1].hint.sentence.startswith("May be contacted by")
     # The colleague sees her own client, not Élise's
     colleague_page = cast.http("colleague").get(TODAY_URL).context["page"]

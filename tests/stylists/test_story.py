@@ -109,6 +109,9 @@ def test_one_timeline_across_channels_newest_first(cast):
     assert metas["Purchased Riviera trench"].startswith("Boutique · Paris")
     assert metas["Purchased Silk carré"] == "Online"
     assert metas["Purchased Lune watch"] == "Phone"
+    # Amounts as the rest of the page writes them (not "EUR 2,450")
+    texts = {entry.title: entry.text for entry in timeline}
+    assert texts["Purchased Riviera trench"] == "€2,450"
     html = response.content.decode()
     assert "Delivered" in html  # the message's delivery status
 
