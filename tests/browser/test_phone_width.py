@@ -1,0 +1,150 @@
+"""On a phone (390 px wide) no page is wider than the screen, whatever it holds.
+
+A long message, a pasted link, a wide table: each wraps, or scrolls inside its own box,
+never the page. Found by looking at the demo on 7 Dec 2026: the client's messages ran
+1,059 px wide (the thread's grid column grew to the longest line, a link), cutting
+every message off at the screen's edge, and the managers' merge queue 394 px (a
+visually hidden legend placed outside the table's scrolling box).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from clients.merging import merge_suggestions_refresh
+from recommendations.models import LookbookStatus
+from stylists.models import Message, Role
+from tests.browser.conftest import log_in
+from tests.factories.catalog import BoutiqueFactory, ProductFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.consent import ConsentRecordFactory
+from tests.factories.recommendations import LookbookFactory, LookbookItemFactory
+from tests.factories.stylists import make_stylist, put_in_book
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PASSWORD = "atelier-phone-pass"
+PHONE = {"width": 390, "height": 844}
+LINK = "https://maison-verlaine.example/concierge/l/" + "Zq4" * 30 + "/"
+
+
+def _house() -> dict[str, str]:
+    paris = BoutiqueFactory(code="paris", city="Paris", timezone="Europe/Paris")
+    elise = make_stylist(boutique=paris, username="elise", first_name="Élise", password=PASSWORD)
+    make_stylist(boutique=paris, role=Role.MANAGER, username="helene", password=PASSWORD)
+    user = get_user_model().objects.create_user(username="camille", password=PASSWORD)
+    client = ClientFactory(
+        user=user,
+        home_boutique=paris,
+        first_name="Camille",
+        last_name="Laurent",
+        preferred_language="en",
+    )
+    ConsentRecordFactory(client=client)
+    put_in_book(elise, client)
+    # A near twin, so the merge queue has a row
+    ClientFactory(home_boutique=paris, first_name="Camile", last_name="Laurent")
+    merge_suggestions_refresh()
+    lookbook = LookbookFactory(
+        client=client,
+        author=elise,
+        status=LookbookStatus.PUBLISHED,
+        title="For the Opera gala",
+        published_at=timezone.now() - dt.timedelta(hours=2),
+    )
+    LookbookItemFactory(lookbook=lookbook, position=0, product=ProductFactory(name="Navy gown"))
+    now = timezone.now()
+    Message.objects.create(
+        client=client,
+        stylist=elise,
+        direction="out",
+        channel="email",
+        subject="A piece set aside for you",
+        body=f"Chère Madame Laurent, a selection awaits you in your Style Story: {LINK} Élise",
+        status="delivered",
+        created_at=now - dt.timedelta(hours=3),
+    )
+    Message.objects.create(
+        client=client,
+        stylist=elise,
+        direction="in",
+        channel="concierge",
+        body="They are lovely. The second one especially. Is it possible in navy? " * 3,
+        status="received",
+        created_at=now - dt.timedelta(hours=1),
+    )
+    return {
+        "lookbook": f"/concierge/lookbooks/{lookbook.public_id}/",
+        "story": f"/stylist/clients/{client.public_id}/",
+        "conversation": f"/stylist/messages/{client.public_id}/",
+    }
+
+
+def _wider_than_the_screen(page, paths: list[str]) -> dict[str, int]:
+    wide = {}
+    for path in paths:
+        response = page.goto(path)
+        assert response is not None, path
+        assert response.status == 200, path
+        page.wait_for_load_state("networkidle")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            wide[path] = width
+    return wide
+
+
+def test_the_client_s_pages_fit_a_phone(page) -> None:
+    house = _house()
+    page.set_viewport_size(PHONE)
+    log_in(page, "camille", PASSWORD)
+
+    wide = _wider_than_the_screen(
+        page,
+        [
+            "/concierge/",
+            "/concierge/lookbooks/",
+            house["lookbook"],
+            "/concierge/messages/",
+            "/concierge/wishlist/",
+            "/concierge/pieces/",
+            "/concierge/heritage/",
+            "/concierge/occasions/",
+            "/concierge/requests/",
+            "/concierge/appointments/",
+            "/concierge/appointments/book/",
+            "/concierge/privacy/",
+        ],
+    )
+
+    assert wide == {}
+    # The link wraps inside its message rather than running off the screen
+    assert page.goto("/concierge/messages/") is not None
+    assert page.get_by_text("awaits you in your Style Story").is_visible()
+
+
+def test_the_manager_s_pages_fit_a_phone(page) -> None:
+    house = _house()
+    page.set_viewport_size(PHONE)
+    log_in(page, "helene", PASSWORD)  # a manager: her boutique's clients and the team pages
+
+    wide = _wider_than_the_screen(
+        page,
+        [
+            "/stylist/",
+            "/stylist/clients/",
+            house["story"],
+            "/stylist/messages/",
+            house["conversation"],
+            "/stylist/review/",
+            "/stylist/appointments/",
+            "/stylist/team/",
+            "/stylist/team/kpis/",
+            "/stylist/team/merges/",
+            "/stylist/team/quality/",
+        ],
+    )
+
+    assert wide == {}
