@@ -1,10 +1,16 @@
-"""On a phone (390 px wide) no page is wider than the screen, whatever it holds.
+"""On a phone no page is wider than the screen, whatever it holds, in any language.
 
 A long message, a pasted link, a wide table: each wraps, or scrolls inside its own box,
 never the page. Found by looking at the demo on 7 Dec 2026: the client's messages ran
 1,059 px wide (the thread's grid column grew to the longest line, a link), cutting
 every message off at the screen's edge, and the managers' merge queue 394 px (a
 visually hidden legend placed outside the table's scrolling box).
+
+At 320 px (WCAG 2.1's reflow width, 1.4.10) the concierge holds in each of its twelve
+languages, whose words run longer than English: the same day, the wishlist's cards
+(a stock badge and "Ask about it" kept to one line), the Russian privacy title, the
+occasions form and a chapter's pieces all pushed the page sideways in one language or
+another.
 """
 
 from __future__ import annotations
@@ -12,15 +18,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from clients.merging import merge_suggestions_refresh
+from clients.models import Client
 from recommendations.models import LookbookStatus
 from stylists.models import Message, Role
 from tests.browser.conftest import log_in
-from tests.factories.catalog import BoutiqueFactory, ProductFactory
-from tests.factories.clients import ClientFactory
+from tests.factories.catalog import BoutiqueFactory, ProductFactory, StockLevelFactory
+from tests.factories.clients import ClientFactory, WishlistItemFactory
 from tests.factories.consent import ConsentRecordFactory
 from tests.factories.recommendations import LookbookFactory, LookbookItemFactory
 from tests.factories.stylists import make_stylist, put_in_book
@@ -45,6 +53,12 @@ def _house() -> dict[str, str]:
     )
     ConsentRecordFactory(client=client)
     put_in_book(elise, client)
+    client.sizes = {"ready_to_wear": "38"}
+    client.save(update_fields=["sizes"])
+    for name in ("Faubourg blouse", "Monceau dress"):  # saved, and in stock in her size
+        piece = ProductFactory(name=name)
+        StockLevelFactory(variant__product=piece, variant__size="38", boutique=paris)
+        WishlistItemFactory(client=client, product=piece)
     # A near twin, so the merge queue has a row
     ClientFactory(home_boutique=paris, first_name="Camile", last_name="Laurent")
     merge_suggestions_refresh()
@@ -83,7 +97,7 @@ def _house() -> dict[str, str]:
     }
 
 
-def _wider_than_the_screen(page, paths: list[str]) -> dict[str, int]:
+def _wider_than_the_screen(page, paths: list[str], *, screen: int = PHONE["width"]):
     wide = {}
     for path in paths:
         response = page.goto(path)
@@ -91,7 +105,7 @@ def _wider_than_the_screen(page, paths: list[str]) -> dict[str, int]:
         assert response.status == 200, path
         page.wait_for_load_state("networkidle")
         width = page.evaluate("document.documentElement.scrollWidth")
-        if width > PHONE["width"]:
+        if width > screen:
             wide[path] = width
     return wide
 
@@ -145,6 +159,29 @@ def test_the_manager_s_pages_fit_a_phone(page) -> None:
             "/stylist/team/merges/",
             "/stylist/team/quality/",
         ],
+    )
+
+    assert wide == {}
+
+
+@pytest.mark.parametrize("language", [code for code, _ in settings.LANGUAGES])
+def test_the_concierge_reflows_at_320_px_in_every_language(page, language) -> None:
+    house = _house()
+    Client.objects.filter(user__username="camille").update(preferred_language=language)
+    page.set_viewport_size({"width": 320, "height": 640})
+    log_in(page, "camille", PASSWORD)
+
+    wide = _wider_than_the_screen(
+        page,
+        [
+            "/concierge/",
+            house["lookbook"],
+            "/concierge/messages/",
+            "/concierge/wishlist/",
+            "/concierge/occasions/",
+            "/concierge/privacy/",
+        ],
+        screen=320,
     )
 
     assert wide == {}
