@@ -7,18 +7,61 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from consent.models import ConsentRecord, PolicyVersion, PrivacyRequest, StaffAccessLog
+from consent.models import (
+    ConsentRecord,
+    PolicyTranslation,
+    PolicyVersion,
+    PrivacyRequest,
+    StaffAccessLog,
+)
+from consent.services import policy_translation_publish
+
+
+class PolicyTranslationInline(admin.StackedInline[PolicyTranslation, PolicyVersion]):
+    """The version's words in the clients' other languages: added here, never changed."""
+
+    model = PolicyTranslation
+    extra = 0
+    fields = ["language", "summary", "full_text", "published_at"]
+    readonly_fields = ["published_at"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a published translation is quoted by consents, like its version
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(PolicyVersion)
 class PolicyVersionAdmin(admin.ModelAdmin[PolicyVersion]):
-    list_display = ["version", "published_at", "requires_reconfirmation"]
+    list_display = ["version", "language", "published_at", "requires_reconfirmation"]
     search_fields = ["version", "summary"]
+    inlines = [PolicyTranslationInline]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not PolicyTranslation:
+            super().save_formset(request, form, formset, change)
+            return
+        # New translations only (none may change), each through the service
+        for translation in formset.save(commit=False):
+            policy_translation_publish(
+                policy_version=form.instance,
+                language=translation.language,
+                summary=translation.summary,
+                full_text=translation.full_text,
+            )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # A published version is evidence of what clients agreed to: never edit it.
         return (
-            ["version", "published_at", "summary", "full_text", "requires_reconfirmation"]
+            [
+                "version",
+                "published_at",
+                "language",
+                "summary",
+                "full_text",
+                "requires_reconfirmation",
+            ]
             if obj
             else []
         )

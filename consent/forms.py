@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from consent import policy
 from consent.models import ConsentTier, PolicyVersion
-from consent.selectors import AccessLogFilters, access_log_actors
+from consent.selectors import AccessLogFilters, access_log_actors, policy_wording
 
 ERASE_WORD = "ERASE"
 
@@ -36,10 +36,11 @@ def proof_text_for(tier: str, channels: list[str], version: PolicyVersion | None
         gettext(policy.channel_label(c)) for c in policy.CHANNELS if c.value in channels
     )
     lines = []
-    if version is not None:
+    if version is not None:  # in the words she was shown: her language's, where published
+        wording = policy_wording(version, get_language())
         lines.append(
             gettext("Privacy policy %(version)s:") % {"version": version.version}
-            + f" {version.summary}"
+            + f" {wording.summary}"
         )
     lines.append(f"{ConsentTier(tier).label}: {gettext(policy.TIER_DESCRIPTIONS[tier])}")
     lines.append(

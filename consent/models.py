@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +41,12 @@ class PolicyVersion(models.Model):
     published_at = models.DateTimeField(default=timezone.now)
     summary = models.TextField(help_text="Plain words shown when asking for consent")
     full_text = models.TextField(blank=True)
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text="The language the summary and full text are written in",
+    )
     requires_reconfirmation = models.BooleanField(
         default=False, help_text="Clients who consented under an earlier version are asked again"
     )
@@ -50,6 +57,37 @@ class PolicyVersion(models.Model):
 
     def __str__(self) -> str:
         return self.version
+
+
+class PolicyTranslation(models.Model):
+    """A policy version's words in another language, for clients who read that language.
+
+    Evidence like the version itself: a consent's proof text quotes it, so once
+    published it is never edited or deleted (a correction is a new policy version).
+    """
+
+    policy_version = models.ForeignKey(
+        PolicyVersion, on_delete=models.PROTECT, related_name="translations"
+    )
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+    summary = models.TextField(help_text="The summary, in this language")
+    full_text = models.TextField(blank=True)
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy_version", "language"], name="policy_translation_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy_version} ({self.language})"
+
+    def clean(self) -> None:
+        version = self.policy_version if self.policy_version_id else None
+        if version is not None and self.language == version.language:
+            raise ValidationError({"language": "The policy itself is written in this language."})
 
 
 class AppendOnlyError(Exception):

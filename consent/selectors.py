@@ -1,5 +1,8 @@
 """Reads for the privacy centre and the head-office access review.
 
+The policy's words come in the reader's language when the house has published a
+translation of that version (policy_wording), else as written.
+
 Query counts do not grow with rows: the access summary is one grouped query,
 the held-data summary one count per registered section, the review page one
 count and one page query.
@@ -16,11 +19,12 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language_info, gettext, gettext_lazy
 
 from consent import privacy
 from consent.models import (
     AccessAction,
+    PolicyVersion,
     PrivacyRequest,
     PrivacyRequestKind,
     StaffAccessLog,
@@ -176,4 +180,53 @@ def access_log_actors() -> QuerySet[Any]:
         get_user_model()
         .objects.filter(pk__in=StaffAccessLog.objects.values("actor_id"))
         .order_by("first_name", "last_name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class PolicyWording:
+    """A policy version's words as one reader is shown them (and her consent quotes them)."""
+
+    version: PolicyVersion
+    summary: str
+    full_text: str
+    language: str  # the language of these words
+    in_reader_language: bool  # False: not yet translated for her, the original instead
+
+    @property
+    def language_name(self) -> str:
+        """The name of the words' language, in the language being spoken ("Englisch")."""
+        return str(get_language_info(self.language)["name_translated"])
+
+
+def _readable_as(language: str) -> list[str]:
+    """The languages a reader of `language` reads: itself, then its base ("pt-br": "pt").
+
+    Chinese is never widened: simplified and traditional are written differently.
+    """
+    language = (language or "").lower()
+    base = language.split("-")[0]
+    return [language] if base in (language, "zh") else [language, base]
+
+
+def policy_wording(version: PolicyVersion, language: str) -> PolicyWording:
+    """The version's words for a reader of `language`: its translation, or the original.
+
+    One query when the version is written in another language, none otherwise.
+    """
+    readable = _readable_as(language)
+    if version.language not in readable:
+        found = {t.language: t for t in version.translations.filter(language__in=readable)}
+        for code in readable:
+            if code in found:
+                translation = found[code]
+                return PolicyWording(
+                    version, translation.summary, translation.full_text, code, True
+                )
+    return PolicyWording(
+        version,
+        version.summary,
+        version.full_text,
+        version.language,
+        version.language in readable,
     )

@@ -12,11 +12,18 @@ import datetime as dt
 import random
 
 from clienteling.demo.bulk import Row, insert_rows
+from clienteling.demo.policy_translations import POLICY_SUMMARIES
 from clienteling.demo.randomness import Weighted, chance, stream
 from clienteling.demo.state import ClientFact, Clients
-from consent.models import ConsentRecord, ConsentSource, ConsentTier, PolicyVersion
+from consent.models import (
+    ConsentRecord,
+    ConsentSource,
+    ConsentTier,
+    PolicyTranslation,
+    PolicyVersion,
+)
 from consent.policy import TIER_DESCRIPTIONS, channel_label
-from consent.services import policy_version_publish
+from consent.services import policy_translation_publish, policy_version_publish
 
 CHUNK = 10000  # records held in memory before they are written
 POLICY_VERSION = "2026.1"
@@ -52,6 +59,12 @@ def publish_policy(now: dt.datetime) -> PolicyVersion:
     )
     version.published_at = now - POLICY_AGE
     PolicyVersion.objects.filter(pk=version.pk).update(published_at=version.published_at)
+    # Its summary in each of the concierge's other languages, published with it
+    for language, summary in POLICY_SUMMARIES.items():
+        policy_translation_publish(policy_version=version, language=language, summary=summary)
+    PolicyTranslation.objects.filter(policy_version=version).update(
+        published_at=version.published_at
+    )
     return version
 
 

@@ -14,7 +14,7 @@ from django.contrib.auth import logout
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -32,6 +32,7 @@ from consent.selectors import (
     access_summary_for_client,
     held_data_summary,
     latest_export_request,
+    policy_wording,
 )
 from consent.services import (
     ConsentError,
@@ -95,6 +96,8 @@ def privacy_centre(request: ClientRequest) -> HttpResponse:
         "client": client,
         "state": state,
         "policy_version": version,
+        # Its words in her language where the house has published them
+        "policy": policy_wording(version, get_language()) if version else None,
         "reconfirmation_due": policy.needs_reconfirmation(state, version),
         "tiers": _tier_options(state.tier),
         "channels": _channel_options(state.channels),

@@ -15,6 +15,7 @@ from consent.models import (
     ConsentRecord,
     ConsentSource,
     ConsentTier,
+    PolicyTranslation,
     PolicyVersion,
 )
 
@@ -246,15 +247,41 @@ def tier_is_lower(a: str, b: str) -> bool:
 
 @transaction.atomic
 def policy_version_publish(
-    *, version: str, summary: str, full_text: str = "", requires_reconfirmation: bool = False
+    *,
+    version: str,
+    summary: str,
+    full_text: str = "",
+    requires_reconfirmation: bool = False,
+    language: str = "en",
 ) -> PolicyVersion:
     policy_version = PolicyVersion(
         version=version,
         summary=summary,
         full_text=full_text,
+        language=language,
         requires_reconfirmation=requires_reconfirmation,
         published_at=timezone.now(),
     )
     policy_version.full_clean()
     policy_version.save()
     return policy_version
+
+
+@transaction.atomic
+def policy_translation_publish(
+    *, policy_version: PolicyVersion, language: str, summary: str, full_text: str = ""
+) -> PolicyTranslation:
+    """The version's words in another language; clients reading it are shown them from now.
+
+    Once published a translation is evidence (consents quote it) and never changes.
+    """
+    translation = PolicyTranslation(
+        policy_version=policy_version,
+        language=language,
+        summary=summary,
+        full_text=full_text,
+        published_at=timezone.now(),
+    )
+    translation.full_clean()
+    translation.save()
+    return translation
