@@ -93,6 +93,7 @@ class Audience:
     occasions: list[OccasionInfo | None]
     request_ids: np.ndarray  # -1 when none
     budgets: np.ndarray  # nan when none
+    languages: list[str] = field(default_factory=list)  # each client's (drafts' titles)
     booked: int = 0
     not_allowed: int = 0
     already_open: int = 0
@@ -132,8 +133,9 @@ BOOKED_COLUMNS = (
     "style_keywords",
     "salutation",
     "has_open",
+    "preferred_language",
 )
-PK, AUTHOR, TIER, LAST_DRAFT, HAS_OPEN = 0, 1, 2, 3, 14
+PK, AUTHOR, TIER, LAST_DRAFT, HAS_OPEN, LANGUAGE = 0, 1, 2, 3, 14, 15
 
 
 def _booked_rows(client_ids: list[int] | None) -> list[tuple[Any, ...]]:
@@ -272,6 +274,7 @@ def _audience(chosen: _Chosen) -> Audience:
             for r in picked
         ],
         salutations=[r[13] or "" for r in picked],
+        languages=[r[LANGUAGE] or "en" for r in picked],
         occasions=chosen.occasions,
         request_ids=np.array(chosen.request_ids, dtype=np.int64),
         budgets=np.array(chosen.budgets, dtype=np.float64),

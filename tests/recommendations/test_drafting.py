@@ -19,6 +19,7 @@ from clients.models import InteractionKind, OccasionKind
 from consent.models import ConsentTier
 from consent.policy import DataKind, Purpose
 from consent.services import consent_record
+from core.l10n import format_when
 from recommendations.models import (
     Lookbook,
     LookbookItem,
@@ -397,6 +398,38 @@ def test_an_occasion_draft_is_linked_to_it(world, trained):
     lookbook = her_draft(client)
     assert lookbook.occasion == occasion
     assert DataKind.OCCASIONS in lookbook.data_basis["kinds"]
+
+
+def test_an_occasion_draft_arrives_titled_as_before_in_english(world, trained):
+    client = world.cast.client
+    day = timezone.localdate() + dt.timedelta(days=30)
+    OccasionFactory(client=client, kind=OccasionKind.BIRTHDAY, title="Birthday", date=day)
+    lookbooks_draft()
+
+    assert her_draft(client).title == f"For the birthday, {day.day} {day:%B}"
+
+
+@pytest.mark.parametrize(
+    ("language", "kind", "title", "expected"),
+    [
+        ("fr", OccasionKind.GALA, "Gala", "Pour le gala, {day}"),
+        ("de", OccasionKind.BIRTHDAY, "", "Zum Geburtstag, {day}"),
+        ("ja", OccasionKind.WEDDING, "", "ご結婚式に、{day}"),
+        ("it", OccasionKind.GALA, "Prima alla Scala", "Per «Prima alla Scala», {day}"),
+    ],
+)
+def test_an_occasion_draft_arrives_titled_in_her_language(
+    world, trained, language, kind, title, expected
+):
+    """She reads the title: a French client's draft is not "For the gala, 2 January"."""
+    client = world.cast.client
+    client.preferred_language = language
+    client.save(update_fields=["preferred_language"])
+    day = timezone.localdate() + dt.timedelta(days=30)
+    OccasionFactory(client=client, kind=kind, title=title, date=day)
+    lookbooks_draft()
+
+    assert her_draft(client).title == expected.format(day=format_when(day, "day_month", language))
 
 
 def test_explanations_name_her_purchases_and_where_her_size_is(world, trained):

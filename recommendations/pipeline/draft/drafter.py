@@ -293,4 +293,5 @@ class Drafter:
             alternates=items[size:],
             data_basis=basis,
             cold=not bool(self.vectors.warm[r]),
+            language=audience.languages[r] if audience.languages else "en",
         )

@@ -6,7 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from recommendations.pipeline.audience import OccasionInfo
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
+
+from clients.models import OccasionKind
+from core.l10n import format_when
+from recommendations.pipeline.audience import OCCASION_NOUNS, OccasionInfo
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,7 @@ class PlannedDraft:
     alternates: list[DraftedItem]
     data_basis: dict[str, Any]
     cold: bool
+    language: str = "en"  # the client's: the language of the draft's title
 
 
 @dataclass
@@ -79,9 +85,42 @@ class DraftStats:
     stages: dict[str, float] = field(default_factory=dict)
 
 
+# The title a draft arrives with, in the client's language: she reads it (the stylist may
+# change it before publishing). An occasion of a known kind is named by the kind; one
+# the advisor named herself keeps its name (audience._label).
+_FOR_KIND = {
+    OccasionKind.BIRTHDAY: gettext_noop("For the birthday, %(date)s"),
+    OccasionKind.ANNIVERSARY: gettext_noop("For the anniversary, %(date)s"),
+    OccasionKind.WEDDING: gettext_noop("For the wedding, %(date)s"),
+    OccasionKind.GALA: gettext_noop("For the gala, %(date)s"),
+    OccasionKind.TRAVEL: gettext_noop("For the trip, %(date)s"),
+    OccasionKind.MILESTONE: gettext_noop("For the milestone, %(date)s"),
+    OccasionKind.HOLIDAY: gettext_noop("For the holidays, %(date)s"),
+    OccasionKind.OTHER: gettext_noop("For the occasion, %(date)s"),
+}
+_FOR_NAMED = gettext_noop("For the %(occasion)s, %(date)s")
+_FOR_REQUEST = gettext_noop("In answer to your styling request")
+_SELECTED = gettext_noop("Selected for you, %(month)s")
+
+
 def lookbook_title(plan: PlannedDraft, *, now: dt.datetime) -> str:
-    if plan.occasion is not None:
-        return f"For the {plan.occasion.label}, {plan.occasion.date.day} {plan.occasion.date:%B}"
-    if plan.request_id is not None:
-        return "In answer to your styling request"
-    return f"Selected for you, {now:%B %Y}"
+    """The draft's first title, in the client's language ("Pour l’anniversaire, 13 décembre")."""
+    with translation.override(plan.language):
+        occasion = plan.occasion
+        if occasion is not None:
+            day = _day(occasion.date, plan.language)
+            if occasion.label == OCCASION_NOUNS.get(occasion.kind):
+                return gettext(_FOR_KIND[OccasionKind(occasion.kind)]) % {"date": day}
+            return gettext(_FOR_NAMED) % {"occasion": occasion.label, "date": day}
+        if plan.request_id is not None:
+            return gettext(_FOR_REQUEST)
+        return gettext(_SELECTED) % {"month": _month(now, plan.language)}
+
+
+def _day(day: dt.date, language: str) -> str:
+    # English keeps the house's day-month order ("13 December"), not CLDR's "December 13"
+    return f"{day.day} {day:%B}" if language == "en" else format_when(day, "day_month", language)
+
+
+def _month(now: dt.datetime, language: str) -> str:
+    return f"{now:%B %Y}" if language == "en" else format_when(now, "month_year", language)
