@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -232,7 +233,15 @@ class Occasion(models.Model):
 
     @property
     def label(self) -> str:
-        return self.title or self.get_kind_display()
+        """Her name for it, or its kind in the reader's language when the name only repeats
+        the kind in English ("Birthday" reads "Anniversaire" to a French client)."""
+        title = self.title.strip()
+        if title:
+            with translation.override("en"):
+                kind_in_english = str(self.get_kind_display())
+            if title.casefold() != kind_in_english.casefold():
+                return self.title
+        return str(self.get_kind_display())
 
     def occurrence_on_or_after(self, day: dt.date) -> dt.date | None:
         """The date this occasion next falls on, from `day` on (None if it has passed)."""

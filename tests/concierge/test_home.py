@@ -88,3 +88,24 @@ def test_the_next_appointment_is_in_hand(story: Story) -> None:
     html = story.cast.http("client_user").get("/concierge/").content.decode()
     assert "Your video consultation" in html
     assert f"/concierge/appointments/{story.appointment.public_id}/" in html
+
+
+def test_in_arabic_her_advisor_s_english_words_keep_their_own_direction(
+    cast: Any, story: Story
+) -> None:
+    """An English title and note inside the right-to-left page are isolated (<bdi>), so a
+    full stop ends the sentence instead of opening it; the occasion she named keeps its
+    name, in its own direction too."""
+    cast.client.preferred_language = "ar"
+    cast.client.save(update_fields=["preferred_language"])
+
+    home = cast.http("client_user").get("/concierge/").content.decode()
+    chapter = cast.http("client_user").get(f"/concierge/lookbooks/{story.lookbook.public_id}/")
+
+    assert 'dir="rtl"' in home
+    assert "<bdi>For the Opera gala</bdi>" in home
+    assert "<bdi>For the gala at the Palais Garnier, an evening in navy silk.</bdi>" in home
+    assert "<bdi>Opera gala</bdi>" in home
+    assert "<bdi>For the gala at the Palais Garnier, an evening in navy silk.</bdi>" in (
+        chapter.content.decode()
+    )

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from clients.models import Occasion
+from clients.models import Occasion, OccasionKind
 from tests.concierge.conftest import Story
 from tests.factories.clients import OccasionFactory
 
@@ -131,3 +132,21 @@ def test_essential_clients_are_told_occasions_serve_only_their_requests(
     html = story.cast.http("client_user").get("/concierge/occasions/").content.decode()
     assert "only to serve your own requests" in html
     assert "never write to you about them first" in html
+
+
+@pytest.mark.parametrize(
+    ("title", "language", "label"),
+    [
+        ("Birthday", "fr", "Anniversaire"),  # only the kind, in English: the kind, in French
+        ("birthday ", "ja", "お誕生日"),
+        ("", "de", "Geburtstag"),
+        ("Opera gala", "fr", "Opera gala"),  # a name of her own stays hers
+        ("Birthday", "en", "Birthday"),
+    ],
+)
+def test_an_occasion_named_only_by_its_kind_reads_in_her_language(
+    cast: Any, title: str, language: str, label: str
+) -> None:
+    occasion = OccasionFactory(client=cast.client, kind=OccasionKind.BIRTHDAY, title=title)
+    with translation.override(language):
+        assert occasion.label == label
