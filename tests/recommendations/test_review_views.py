@@ -179,6 +179,17 @@ def test_review_page_per_persona(cast, draft, persona, status):
         assert StaffAccessLog.objects.filter(actor=cast.user(persona), client=cast.client).exists()
 
 
+def test_the_publish_panel_says_which_language_she_reads(cast, draft):
+    """The draft's title arrives in her language; the advisor is told which it is."""
+    cast.client.preferred_language = "ja"
+    cast.client.save(update_fields=["preferred_language"])
+
+    body = cast.http("owner").get(review_url(draft)).content.decode()
+
+    assert f"As {cast.client.display_name} will read it, in Japanese" in body
+    assert f"which {cast.client.display_name} reads in Japanese." in body
+
+
 def test_review_page_anonymous_and_wrong_method(cast, draft):
     response = cast.http("anonymous").get(review_url(draft))
     assert response.status_code == 302
