@@ -135,3 +135,31 @@ def axe_violations(page: Any, *, selector: str = "body") -> list[dict[str, Any]]
         selector,
     )
     return list(result)
+
+
+def camille_in_elise_s_book(password: str, *, username: str = "camille") -> tuple[Any, Any, Any]:
+    """The browser journeys' cast: the Paris boutique, Élise (login "elise") and Camille
+    Laurent (login `username`), Personal tier, in Élise's book, reading in English.
+
+    Returns (paris, elise, camille); both sign in with `password`.
+    """
+    from django.contrib.auth import get_user_model
+
+    from tests.factories.catalog import BoutiqueFactory
+    from tests.factories.clients import ClientFactory
+    from tests.factories.consent import ConsentRecordFactory
+    from tests.factories.stylists import make_stylist, put_in_book
+
+    paris = BoutiqueFactory(code="paris", city="Paris", timezone="Europe/Paris")
+    elise = make_stylist(boutique=paris, username="elise", first_name="Élise", password=password)
+    user = get_user_model().objects.create_user(username=username, password=password)
+    camille = ClientFactory(
+        user=user,
+        home_boutique=paris,
+        first_name="Camille",
+        last_name="Laurent",
+        preferred_language="en",  # the journeys read the pages in English
+    )
+    ConsentRecordFactory(client=camille)
+    put_in_book(elise, camille)
+    return paris, elise, camille

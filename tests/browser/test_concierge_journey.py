@@ -6,40 +6,25 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from clients.models import Interaction, WishlistItem
 from recommendations.models import ItemState, LookbookStatus
 from stylists.models import Appointment, Availability, Message
-from tests.browser.conftest import log_in
-from tests.factories.catalog import BoutiqueFactory, ProductFactory
-from tests.factories.clients import ClientFactory
-from tests.factories.consent import ConsentRecordFactory
+from tests.browser.conftest import camille_in_elise_s_book, log_in
+from tests.factories.catalog import ProductFactory
 from tests.factories.recommendations import LookbookFactory, LookbookItemFactory
-from tests.factories.stylists import make_stylist, put_in_book
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "atelier-demo-pass"
 
 
 def _camille() -> dict[str, object]:
-    paris = BoutiqueFactory(code="paris", city="Paris", timezone="Europe/Paris")
-    elise = make_stylist(boutique=paris, username="elise", first_name="Élise", password=PASSWORD)
+    _, elise, client = camille_in_elise_s_book(PASSWORD)
     for weekday in range(7):  # Élise receives all day, every day, so a slot is always near
         Availability.objects.create(
             stylist=elise, weekday=weekday, starts=dt.time(0, 0), ends=dt.time(23, 59)
         )
-    user = get_user_model().objects.create_user(username="camille", password=PASSWORD)
-    client = ClientFactory(
-        user=user,
-        home_boutique=paris,
-        first_name="Camille",
-        last_name="Laurent",
-        preferred_language="en",  # the journey reads the pages in English
-    )
-    ConsentRecordFactory(client=client)
-    put_in_book(elise, client)
     older = LookbookFactory(
         client=client,
         author=elise,

@@ -14,17 +14,14 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from clients.models import Client
 from recommendations.models import LookbookStatus
-from tests.browser.conftest import log_in
-from tests.factories.catalog import BoutiqueFactory, ProductFactory
-from tests.factories.clients import ClientFactory, OccasionFactory
-from tests.factories.consent import ConsentRecordFactory
+from tests.browser.conftest import camille_in_elise_s_book, log_in
+from tests.factories.catalog import ProductFactory
+from tests.factories.clients import OccasionFactory
 from tests.factories.recommendations import LookbookFactory, LookbookItemFactory
-from tests.factories.stylists import make_stylist, put_in_book
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "atelier-demo-pass"
@@ -34,18 +31,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 def _client() -> Client:
-    paris = BoutiqueFactory(code="paris", city="Paris", timezone="Europe/Paris")
-    elise = make_stylist(boutique=paris, username="elise", first_name="Élise", password=PASSWORD)
-    user = get_user_model().objects.create_user(username="client", password=PASSWORD)
-    client = ClientFactory(
-        user=user,
-        home_boutique=paris,
-        first_name="Camille",
-        last_name="Laurent",
-        preferred_language="en",
-    )
-    ConsentRecordFactory(client=client)
-    put_in_book(elise, client)
+    _, elise, client = camille_in_elise_s_book(PASSWORD, username="client")
     lookbook = LookbookFactory(
         client=client,
         author=elise,

@@ -19,19 +19,17 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from clients.merging import merge_suggestions_refresh
 from clients.models import Client
 from recommendations.models import LookbookStatus
 from stylists.models import Message, Role
-from tests.browser.conftest import log_in
-from tests.factories.catalog import BoutiqueFactory, ProductFactory, StockLevelFactory
+from tests.browser.conftest import camille_in_elise_s_book, log_in
+from tests.factories.catalog import ProductFactory, StockLevelFactory
 from tests.factories.clients import ClientFactory, WishlistItemFactory
-from tests.factories.consent import ConsentRecordFactory
 from tests.factories.recommendations import LookbookFactory, LookbookItemFactory
-from tests.factories.stylists import make_stylist, put_in_book
+from tests.factories.stylists import make_stylist
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "atelier-phone-pass"
@@ -40,19 +38,8 @@ LINK = "https://maison-verlaine.example/concierge/l/" + "Zq4" * 30 + "/"
 
 
 def _house() -> dict[str, str]:
-    paris = BoutiqueFactory(code="paris", city="Paris", timezone="Europe/Paris")
-    elise = make_stylist(boutique=paris, username="elise", first_name="Élise", password=PASSWORD)
+    paris, elise, client = camille_in_elise_s_book(PASSWORD)
     make_stylist(boutique=paris, role=Role.MANAGER, username="helene", password=PASSWORD)
-    user = get_user_model().objects.create_user(username="camille", password=PASSWORD)
-    client = ClientFactory(
-        user=user,
-        home_boutique=paris,
-        first_name="Camille",
-        last_name="Laurent",
-        preferred_language="en",
-    )
-    ConsentRecordFactory(client=client)
-    put_in_book(elise, client)
     client.sizes = {"ready_to_wear": "38"}
     client.save(update_fields=["sizes"])
     for name in ("Faubourg blouse", "Monceau dress"):  # saved, and in stock in her size
