@@ -137,6 +137,7 @@
       meta.appendChild(receipt);
     }
     var body = el("div", "thread__body");
+    body.setAttribute("dir", "auto"); // as the page draws it: her words keep their own direction
     if (event.subject) body.appendChild(el("p", "thread__subject", event.subject));
     body.appendChild(el("p", "thread__text", event.body));
     li.appendChild(meta);
@@ -160,7 +161,9 @@
     }
     li.appendChild(meta);
     li.appendChild(el("p", "timeline__title", event.author + (event.subject ? " — " + event.subject : "")));
-    li.appendChild(el("p", "timeline__text", event.body));
+    var text = el("p", "timeline__text", event.body);
+    text.setAttribute("dir", "auto");
+    li.appendChild(text);
     return li;
   };
 

@@ -57,6 +57,20 @@ def test_opening_a_thread_marks_it_read_for_the_advisor_only(cast):
     assert "Write to Camille" in response.content.decode()
 
 
+def test_her_words_in_arabic_keep_their_direction_in_the_advisor_s_pages(cast):
+    """An Arabic message in the English pages: the list's preview is isolated (<bdi>) and the
+    thread's text takes its direction from its own words (dir="auto")."""
+    words = "مرحباً، هل يمكنني رؤية المعطف باللون الكحلي؟"
+    inbound(cast.client, words)
+    http = cast.http("owner")
+
+    listing = http.get(reverse("stylists:messages")).content.decode()
+    thread = http.get(reverse("stylists:conversation", args=[cast.client.public_id]))
+
+    assert f"<bdi>{words}</bdi>" in listing
+    assert f'<p class="timeline__text" dir="auto">{words}</p>' in thread.content.decode()
+
+
 def test_the_composer_offers_only_allowed_channels_and_says_why_not(cast):
     response = cast.http("owner").get(
         reverse("stylists:conversation", args=[cast.client.public_id])
