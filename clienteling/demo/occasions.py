@@ -79,12 +79,8 @@ def _occasions_for(rng: random.Random, fact: ClientFact, today: dt.date) -> list
             False,
             "Dress code: black tie.",
         )
-        add(
-            OccasionKind.ANNIVERSARY,
-            _same_day(2011, today + dt.timedelta(days=95)),
-            "Wedding anniversary",
-            True,
-        )
+        # No name of its own: the kind says it, in each client's language
+        add(OccasionKind.ANNIVERSARY, _same_day(2011, today + dt.timedelta(days=95)), "", True)
         return rows
     if fact.persona == "client-essential":
         add(OccasionKind.BIRTHDAY, _same_day(1979, today + dt.timedelta(days=40)), "Birthday", True)
@@ -93,7 +89,7 @@ def _occasions_for(rng: random.Random, fact: ClientFact, today: dt.date) -> list
         add(OccasionKind.BIRTHDAY, birthday(rng), "Birthday", True)
     if chance(rng, 0.18):
         year = rng.randint(1980, 2023)
-        add(OccasionKind.ANNIVERSARY, _same_day(year, birthday(rng)), "Wedding anniversary", True)
+        add(OccasionKind.ANNIVERSARY, _same_day(year, birthday(rng)), "", True)
     for _ in range(2 if chance(rng, 0.05) else 1 if chance(rng, 0.25) else 0):
         kind = EVENT_KIND.pick(rng)
         offset = rng.randint(1, 300) if chance(rng, 0.7) else -rng.randint(1, 200)
