@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from decimal import Decimal
 
@@ -209,6 +210,13 @@ class OccasionKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+@functools.cache
+def _kind_in_english(kind: str) -> str:
+    """An occasion kind's label as written in the code, whatever language is active."""
+    with translation.override("en"):
+        return str(OccasionKind(kind).label) if kind in OccasionKind.values else kind
+
+
 class Occasion(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="occasions")
     kind = models.CharField(max_length=20, choices=OccasionKind.choices)
@@ -236,11 +244,8 @@ class Occasion(models.Model):
         """Her name for it, or its kind in the reader's language when the name only repeats
         the kind in English ("Birthday" reads "Anniversaire" to a French client)."""
         title = self.title.strip()
-        if title:
-            with translation.override("en"):
-                kind_in_english = str(self.get_kind_display())
-            if title.casefold() != kind_in_english.casefold():
-                return self.title
+        if title and title.casefold() != _kind_in_english(self.kind).casefold():
+            return self.title
         return str(self.get_kind_display())
 
     def occurrence_on_or_after(self, day: dt.date) -> dt.date | None:

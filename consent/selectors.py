@@ -19,7 +19,12 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language_info, gettext, gettext_lazy
+from django.utils.translation import (
+    get_language_info,
+    get_supported_language_variant,
+    gettext,
+    gettext_lazy,
+)
 
 from consent import privacy
 from consent.models import (
@@ -199,34 +204,21 @@ class PolicyWording:
         return str(get_language_info(self.language)["name_translated"])
 
 
-def _readable_as(language: str) -> list[str]:
-    """The languages a reader of `language` reads: itself, then its base ("pt-br": "pt").
-
-    Chinese is never widened: simplified and traditional are written differently.
-    """
-    language = (language or "").lower()
-    base = language.split("-")[0]
-    return [language] if base in (language, "zh") else [language, base]
-
-
 def policy_wording(version: PolicyVersion, language: str) -> PolicyWording:
     """The version's words for a reader of `language`: its translation, or the original.
 
-    One query when the version is written in another language, none otherwise.
+    The reader's language is the one Django serves her ("pt-br" reads "pt"; the two
+    Chinese scripts never stand in for each other). One query when the version is
+    written in another language, none otherwise.
     """
-    readable = _readable_as(language)
-    if version.language not in readable:
-        found = {t.language: t for t in version.translations.filter(language__in=readable)}
-        for code in readable:
-            if code in found:
-                translation = found[code]
-                return PolicyWording(
-                    version, translation.summary, translation.full_text, code, True
-                )
+    try:
+        code = get_supported_language_variant(language)
+    except LookupError:
+        code = language
+    if code != version.language:
+        translation = version.translations.filter(language=code).first()
+        if translation is not None:
+            return PolicyWording(version, translation.summary, translation.full_text, code, True)
     return PolicyWording(
-        version,
-        version.summary,
-        version.full_text,
-        version.language,
-        version.language in readable,
+        version, version.summary, version.full_text, version.language, code == version.language
     )
