@@ -121,7 +121,7 @@
   /* Client-side toast, e.g. when saving an order fails. */
   function showToast(text, level) {
     var region = doc.getElementById("toasts");
-    if (!region) return;
+    if (!region) return false;
     var toast = doc.createElement("div");
     toast.className = "toast toast--" + (level || "info");
     toast.setAttribute("role", level === "error" ? "alert" : "status");
@@ -139,6 +139,7 @@
     if (level !== "error") toast.setAttribute("data-autodismiss", "6000");
     region.appendChild(toast);
     armToast(toast);
+    return true;
   }
 
   /* Dialogs ----------------------------------------------------------------- */
@@ -361,13 +362,16 @@
     function done(ok) {
       list.classList.remove("is-saving");
       list.removeAttribute("aria-busy");
+      // Said once: a server answer brings its own toast (role=status), and
+      // an error toast is an alert; the live region speaks only where neither does.
       if (ok) {
-        announce("New order saved.");
+        if (!targetEl) announce("New order saved.");
         list.dispatchEvent(new CustomEvent("atelier:sorted", { bubbles: true, detail: { order: order, url: url } }));
       } else {
         restoreOrder(list, previous);
-        showToast("The new order could not be saved. Please try again.", "error");
-        announce("The new order could not be saved.");
+        if (!showToast("The new order could not be saved. Please try again.", "error")) {
+          announce("The new order could not be saved.");
+        }
       }
     }
 
