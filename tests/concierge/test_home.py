@@ -7,6 +7,7 @@ full, warm page all the same.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import time_machine
@@ -109,3 +110,18 @@ def test_in_arabic_her_advisor_s_english_words_keep_their_own_direction(
     assert "<bdi>For the gala at the Palais Garnier, an evening in navy silk.</bdi>" in (
         chapter.content.decode()
     )
+
+
+def test_in_french_her_advisors_name_reads_as_french_writes_it(story: Story) -> None:
+    # Given Camille reads her Style Story in French, with Élise as her advisor
+    story.cast.client.preferred_language = "fr"
+    story.cast.client.save(update_fields=["preferred_language"])
+    story.lookbook.occasion = story.occasion
+    story.lookbook.save(update_fields=["occasion"])
+    html = story.cast.http("client_user").get("/concierge/").content.decode()
+    # Then no "que Élise" (French elides: the sentence puts the name first instead)
+    assert "Élise peut vous préparer quelques idées, si vous le souhaitez." in html
+    assert "que Élise" not in html
+    # And the chapter's count stands beside its occasion ("pour Gala", no article, before)
+    assert re.search(r"\d+ pièces · Opera gala</p>", html)
+    assert "pièces, pour" not in html

@@ -8,9 +8,11 @@ recompiling its .mo fails here.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 from django.conf import settings
 from django.template import Context, Template
 from django.test import override_settings
@@ -53,3 +55,26 @@ def test_each_catalogue_is_compiled_and_used(language: str) -> None:
         rendered = Template('{% load i18n %}{% translate "Your Style Story" %}').render(Context())
     assert rendered
     assert rendered != "Your Style Story"
+
+
+# What a placeholder may hold that begins with a vowel: a name (Élise, Emi), a house, a
+# city (Osaka), a piece. Dates, times, counts and sizes never need the article elided.
+_NO_ELISION_NEEDED = {"date", "when", "day", "day_name", "time", "count", "counter", "size"}
+_ELIDED_IN_FRENCH = re.compile(
+    r"\b(que|de|le|la|ce|je|me|te|se|ne|jusque|lorsque|puisque) %\((\w+)\)s", re.IGNORECASE
+)
+
+
+def test_french_puts_no_elided_word_before_a_name() -> None:
+    # French writes "qu’Élise", "d’Osaka": a translation that reads "que %(name)s" prints
+    # "que Élise" for the house's first advisor. The French strings put names where
+    # nothing elides ("Élise peut vous préparer…", "… avec %(name)s").
+    with po_path("fr").open("rb") as po:
+        catalog = read_po(po)
+    found = []
+    for message in catalog:
+        for text in message.string if isinstance(message.string, tuple) else (message.string,):
+            for match in _ELIDED_IN_FRENCH.finditer(text or ""):
+                if match[2] not in _NO_ELISION_NEEDED:
+                    found.append(text)
+    assert found == []
