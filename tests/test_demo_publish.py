@@ -52,6 +52,16 @@ def test_the_advisor_keeps_removes_notes_and_publishes_through_the_review(cast):
     assert "4 pieces" in output
 
 
+def test_the_note_is_written_in_her_language(cast):
+    # Camille reads her concierge in French: her Paris advisor writes to her in French
+    cast.client.preferred_language = "fr"
+    cast.client.save(update_fields=["preferred_language"])
+    draft = draft_for(cast)
+    run()
+    draft.refresh_from_db()
+    assert draft.note.startswith("Bonjour Camille, voici quelques pièces")
+
+
 def test_running_again_does_nothing(cast):
     draft_for(cast)
     run()

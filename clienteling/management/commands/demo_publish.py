@@ -27,6 +27,39 @@ from recommendations.services import (
     lookbook_set_note,
 )
 
+# The advisor's own words, written as she would write them: in her client's language
+# (the pages around them are translated; an advisor's note is not, so the demo's is
+# written in each language the demo's advisors write in). English for any other. The
+# greeting does not presume the client's gender; the demo advisor (Élise) writes "ravie".
+NOTES = {
+    "en": (
+        "Dear {name}, a few pieces I had in mind for you this season. "
+        "I would be delighted to set them aside for a fitting whenever suits you."
+    ),
+    "fr": (
+        "Bonjour {name}, voici quelques pièces auxquelles j’ai pensé pour vous cette saison. "
+        "Je serais ravie de vous les réserver pour un essayage, quand vous le souhaitez."
+    ),
+    "it": (
+        "Buongiorno {name}, ecco alcuni capi a cui ho pensato per lei in questa stagione. "
+        "Sarò lieta di metterli da parte per una prova, quando le sarà più comodo."
+    ),
+    "es": (
+        "Buenos días, {name}: unas piezas en las que pensé para usted esta temporada. "
+        "Estaré encantada de reservárselas para una prueba cuando le convenga."
+    ),
+    "de": (
+        "Guten Tag, {name}: einige Stücke, an die ich in dieser Saison für Sie gedacht habe. "
+        "Gern lege ich sie für eine Anprobe zurück, wann immer es Ihnen passt."
+    ),
+}
+
+
+def demo_note(first_name: str, language: str) -> str:
+    """The demo advisor's note to her client, in the client's language where she writes it."""
+    base = (language or "en").split("-")[0]
+    return NOTES.get(base, NOTES["en"]).format(name=first_name or "Madame")
+
 
 class Command(BaseCommand):
     help = "Review and publish one drafted lookbook for the demo client, as her advisor."
@@ -67,13 +100,9 @@ class Command(BaseCommand):
             expected_version=lookbook.version,
         )
         lookbook.refresh_from_db()
-        first_name = client.first_name or "Madame"
         lookbook = lookbook_set_note(
             lookbook=lookbook,
-            note=(
-                f"Dear {first_name}, a few pieces I had in mind for you this season. "
-                "I would be delighted to set them aside for a fitting whenever suits you."
-            ),
+            note=demo_note(client.first_name, client.preferred_language),
             by=advisor,
             expected_version=lookbook.version,
         )
