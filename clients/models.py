@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from catalog.models import Boutique, Product, Variant
@@ -25,6 +26,19 @@ class Salutation(models.TextChoices):
     MONSIEUR = "M.", "Monsieur"
     MX = "Mx", "Mx"
     DOCTOR = "Dr", "Dr"
+
+
+# The salutation, written out with the surname, in each language's order (pgettext:
+# "Madame Laurent", "Frau Laurent", "Laurent様", "Laurent女士").
+_FORMS_OF_ADDRESS = {
+    Salutation.MADAME: pgettext_lazy("form of address", "Ms %(last_name)s"),
+    Salutation.MONSIEUR: pgettext_lazy("form of address", "Mr %(last_name)s"),
+    Salutation.MX: pgettext_lazy("form of address", "Mx %(last_name)s"),
+    Salutation.DOCTOR: pgettext_lazy("form of address", "Dr %(last_name)s"),
+}
+# The name she asked to be called by: as it is, or with the honorific her language
+# always adds ("Camille様").
+_CHOSEN_NAME = pgettext_lazy("form of address, a name she chose", "%(name)s")
 
 
 class ClientStatus(models.TextChoices):
@@ -132,6 +146,21 @@ class Client(models.Model):
         if self.salutation:
             return f"{self.salutation} {self.last_name}"
         return self.full_name
+
+    @property
+    def addressed_as(self) -> str:
+        """How the house addresses her in the active language: "Madame Laurent" in French,
+        "Ms Laurent" in English, "Laurent様" in Japanese; her preferred name if she gave one.
+
+        display_name ("Mme Laurent") labels her on the advisor's pages; a letter or a
+        greeting to her writes the form of address out as her language does.
+        """
+        if self.preferred_name:
+            return str(_CHOSEN_NAME) % {"name": self.preferred_name}
+        form = _FORMS_OF_ADDRESS.get(self.salutation)
+        if form is None:
+            return self.full_name
+        return str(form) % {"last_name": self.last_name}
 
     @property
     def initials(self) -> str:

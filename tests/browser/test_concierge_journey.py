@@ -58,7 +58,7 @@ def test_a_client_reacts_saves_books_and_writes(page) -> None:
     # She signs in and lands on her Style Story
     log_in(page, "camille", PASSWORD)
     assert page.url.endswith("/concierge/")
-    assert page.get_by_role("heading", level=1).inner_text().endswith(", Mme Laurent")
+    assert page.get_by_role("heading", level=1).inner_text().endswith(", Ms Laurent")
     # She opens the current chapter
     page.get_by_role("link", name="Open the chapter").click()
     page.wait_for_load_state("networkidle")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 import time_machine
 
 from catalog.models import Category
@@ -34,7 +35,7 @@ def test_the_home_greets_her_and_introduces_her_advisor(cast: Any) -> None:
     cast.owner.languages = ["fr", "en", "ja"]
     cast.owner.save(update_fields=["languages"])
     html = cast.http("client_user").get("/concierge/").content.decode()
-    assert "Good afternoon, Mme Laurent" in html  # 12:00 in Paris
+    assert "Good afternoon, Ms Laurent" in html  # 12:00 in Paris
     assert "Your story continues." in html
     assert "Élise" in html
     assert "Français, English, 日本語" in html
@@ -125,3 +126,43 @@ def test_in_french_her_advisors_name_reads_as_french_writes_it(story: Story) -> 
     # And the chapter's count stands beside its occasion ("pour Gala", no article, before)
     assert re.search(r"\d+ pièces · Opera gala</p>", html)
     assert "pièces, pour" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "salutation", "greeting"),
+    [
+        ("fr", "Mme", "Madame Laurent"),  # in full: "Mme" is for envelopes, not for her
+        ("de", "Mme", "Frau Laurent"),
+        ("it", "M.", "Signor Laurent"),
+        ("ja", "Mme", "Laurent様"),  # the honorific after the name
+        ("zh-hans", "Mme", "Laurent女士"),
+        ("en", "Dr", "Dr Laurent"),
+    ],
+)
+def test_the_greeting_addresses_her_as_her_language_does(
+    cast: Any, language: str, salutation: str, greeting: str
+) -> None:
+    cast.client.preferred_language = language
+    cast.client.salutation = salutation
+    cast.client.save(update_fields=["preferred_language", "salutation"])
+    html = cast.http("client_user").get("/concierge/").content.decode()
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+    assert heading is not None
+    assert greeting in heading[1]
+    assert heading[1].count("様") <= 1  # once, not "Mme Laurent様" nor "Laurent様様"
+    assert "Mme" not in heading[1]
+
+
+@pytest.mark.parametrize(
+    ("language", "greeting"), [("en", "Good afternoon, Camille"), ("ja", "Camille様、")]
+)
+@time_machine.travel("2026-11-23 11:00:00+00:00", tick=False)
+def test_the_name_she_chose_is_how_she_is_greeted(cast: Any, language: str, greeting: str) -> None:
+    # The name she asked to be called by, with the honorific only where her language adds it
+    cast.client.preferred_language = language
+    cast.client.preferred_name = "Camille"
+    cast.client.save(update_fields=["preferred_language", "preferred_name"])
+    html = cast.http("client_user").get("/concierge/").content.decode()
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+    assert heading is not None
+    assert greeting in heading[1]

@@ -693,7 +693,7 @@ def test_the_notice_is_warm_short_and_in_her_language(cast, draft):
     assert body.startswith("Chère Madame Laurent, j'ai préparé une sélection pour vous")
     assert body.endswith("— Élise")
     cast.client.preferred_language = "en"
-    assert lookbook_notice(draft.lookbook, None)[1].startswith("Dear Mme Laurent,")
+    assert lookbook_notice(draft.lookbook, None)[1].startswith("Dear Ms Laurent,")
 
 
 # --- Closing ---------------------------------------------------------------------------

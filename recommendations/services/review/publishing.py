@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clients.models import Client
 from consent import policy
@@ -240,8 +240,9 @@ def _greeting(client: Client, language: str) -> str:
         formal = _FRENCH_GREETINGS.get(client.salutation)
         if formal and not client.preferred_name:
             return f"{formal} {client.last_name}"
-        return f"Bonjour {client.display_name}"
-    return f"Dear {client.display_name}"
+    with translation.override(language):
+        name = client.addressed_as  # "Docteur Laurent", "Ms Laurent"
+    return f"Bonjour {name}" if language == "fr" else f"Dear {name}"
 
 
 def lookbook_notice(lookbook: Lookbook, stylist: Stylist | None) -> tuple[str, str]:
