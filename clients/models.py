@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -30,7 +31,7 @@ class Salutation(models.TextChoices):
 
 # The salutation, written out with the surname, in each language's order (pgettext:
 # "Madame Laurent", "Frau Laurent", "Laurent様", "Laurent女士").
-_FORMS_OF_ADDRESS = {
+_FORMS_OF_ADDRESS: dict[str, Any] = {
     Salutation.MADAME: pgettext_lazy("form of address", "Ms %(last_name)s"),
     Salutation.MONSIEUR: pgettext_lazy("form of address", "Mr %(last_name)s"),
     Salutation.MX: pgettext_lazy("form of address", "Mx %(last_name)s"),
