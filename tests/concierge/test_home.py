@@ -120,8 +120,8 @@ def test_in_french_her_advisors_name_reads_as_french_writes_it(story: Story) -> 
     story.lookbook.occasion = story.occasion
     story.lookbook.save(update_fields=["occasion"])
     html = story.cast.http("client_user").get("/concierge/").content.decode()
-    # Then no "que Élise" (French elides: the sentence puts the name first instead)
-    assert "Élise peut vous préparer quelques idées, si vous le souhaitez." in html
+    # Then no "que Élise" (French elides: the name follows "à", which does not)
+    assert "Demander quelques idées à Élise" in html
     assert "que Élise" not in html
     # And the chapter's count stands beside its occasion ("pour Gala", no article, before)
     assert re.search(r"\d+ pièces · Opera gala</p>", html)
@@ -166,3 +166,11 @@ def test_the_name_she_chose_is_how_she_is_greeted(cast: Any, language: str, gree
     heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
     assert heading is not None
     assert greeting in heading[1]
+
+
+def test_each_occasion_ahead_offers_one_short_link_to_her_advisor(story: Story) -> None:
+    html = story.cast.http("client_user").get("/concierge/").content.decode()
+    link = re.search(r'<a href="/concierge/requests/\?occasion=\d+">([^<]+)</a>', html)
+    assert link is not None
+    assert link[1] == "Ask Élise for a few ideas"
+    assert "Would you like" not in html  # the question, once under every date, is gone

@@ -68,7 +68,7 @@ _ELIDED_IN_FRENCH = re.compile(
 def test_french_puts_no_elided_word_before_a_name() -> None:
     # French writes "qu’Élise", "d’Osaka": a translation that reads "que %(name)s" prints
     # "que Élise" for the house's first advisor. The French strings put names where
-    # nothing elides ("Élise peut vous préparer…", "… avec %(name)s").
+    # nothing elides ("Demander quelques idées à %(name)s", "… avec %(name)s").
     with po_path("fr").open("rb") as po:
         catalog = read_po(po)
     found = []
