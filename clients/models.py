@@ -273,10 +273,14 @@ class Occasion(models.Model):
     def label(self) -> str:
         """Her name for it, or its kind in the reader's language when the name only repeats
         the kind in English ("Birthday" reads "Anniversaire" to a French client)."""
+        return self.title if self.has_own_name else str(self.get_kind_display())
+
+    @property
+    def has_own_name(self) -> bool:
+        """Whether it has a name beyond its kind ("Gala at the Palais Garnier"): where it has
+        none, the label already says the kind, and a list need not say it twice."""
         title = self.title.strip()
-        if title and title.casefold() != _kind_in_english(self.kind).casefold():
-            return self.title
-        return str(self.get_kind_display())
+        return bool(title) and title.casefold() != _kind_in_english(self.kind).casefold()
 
     def occurrence_on_or_after(self, day: dt.date) -> dt.date | None:
         """The date this occasion next falls on, from `day` on (None if it has passed)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -150,3 +151,20 @@ def test_an_occasion_named_only_by_its_kind_reads_in_her_language(
     occasion = OccasionFactory(client=cast.client, kind=OccasionKind.BIRTHDAY, title=title)
     with translation.override(language):
         assert occasion.label == label
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_an_occasion_without_a_name_of_its_own_says_its_kind_once(story: Story) -> None:
+    # Given her birthday, noted with no name but its kind, and a gala with a name
+    OccasionFactory(client=story.cast.client, kind=OccasionKind.BIRTHDAY, title="")
+    html = story.cast.http("client_user").get("/concierge/occasions/").content.decode()
+    items = re.findall(
+        r'<span class="list__title"><bdi>([^<]+)</bdi></span>\s*'
+        r'<span class="list__meta">([^<]*<time[^>]*>[^<]*</time>[^<]*)',
+        html,
+    )
+    meta = dict(items)
+    # Then "Birthday · Saturday … · Birthday" is just "Birthday · Saturday …"
+    assert "Birthday" not in meta["Birthday"]
+    # and a named one still says what kind of occasion it is
+    assert "Gala or evening" in meta["Opera gala"]
