@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
 import pytest
+import time_machine
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -707,3 +709,19 @@ def test_an_action_is_its_service_s_one_transaction_with_no_savepoint_inside(cas
     assert response.status_code in (200, 204)
     savepoints = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SAVEPOINT")]
     assert len(savepoints) == 1
+
+
+@time_machine.travel("2026-12-08 13:30:00+01:00", tick=False)
+def test_the_next_occasion_is_counted_in_calendar_days(cast, draft):
+    # A birthday on the 13th, seen at half past one on the 8th: "in 5 days", the way a
+    # calendar counts; not "5 days, 10 hours" (the time left until its midnight)
+    from tests.factories.clients import OccasionFactory
+
+    OccasionFactory(
+        client=cast.client, title="Opera gala", date=dt.date(2026, 12, 13), recurring_yearly=False
+    )
+    queue = cast.http("owner").get(reverse("stylists:review_queue")).content.decode()
+    review = cast.http("owner").get(review_url(draft)).content.decode()
+    for body in (queue, review):
+        assert "in 5 days" in body
+        assert "hours" not in body
