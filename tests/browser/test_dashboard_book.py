@@ -100,3 +100,47 @@ def test_the_story_is_edited_inline(page, book):
     camille.refresh_from_db()
     assert camille.sizes["ready_to_wear"] == "40"
     assert page.console_errors == []
+
+
+def _table_overflow(page) -> int:
+    return page.evaluate(
+        "() => { const w = document.querySelector('.table-wrap');"
+        " return w.scrollWidth - w.clientWidth; }"
+    )
+
+
+def test_on_a_laptop_every_column_is_in_reach_and_the_client_stays_in_view(page, book):
+    log_in(page, "elise", PASSWORD)
+    # At 1440 px the whole book fits: no column of the outlook out of sight
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto("/stylist/clients/")
+    assert _table_overflow(page) <= 0
+    # Narrower, it scrolls sideways, and whoever the row is about stays in view
+    page.set_viewport_size({"width": 1024, "height": 900})
+    page.goto("/stylist/clients/")
+    assert _table_overflow(page) > 0
+    page.evaluate("document.querySelector('.table-wrap').scrollLeft = 10000")
+    wrap = page.locator(".table-wrap").bounding_box()
+    box = page.locator("#client-table tbody th").first.bounding_box()
+    assert box is not None
+    assert wrap is not None
+    assert box["x"] >= wrap["x"] - 1  # not scrolled away to the left
+    # The tier is beside her city, not a column of its own
+    assert "Tier" not in page.locator("#client-table thead").inner_text()
+    assert "Bespoke" in page.locator("#client-table tbody th").first.inner_text().title()
+
+
+def test_the_review_queue_fits_a_laptop_with_its_review_buttons_in_sight(page, book):
+    from tests.factories.recommendations import LookbookFactory
+
+    camille = book["Camille Laurent"]
+    LookbookFactory(
+        client=camille,
+        title="Pour « Opening night, Théâtre des Champs-Élysées », 24 janvier, en soirée",
+    )
+    log_in(page, "elise", PASSWORD)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/stylist/review/")
+    assert _table_overflow(page) <= 0
+    button = page.get_by_role("link", name="Review the lookbook for")
+    assert button.first.is_visible()
