@@ -6,7 +6,6 @@ import datetime as dt
 import functools
 import uuid
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -14,10 +13,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from catalog.models import Boutique, Product, Variant
+from clients.addressing import form_of_address
 from core.fields import EncryptedTextField
 
 
@@ -27,19 +26,6 @@ class Salutation(models.TextChoices):
     MONSIEUR = "M.", "Monsieur"
     MX = "Mx", "Mx"
     DOCTOR = "Dr", "Dr"
-
-
-# The salutation, written out with the surname, in each language's order (pgettext:
-# "Madame Laurent", "Frau Laurent", "Laurent様", "Laurent女士").
-_FORMS_OF_ADDRESS: dict[str, Any] = {
-    Salutation.MADAME: pgettext_lazy("form of address", "Ms %(last_name)s"),
-    Salutation.MONSIEUR: pgettext_lazy("form of address", "Mr %(last_name)s"),
-    Salutation.MX: pgettext_lazy("form of address", "Mx %(last_name)s"),
-    Salutation.DOCTOR: pgettext_lazy("form of address", "Dr %(last_name)s"),
-}
-# The name she asked to be called by: as it is, or with the honorific her language
-# always adds ("Camille様").
-_CHOSEN_NAME = pgettext_lazy("form of address, a name she chose", "%(name)s")
 
 
 class ClientStatus(models.TextChoices):
@@ -156,12 +142,12 @@ class Client(models.Model):
         display_name ("Mme Laurent") labels her on the advisor's pages; a letter or a
         greeting to her writes the form of address out as her language does.
         """
-        if self.preferred_name:
-            return str(_CHOSEN_NAME) % {"name": self.preferred_name}
-        form = _FORMS_OF_ADDRESS.get(self.salutation)
-        if form is None:
-            return self.full_name
-        return str(form) % {"last_name": self.last_name}
+        return form_of_address(
+            salutation=self.salutation,
+            last_name=self.last_name,
+            preferred_name=self.preferred_name,
+            full_name=self.full_name,
+        )
 
     @property
     def initials(self) -> str:

@@ -174,3 +174,10 @@ def test_each_occasion_ahead_offers_one_short_link_to_her_advisor(story: Story) 
     assert link is not None
     assert link[1] == "Ask Élise for a few ideas"
     assert "Would you like" not in html  # the question, once under every date, is gone
+
+
+def test_every_salutation_has_its_form_of_address() -> None:
+    from clients.addressing import FORMS_OF_ADDRESS
+    from clients.models import Salutation
+
+    assert set(FORMS_OF_ADDRESS) == {value for value in Salutation.values if value}
