@@ -195,3 +195,19 @@ def test_ask_my_advisor_prefills_the_message(story: Story) -> None:
         .content.decode()
     )
     assert f"About the {product.name} in “For the Opera gala”:" in html
+
+
+def test_a_chapter_names_its_occasion_without_a_preposition(story: Story) -> None:
+    # "11 pièces · pour Anniversaire" lacked its article; the occasion stands on its own
+    from clients.models import OccasionKind
+    from tests.factories.clients import OccasionFactory
+
+    story.cast.client.preferred_language = "fr"
+    story.cast.client.save(update_fields=["preferred_language"])
+    story.lookbook.occasion = OccasionFactory(
+        client=story.cast.client, kind=OccasionKind.BIRTHDAY, title=""
+    )
+    story.lookbook.save(update_fields=["occasion"])
+    html = story.cast.http("client_user").get("/concierge/lookbooks/").content.decode()
+    assert "· <bdi>Anniversaire</bdi></p>" in html
+    assert "pour Anniversaire" not in html
