@@ -14,6 +14,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
 from rest_framework.authtoken.models import Token
 
@@ -97,6 +98,6 @@ def erase_account(client: Client) -> int:
 
 def register() -> None:
     """Called from ClientelingConfig.ready()."""
-    register_export_section("account", export_account, label="Your sign-in account", order=12)
+    register_export_section("account", export_account, label=_("Your sign-in account"), order=12)
     register_erasure_step("admin_history", erase_admin_history, order=1)
     register_erasure_step("account", erase_account, order=800)

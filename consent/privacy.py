@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from clients.models import Client
 
 ExportFunction = Callable[["Client"], Any]
@@ -38,8 +40,8 @@ ErasureFunction = Callable[["Client"], int]
 class ExportSection:
     name: str
     export: ExportFunction
-    label: str
-    description: str = ""
+    label: StrOrPromise  # gettext_lazy: read in the reader's language (str() where shown)
+    description: StrOrPromise = ""
     count: CountFunction | None = None
     order: int = 100
 
@@ -63,8 +65,8 @@ def register_export_section(
     name: str,
     fn: ExportFunction,
     *,
-    label: str,
-    description: str = "",
+    label: StrOrPromise,
+    description: StrOrPromise = "",
     count: CountFunction | None = None,
     order: int = 100,
 ) -> None:

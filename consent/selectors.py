@@ -132,8 +132,8 @@ def held_data_summary(client: Client) -> list[HeldData]:
     return [
         HeldData(
             name=section.name,
-            label=section.label,
-            description=section.description,
+            label=str(section.label),  # in the page's language
+            description=str(section.description),
             count=section.count(client) if section.count is not None else None,
         )
         for section in privacy.export_sections()

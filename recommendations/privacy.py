@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, ClientStatus
 from consent.privacy import register_erasure_step, register_export_section
@@ -298,24 +299,28 @@ def register() -> None:
     register_export_section(
         "lookbooks",
         export_lookbooks,
-        label="Lookbooks",
-        description="Every selection sent to you in full; drafts not yet sent are listed "
-        "with the kinds of data they used.",
+        label=_("Lookbooks"),
+        description=_(
+            "Every selection sent to you in full; drafts not yet sent are listed "
+            "with the kinds of data they used."
+        ),
         count=count_lookbooks,
         order=90,
     )
     register_export_section(
         "recommendation_model",
         export_model_profile,
-        label="Our recommendation model",
+        label=_("Our recommendation model"),
         order=91,
     )
     register_export_section(
         "outlook",
         export_outlook,
-        label="Your outlook and buying profile",
-        description="What the house expects of your purchases, scored each night from them "
-        "when your choices allow analytics.",
+        label=_("Your outlook and buying profile"),
+        description=_(
+            "What the house expects of your purchases, scored each night from them "
+            "when your choices allow analytics."
+        ),
         order=92,
     )
     register_erasure_step("lookbooks", erase_lookbooks, order=60)

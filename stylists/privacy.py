@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, ClientUserObjectPermission
 from consent.privacy import register_erasure_step, register_export_section
@@ -162,39 +163,39 @@ def erase_book(client: Client) -> int:
 def register() -> None:
     """Called from StylistsConfig.ready()."""
     register_export_section(
-        "advisors", export_advisors, label="Your advisors", count=None, order=15
+        "advisors", export_advisors, label=_("Your advisors"), count=None, order=15
     )
     register_export_section(
         "notes",
         export_notes,
-        label="Your advisors' notes",
-        description="What your advisors wrote down to serve you well.",
+        label=_("Your advisors' notes"),
+        description=_("What your advisors wrote down to serve you well."),
         count=lambda c: ClientNote.objects.filter(client=c).count(),
         order=80,
     )
     register_export_section(
         "messages",
         export_messages,
-        label="Messages",
+        label=_("Messages"),
         count=lambda c: Message.objects.filter(client=c).count(),
         order=81,
     )
     register_export_section(
         "appointments",
         export_appointments,
-        label="Appointments",
+        label=_("Appointments"),
         count=lambda c: Appointment.objects.filter(client=c).count(),
         order=82,
     )
     register_export_section(
         "styling_requests",
         export_styling_requests,
-        label="Styling requests",
+        label=_("Styling requests"),
         count=lambda c: StylingRequest.objects.filter(client=c).count(),
         order=83,
     )
     register_export_section(
-        "follow_ups", export_follow_ups, label="Your advisors' reminders", order=84
+        "follow_ups", export_follow_ups, label=_("Your advisors' reminders"), order=84
     )
     register_erasure_step("notes", erase_notes, order=20)
     register_erasure_step("messages", erase_messages, order=21)

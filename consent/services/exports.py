@@ -27,7 +27,7 @@ from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
 from django.db import OperationalError, transaction
 from django.http import Http404
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from consent import privacy
@@ -144,15 +144,24 @@ def privacy_export_request(*, client: Client, requested_by: User | None) -> Priv
 
 
 def privacy_archive(client: Client) -> dict[str, Any]:
-    """Everything held about the client, section by section (see consent.privacy)."""
+    """Everything held about the client, section by section (see consent.privacy).
+
+    Written in the house's language (settings.LANGUAGE_CODE), as the readable summary
+    is, whichever language the worker or a request happened to leave active.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return _archive(client)
+
+
+def _archive(client: Client) -> dict[str, Any]:
     return {
         "format": ARCHIVE_FORMAT,
         "generated_at": timezone.now(),
         "client": str(client.public_id),
         "sections": {
             section.name: {
-                "label": section.label,
-                "description": section.description,
+                "label": str(section.label),
+                "description": str(section.description),
                 "data": section.export(client),
             }
             for section in privacy.export_sections()

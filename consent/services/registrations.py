@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_lazy as _
+
 from clients import privacy as client_records
 from clients.models import Identity, Interaction, Occasion
 from consent import policy, privacy
@@ -114,18 +116,18 @@ def register_privacy() -> None:
     privacy.register_export_section(
         "consent_history",
         export_consent_history,
-        label="Your privacy choices",
-        description="Every tier and channel you chose, when, and the words you were shown.",
+        label=_("Your privacy choices"),
+        description=_("Every tier and channel you chose, when, and the words you were shown."),
         count=lambda c: ConsentRecord.objects.filter(client_id=c.pk).count(),
         order=30,
     )
     privacy.register_export_section(
-        "privacy_requests", export_privacy_requests, label="Your privacy requests", order=95
+        "privacy_requests", export_privacy_requests, label=_("Your privacy requests"), order=95
     )
     privacy.register_export_section(
         "staff_access",
         export_access_log,
-        label="Who at the house looked at your profile",
+        label=_("Who at the house looked at your profile"),
         order=96,
     )
     privacy.register_erasure_step("exports", erase_exports, order=5)
@@ -136,43 +138,43 @@ def register_privacy() -> None:
 def register_client_records() -> None:
     """What the clients app holds (clients.privacy), in the order exports and erasure use."""
     privacy.register_export_section(
-        "profile", client_records.export_profile, label="Your profile", order=10
+        "profile", client_records.export_profile, label=_("Your profile"), order=10
     )
     privacy.register_export_section(
         "identities",
         client_records.export_identities,
-        label="Contact details and identifiers",
-        description="E-mail addresses, phone numbers, loyalty and boutique till numbers.",
+        label=_("Contact details and identifiers"),
+        description=_("E-mail addresses, phone numbers, loyalty and boutique till numbers."),
         count=lambda c: Identity.objects.filter(client=c).count(),
         order=20,
     )
     privacy.register_export_section(
         "occasions",
         client_records.export_occasions,
-        label="Occasions",
-        description="Birthdays, anniversaries and events you shared with us.",
+        label=_("Occasions"),
+        description=_("Birthdays, anniversaries and events you shared with us."),
         count=lambda c: Occasion.objects.filter(client=c).count(),
         order=40,
     )
     privacy.register_export_section(
         "orders",
         client_records.export_orders,
-        label="Orders",
-        description="Purchases in boutique, online and by phone, with each piece.",
+        label=_("Orders"),
+        description=_("Purchases in boutique, online and by phone, with each piece."),
         count=lambda c: c.orders.count(),
         order=50,
     )
     privacy.register_export_section(
         "interactions",
         client_records.export_interactions,
-        label="Pieces you viewed, saved or reacted to",
+        label=_("Pieces you viewed, saved or reacted to"),
         count=lambda c: Interaction.objects.filter(client=c).count(),
         order=60,
     )
     privacy.register_export_section(
         "wishlist",
         client_records.export_wishlist,
-        label="Wishlist",
+        label=_("Wishlist"),
         count=lambda c: c.wishlist.count(),
         order=70,
     )

@@ -149,3 +149,38 @@ def test_the_erase_page_asks_for_typed_confirmation(cast):
     body = cast.http("client_user").get("/concierge/privacy/erase/").content.decode()
     assert "Type ERASE to confirm" in body
     assert "Kept without your name" in body
+
+
+@pytest.mark.parametrize(
+    ("language", "held"),
+    [
+        ("fr", ["Votre profil", "Coordonnées et identifiants", "Commandes"]),
+        ("ja", ["お客様のプロフィール", "連絡先と識別番号", "ご注文"]),
+    ],
+)
+def test_what_the_house_holds_is_listed_in_her_language(cast, language, held):
+    # The list of what is held about her was in English on every page; each section of it
+    # is now a string of the catalogues, read in her language
+    cast.client.preferred_language = language
+    cast.client.save(update_fields=["preferred_language"])
+    body = cast.http("client_user").get("/concierge/privacy/").content.decode()
+    for label in held:
+        assert label in body
+    assert "Contact details and identifiers" not in body
+    assert "Pieces you viewed, saved or reacted to" not in body
+
+
+def test_the_archive_is_written_in_the_houses_language_as_plain_text(cast):
+    # The labels are lazy translations; the archive (JSON) holds them as text, in the
+    # house's language like its readable summary, whatever language is active around it
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.utils import translation
+
+    from consent.services.exports import privacy_archive
+
+    with translation.override("ja"):
+        archive = privacy_archive(cast.client)
+    text = json.dumps(archive, cls=DjangoJSONEncoder)
+    assert '"label": "Contact details and identifiers"' in text
