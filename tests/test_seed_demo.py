@@ -284,3 +284,19 @@ def test_seeding_does_not_query_per_row() -> None:
     # then twice the rows cost only a few more statements (SQLite's batches), not one per row
     extra = len(double.captured_queries) - len(small.captured_queries)
     assert extra < 20, extra
+
+
+def test_advisors_write_to_french_and_italian_clients_in_their_language() -> None:
+    # "Bonjour Mme Laurent, with your birthday approaching…" mixed two languages in one
+    # message; an advisor writes the whole message in the client's language
+    from stylists.models import Message, MessageDirection
+
+    camille = Client.objects.get(user__username="client")
+    written = Message.objects.filter(client=camille, direction=MessageDirection.OUTBOUND)
+    assert written.exists()
+    for message in written:
+        assert "Bonjour" in message.body or "Bien sûr" in message.body or "Oui" in message.body
+        assert " your " not in message.body
+    for client in Client.objects.filter(preferred_language__in=["fr", "it"])[:40]:
+        for message in Message.objects.filter(client=client, direction=MessageDirection.OUTBOUND):
+            assert " your " not in message.body, message.body

@@ -140,6 +140,128 @@ SUBJECTS = (
     "Your request",
 )
 
+# The same conversations as THREADS, INBOUND_FIRST and SUBJECTS (same order, so the demo
+# draws the same ones), written in the client's language where the demo's advisors write
+# it: an advisor in Paris writes to a French client in French. They leave out {colour} and
+# {occasion}, which hold English words.
+THREADS_IN: dict[str, tuple[tuple[str, str, str, str], ...]] = {
+    "fr": (
+        (
+            "proactive",
+            "{greeting} {display_name}, le {piece} vient d’arriver à votre taille à {city}. Je "
+            "vous le réserve jusqu’à samedi, si vous souhaitez l’essayer. {advisor}",
+            "Merci, c’est très aimable. Pourrais-je passer vendredi en fin d’après-midi ?",
+            "Bien sûr : vendredi à 17 h 30, je vous attendrai. {advisor}",
+        ),
+        (
+            "proactive",
+            "{greeting} {display_name}, à l’approche de votre événement, j’ai réuni quelques "
+            "pièces qui devraient vous plaire. Elles vous attendent dans votre Style Story. "
+            "{advisor}",
+            "Elles sont très belles, surtout la deuxième. Existe-t-elle dans un autre coloris ?",
+            "Oui, d’ici deux semaines. Je vous en réserve une et vous préviens dès son arrivée. "
+            "{advisor}",
+        ),
+        (
+            "proactive",
+            "{greeting} {display_name}, merci de votre visite. J’espère que le {piece} vous "
+            "comble ; n’hésitez pas si vous souhaitez faire ajuster les manches. {advisor}",
+            "Il est parfait, merci encore pour votre patience.",
+            "Ce fut un plaisir. À très bientôt. {advisor}",
+        ),
+        (
+            "service",
+            "{greeting} {display_name}, votre {piece} vous attend à la boutique. Nous sommes "
+            "ouverts jusqu’à 19 h. {advisor}",
+            "Parfait, je passerai demain.",
+            "Très bien, il vous attendra à l’accueil. {advisor}",
+        ),
+    ),
+    "it": (
+        (
+            "proactive",
+            "{greeting} {display_name}, il {piece} è appena arrivato nella sua taglia a {city}. "
+            "Glielo tengo da parte fino a sabato, se desidera provarlo. {advisor}",
+            "Grazie, molto gentile. Potrei passare venerdì nel tardo pomeriggio?",
+            "Certamente: venerdì alle 17.30, la aspetto. {advisor}",
+        ),
+        (
+            "proactive",
+            "{greeting} {display_name}, in vista del suo evento ho riunito alcuni capi che credo "
+            "le piaceranno. La aspettano nella sua Style Story. {advisor}",
+            "Sono bellissimi, soprattutto il secondo. Esiste in un altro colore?",
+            "Sì, fra due settimane. Gliene riservo uno e la avviso appena arriva. {advisor}",
+        ),
+        (
+            "proactive",
+            "{greeting} {display_name}, grazie della sua visita. Spero che il {piece} sia come lo "
+            "desiderava; non esiti se vuole far sistemare le maniche. {advisor}",
+            "È perfetto, grazie ancora per la pazienza.",
+            "È stato un piacere. A presto. {advisor}",
+        ),
+        (
+            "service",
+            "{greeting} {display_name}, il suo {piece} è pronto da ritirare in boutique. Siamo "
+            "aperti fino alle 19. {advisor}",
+            "Benissimo, passo domani.",
+            "Perfetto, la aspetterà all’accoglienza. {advisor}",
+        ),
+    ),
+}
+INBOUND_FIRST_IN: dict[str, tuple[tuple[str, str], ...]] = {
+    "fr": (
+        (
+            "Bonjour, avez-vous encore le {piece} en {size} ? Je l’ai vu en vitrine la semaine "
+            "dernière.",
+            "{greeting} {display_name}, oui : je vous en ai mis un de côté en {size}, à votre "
+            "nom. {advisor}",
+        ),
+        (
+            "Pourriez-vous m’aider à trouver un cadeau pour les soixante-dix ans de ma mère ?",
+            "{greeting} {display_name}, avec plaisir. Je vous envoie trois idées cet "
+            "après-midi. {advisor}",
+        ),
+        (
+            "Est-il possible de faire restaurer l’anse de mon sac ? Il a beaucoup vécu.",
+            "{greeting} {display_name}, bien sûr : apportez-le, notre atelier s’en occupera ; "
+            "il faut compter trois semaines. {advisor}",
+        ),
+    ),
+    "it": (
+        (
+            "Buongiorno, avete ancora il {piece} in {size}? L’ho visto in vetrina la settimana "
+            "scorsa.",
+            "{greeting} {display_name}, sì: gliene ho messo da parte uno in {size} a suo nome. "
+            "{advisor}",
+        ),
+        (
+            "Potrebbe aiutarmi a trovare un regalo per i settant’anni di mia madre?",
+            "{greeting} {display_name}, con piacere. Le mando tre idee nel pomeriggio. {advisor}",
+        ),
+        (
+            "È possibile far restaurare il manico della mia borsa? È stata molto amata.",
+            "{greeting} {display_name}, certo: la porti in boutique, se ne occuperà il nostro "
+            "atelier; di solito servono tre settimane. {advisor}",
+        ),
+    ),
+}
+SUBJECTS_IN: dict[str, tuple[str, ...]] = {
+    "fr": (
+        "Une pièce mise de côté pour vous",
+        "Pour votre événement",
+        "Merci de votre visite",
+        "Prête à être retirée",
+        "Votre demande",
+    ),
+    "it": (
+        "Un capo messo da parte per lei",
+        "Per il suo evento",
+        "Grazie della sua visita",
+        "Pronto da ritirare",
+        "La sua richiesta",
+    ),
+}
+
 STYLING_REQUESTS: tuple[str, ...] = (
     "I have a wedding in Portofino in June: could you suggest a complete look, ideally in silk?",
     "Looking for a present for my husband's fortieth. Leather, nothing too formal.",

@@ -20,10 +20,13 @@ from clienteling.demo.phrases import (
     FOLLOW_UPS,
     GREETINGS,
     INBOUND_FIRST,
+    INBOUND_FIRST_IN,
     NOTES,
     STYLING_REQUESTS,
     SUBJECTS,
+    SUBJECTS_IN,
     THREADS,
+    THREADS_IN,
     VIC_NOTES,
     suited,
 )
@@ -154,11 +157,12 @@ def _thread(
     if fact.persona == "client":
         start = now - dt.timedelta(days=3, hours=4)
     if may_reach_out and chance(rng, 0.7):
-        kind, opener, reply, answer = THREADS[
+        threads = THREADS_IN.get(fact.language, THREADS)  # same order: the same draw
+        kind, opener, reply, answer = threads[
             1 if soon and chance(rng, 0.5) else rng.choice([0, 2, 3])
         ]
         if fact.persona == "client":
-            kind, opener, reply, answer = THREADS[1]
+            kind, opener, reply, answer = threads[1]
         channel = CHANNELS[outbound[0] if fact.persona else rng.choice(outbound)]
         texts = [
             (MessageDirection.OUTBOUND, opener),
@@ -167,12 +171,12 @@ def _thread(
         ]
     else:
         kind = "service"
-        question, answer = rng.choice(INBOUND_FIRST)
+        question, answer = rng.choice(INBOUND_FIRST_IN.get(fact.language, INBOUND_FIRST))
         channel = MessageChannel.CONCIERGE
         texts = [(MessageDirection.INBOUND, question), (MessageDirection.OUTBOUND, answer)]
     keep = len(texts) if fact.persona or chance(rng, 0.6) else rng.randint(1, len(texts) - 1)
     messages, at = [], start
-    subject = writer.fill(rng.choice(SUBJECTS), fact, occasion)
+    subject = writer.fill(rng.choice(SUBJECTS_IN.get(fact.language, SUBJECTS)), fact, occasion)
     for n, (direction, text) in enumerate(texts[:keep]):
         if at > now:
             break
