@@ -17,29 +17,43 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.template import engines
 from django.template.backends.utils import csrf_input_lazy
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import format_date
 
 register = template.Library()
 
-# Constant markup (nothing of the caller's in it).
-_TIERS = {
-    tier: mark_safe(
-        f'<span class="badge badge--tier badge--{tier}" title="{title}">{tier.capitalize()}</span>'
-    )
-    for tier, title in (
-        ("bespoke", "Bespoke: the richest personalisation the client has chosen"),
-        ("personal", "Personal: purchases, preferences, sizes and occasions"),
-        ("essential", "Essential: only what serves the client's own requests"),
-    )
+# Constant markup (nothing of the caller's in it), drawn once per language: the client's
+# privacy centre shows her tier in her language ("Personnel"), the dashboard in English.
+_TIER_WORDS = {
+    "bespoke": (_("Bespoke"), _("Bespoke: the richest personalisation the client has chosen")),
+    "personal": (_("Personal"), _("Personal: purchases, preferences, sizes and occasions")),
+    "essential": (_("Essential"), _("Essential: only what serves the client’s own requests")),
 }
+_tiers_by_language: dict[str, dict[str, SafeString]] = {}
+
+
+def _tiers() -> dict[str, SafeString]:
+    language = get_language() or settings.LANGUAGE_CODE
+    drawn = _tiers_by_language.get(language)
+    if drawn is None:
+        drawn = _tiers_by_language[language] = {
+            tier: format_html(
+                '<span class="badge badge--tier badge--{}" title="{}">{}</span>', tier, title, label
+            )
+            for tier, (label, title) in _TIER_WORDS.items()
+        }
+    return drawn
+
+
 # status -> (badge classes, default label)
 _STATUSES: dict[str, tuple[str, Any]] = {
     "draft": ("badge--draft", _("Draft")),
@@ -96,7 +110,7 @@ def avatar(name: Any = "", size: str = "", decorative: bool = False) -> SafeStri
 @register.simple_tag
 def tier_badge(tier: Any = "") -> SafeString:
     """A consent tier: essential, personal or bespoke (with what it allows, as a title)."""
-    known = _TIERS.get(tier) if isinstance(tier, str) else None
+    known = _tiers().get(tier) if isinstance(tier, str) else None
     if known is not None:
         return known
     return format_html(

@@ -12,7 +12,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 OLD_AVATAR = '{% with parts=name.split %}<span class="avatar{% if size %} avatar--{{ size }}{% endif %} avatar--tone-{{ name|length|stringformat:\'d\'|slice:\'-1:\' }}"{% if decorative %} aria-hidden="true"{% else %} role="img" aria-label="{{ name }}"{% endif %}>{% if parts|length > 1 %}{{ parts|first|first|upper }}{{ parts|last|first|upper }}{% else %}{{ name|first|upper|default:"·" }}{% endif %}</span>{% endwith %}'  # noqa: E501
-OLD_TIER = '{% if tier == "bespoke" %}<span class="badge badge--tier badge--bespoke" title="Bespoke: the richest personalisation the client has chosen">Bespoke</span>{% elif tier == "personal" %}<span class="badge badge--tier badge--personal" title="Personal: purchases, preferences, sizes and occasions">Personal</span>{% elif tier == "essential" %}<span class="badge badge--tier badge--essential" title="Essential: only what serves the client\'s own requests">Essential</span>{% else %}<span class="badge badge--tier badge--essential">{{ tier|default:"No tier"|capfirst }}</span>{% endif %}'  # noqa: E501
+OLD_TIER = '{% if tier == "bespoke" %}<span class="badge badge--tier badge--bespoke" title="Bespoke: the richest personalisation the client has chosen">Bespoke</span>{% elif tier == "personal" %}<span class="badge badge--tier badge--personal" title="Personal: purchases, preferences, sizes and occasions">Personal</span>{% elif tier == "essential" %}<span class="badge badge--tier badge--essential" title="Essential: only what serves the client’s own requests">Essential</span>{% else %}<span class="badge badge--tier badge--essential">{{ tier|default:"No tier"|capfirst }}</span>{% endif %}'  # noqa: E501
 OLD_STATUS = '{% load i18n %}{% if status == "draft" %}<span class="badge badge--draft">{{ label|default:_("Draft") }}</span>{% elif status == "in_review" %}<span class="badge badge--in-review">{{ label|default:_("In review") }}</span>{% elif status == "published" %}<span class="badge badge--published">{{ label|default:_("Published") }}</span>{% elif status == "withdrawn" %}<span class="badge badge--withdrawn">{{ label|default:_("Withdrawn") }}</span>{% elif status == "discarded" %}<span class="badge badge--discarded">{{ label|default:_("Discarded") }}</span>{% elif status == "overdue" %}<span class="badge badge--overdue">{{ label|default:_("Overdue") }}</span>{% elif status == "open" %}<span class="badge badge--info badge--dot">{{ label|default:_("Open") }}</span>{% elif status == "pending" %}<span class="badge badge--info badge--dot">{{ label|default:_("Pending") }}</span>{% elif status == "requested" %}<span class="badge badge--info badge--dot">{{ label|default:_("Requested") }}</span>{% elif status == "answered" %}<span class="badge badge--success badge--dot">{{ label|default:_("Answered") }}</span>{% elif status == "done" %}<span class="badge badge--success badge--dot">{{ label|default:_("Done") }}</span>{% elif status == "completed" %}<span class="badge badge--success badge--dot">{{ label|default:_("Completed") }}</span>{% elif status == "confirmed" %}<span class="badge badge--success badge--dot">{{ label|default:_("Confirmed") }}</span>{% elif status == "cancelled" or status == "canceled" %}<span class="badge badge--neutral">{{ label|default:_("Cancelled") }}</span>{% elif status == "declined" %}<span class="badge badge--neutral">{{ label|default:_("Declined") }}</span>{% elif status == "no_show" %}<span class="badge badge--neutral">{{ label|default:_("Missed") }}</span>{% elif status == "closed" %}<span class="badge badge--neutral">{{ label|default:_("Closed") }}</span>{% else %}<span class="badge badge--neutral">{{ label|default:status|capfirst }}</span>{% endif %}'  # noqa: E501
 
 NAMES = [
@@ -96,3 +96,18 @@ def test_status_badge_is_the_partial(status: object, label: object, language: st
         assert _new("status_badge", status=status, label=label) == _old(
             OLD_STATUS, status=status, label=label
         )
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "title"),
+    [
+        ("en", "Personal", "Personal: purchases, preferences, sizes and occasions"),
+        ("fr", "Personnel", "Personnel : achats, préférences, tailles et occasions"),
+        ("ja", "パーソナル", "パーソナル：ご購入、お好み、サイズ、記念日"),
+    ],
+)
+def test_tier_badge_speaks_the_readers_language(language: str, label: str, title: str) -> None:
+    # The client's privacy centre shows her tier ("Personal" was English on every page)
+    with translation.override(language):
+        drawn = _new("tier_badge", tier="personal")
+    assert f'title="{title}">{label}</span>' in drawn
