@@ -27,6 +27,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from clienteling.house_words import house_word as _house_word
 from core.dates import format_date
 
 register = template.Library()
@@ -155,3 +156,15 @@ def fragment(context: template.Context, name: str, **values: Any) -> SafeString:
     values["include"] = include
     jinja = engines["jinja2"].env  # type: ignore[attr-defined]
     return mark_safe(jinja.get_template(name).render(values))
+
+
+@register.filter
+def house_word(value: Any) -> Any:
+    """An advisor's title or speciality in the reader's language (clienteling.house_words)."""
+    return _house_word(value)
+
+
+@register.filter
+def house_words(values: Any, separator: str = " · ") -> str:
+    """A list of specialities, each in the reader's language, joined."""
+    return separator.join(_house_word(value) for value in values or ())

@@ -188,3 +188,19 @@ def test_the_advisors_and_the_new_times_speak_her_language(cast: Any, hours: Non
     assert "別の時間を選ぶ" in page
     refused = http.post(url, {"at": paris(10).isoformat()}).content.decode()
     assert "すでにこのお時間でご予約いただいております。" in refused
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_advisors_titles_and_crafts_read_in_her_language(cast: Any, hours: None) -> None:
+    # The house's own titles and specialities are strings of the catalogues; a speciality
+    # the house wrote otherwise is shown as written
+    cast.client.preferred_language = "fr"
+    cast.client.save(update_fields=["preferred_language"])
+    cast.colleague.title = "Senior client advisor"
+    cast.colleague.specialities = ["Fine jewellery", "Bridal and ceremony", "Archive pieces"]
+    cast.colleague.save(update_fields=["title", "specialities"])
+    html = cast.http("client_user").get("/concierge/appointments/advisors/").content.decode()
+    assert "Conseil clientèle senior" in html
+    assert "Haute joaillerie · Mariage et cérémonie · Archive pieces" in html
+    assert '<option value="Fine jewellery">Haute joaillerie</option>' in html
+    assert "Senior client advisor" not in html
