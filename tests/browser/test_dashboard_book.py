@@ -144,3 +144,14 @@ def test_the_review_queue_fits_a_laptop_with_its_review_buttons_in_sight(page, b
     assert _table_overflow(page) <= 0
     button = page.get_by_role("link", name="Review the lookbook for")
     assert button.first.is_visible()
+
+
+def test_on_a_phone_the_clients_column_scrolls_with_the_rest(page, book):
+    # A sticky first column would take most of a phone's width
+    log_in(page, "elise", PASSWORD)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/stylist/clients/")
+    position = page.locator("#client-table tbody th").first.evaluate(
+        "cell => getComputedStyle(cell).position"
+    )
+    assert position == "static"
