@@ -168,3 +168,12 @@ def house_word(value: Any) -> Any:
 def house_words(values: Any, separator: str = " · ") -> str:
     """A list of specialities, each in the reader's language, joined."""
     return separator.join(_house_word(value) for value in values or ())
+
+
+@register.simple_tag
+def house_copy() -> SafeString:
+    """Attributes for copy the house writes in its own language (heritage stories, product
+    descriptions) on a page in the client's: the passage's language, so a screen reader
+    reads it as English (WCAG 3.1.2), and its own direction, so an English sentence on an
+    Arabic page keeps its full stop at its end."""
+    return format_html('lang="{}" dir="auto"', settings.LANGUAGE_CODE)

@@ -105,3 +105,23 @@ def test_the_home_tells_the_story_of_a_piece_she_owns_or_was_shown(cast: Any) ->
     home = http.get("/concierge/")
     assert home.context["story"].title == "The saddler of the rue du Bac"
     assert home.context["story_reason"] == "The story behind the Saddle bag you own"
+
+
+def test_the_houses_english_copy_is_marked_as_english_on_her_pages(cast: Any) -> None:
+    # The stories and descriptions are written in the house's language: on a French or
+    # Arabic page each passage says so (WCAG 3.1.2, a screen reader reads it as English)
+    # and keeps its own direction (its full stop at its end on a right-to-left page)
+    cast.client.preferred_language = "ar"
+    cast.client.save(update_fields=["preferred_language"])
+    coat = ProductFactory(name="Verlaine coat", description="A coat cut for travel.")
+    story = HeritageStoryFactory(
+        title="The tailor's workroom", summary="Where it began.", text="In 1867.", published=True
+    )
+    story.products.add(coat)
+    http = cast.http("client_user")
+    piece = http.get(f"/concierge/pieces/{coat.public_id}/").content.decode()
+    assert '<p class="lede piece__description" lang="en" dir="auto">A coat cut' in piece
+    assert 'class="heritage-moment__title" lang="en" dir="auto">The tailor&#x27;s' in piece
+    page = http.get(f"/concierge/heritage/{story.slug}/").content.decode()
+    assert '<div class="prose story__text" lang="en" dir="auto">' in page
+    assert '<html lang="ar" dir="rtl">' in page
