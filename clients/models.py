@@ -127,7 +127,8 @@ class Client(models.Model):
 
     @property
     def display_name(self) -> str:
-        """How the house addresses the client: 'Mme Laurent' or the preferred name."""
+        """How staff pages label her: 'Mme Laurent' or the preferred name (a greeting to
+        her uses addressed_as, written out in her language)."""
         if self.preferred_name:
             return self.preferred_name
         if self.salutation:
