@@ -26,6 +26,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation.template import templatize
 
+from core.grammar import ADVISOR_MASCULINE
+
 # Babel's spec: name -> positions of (singular, plural, context) arguments.
 KEYWORDS: dict[str, tuple[int | tuple[int, str], ...] | None] = {
     "gettext": None,
@@ -118,14 +120,28 @@ def _extract_file(
 
 
 def extract_messages(root: Path | None = None) -> Catalog:
-    """Every string marked for translation in the project, as a template catalogue."""
+    """Every string marked for translation in the project, as a template catalogue.
+
+    A sentence that names an advisor is there twice: as written, and under the
+    context core.grammar.ADVISOR_MASCULINE for a client whose advisor is a man
+    (the same words, in a language that does not mark it).
+    """
     root = root or base_dir()
     catalog = Catalog(project="Atelier", charset="utf-8", fuzzy=False)
     for path in _source_files(root):
         for message, context, where in _extract_file(path, root):
             file, line = where.rsplit(":", 1)
-            catalog.add(message, None, locations=[(file, int(line))], context=context)
+            locations = [(file, int(line))]
+            catalog.add(message, None, locations=locations, context=context)
+            if context is None and names_an_advisor(message):
+                catalog.add(message, None, locations=locations, context=ADVISOR_MASCULINE)
     return catalog
+
+
+def names_an_advisor(message: str | tuple[str, ...]) -> bool:
+    """Whether the sentence speaks of an advisor, so has a masculine twin."""
+    texts = (message,) if isinstance(message, str) else message
+    return any("advisor" in text.lower() for text in texts)
 
 
 def po_path(language: str) -> Path:

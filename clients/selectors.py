@@ -114,13 +114,18 @@ def can_change_client(user: Any, client: Client) -> bool:
     ).exists()
 
 
-def client_for_concierge(user: Any) -> Client:
-    """The signed-in client's own record (the concierge's only subject); 404 for others."""
+def client_for_concierge(user: Any, **annotations: Any) -> Client:
+    """The signed-in client's own record (the concierge's only subject); 404 for others.
+
+    `annotations`: what the concierge reads with her, in the same query.
+    """
     if not user.is_authenticated:
         raise Http404("No client")
     try:
-        return Client.objects.select_related("home_boutique").get(
-            user=user, status=ClientStatus.ACTIVE
+        return (
+            Client.objects.select_related("home_boutique")
+            .annotate(**annotations)
+            .get(user=user, status=ClientStatus.ACTIVE)
         )
     except Client.DoesNotExist:
         raise Http404("No client") from None

@@ -21,6 +21,14 @@ class Role(models.TextChoices):
     HEAD_OFFICE = "head_office", "Head office"
 
 
+class GrammaticalGender(models.TextChoices):
+    """How sentences about an advisor read in languages that mark it ("votre conseillère",
+    "votre conseiller"): the house records it per advisor; core.grammar chooses the words."""
+
+    FEMININE = "feminine", "Feminine (votre conseillère, Ihre Beraterin)"
+    MASCULINE = "masculine", "Masculine (votre conseiller, Ihr Berater)"
+
+
 class Stylist(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stylist"
@@ -38,6 +46,13 @@ class Stylist(models.Model):
     # How clients reach the advisor directly (the boutique's line when empty).
     phone = models.CharField(max_length=32, blank=True)
     active = models.BooleanField(default=True)
+    grammatical_gender = models.CharField(
+        max_length=10,
+        choices=GrammaticalGender.choices,
+        default=GrammaticalGender.FEMININE,
+        help_text="How her or his clients' pages speak of their advisor in French, German, "
+        "Italian, Spanish, Portuguese, Russian and Arabic.",
+    )
 
     class Meta:
         ordering = ["user__first_name", "user__last_name"]

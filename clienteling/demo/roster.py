@@ -258,6 +258,25 @@ STAFF: tuple[StaffSpec, ...] = (
 )
 
 
+# The advisors whose clients' pages speak of them in the masculine ("votre conseiller");
+# the others in the feminine, the catalogues' default (Stylist.grammatical_gender).
+MASCULINE_ADVISORS = frozenset(
+    {
+        "hugo.lefevre",
+        "raphael.morel",
+        "thomas.nguyen",
+        "lorenzo.conti",
+        "alessandro.ferri",
+        "matteo.longo",
+        "davide.colombo",
+        "kenji.watanabe",
+        "ryo.kobayashi",
+        "sho.inoue",
+        "manager-tokyo",
+    }
+)
+
+
 # The two client logins; everything else about them follows the normal rules.
 CLIENT_PERSONAS: dict[str, dict[str, str]] = {
     "client": {

@@ -14,10 +14,16 @@ from django.contrib.auth.hashers import make_password
 
 from catalog.models import Boutique
 from clienteling.demo.bulk import insert
-from clienteling.demo.roster import BOUTIQUES, DEMO_PASSWORD, STAFF, STAFF_EMAIL_DOMAIN
+from clienteling.demo.roster import (
+    BOUTIQUES,
+    DEMO_PASSWORD,
+    MASCULINE_ADVISORS,
+    STAFF,
+    STAFF_EMAIL_DOMAIN,
+)
 from clienteling.demo.state import Staff
 from clienteling.demo.vocabulary import handle
-from stylists.models import Availability, Role, Stylist
+from stylists.models import Availability, GrammaticalGender, Role, Stylist
 from stylists.services import stylist_create
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -66,6 +72,11 @@ def build_staff(*, boutiques: dict[str, Boutique], password_hash: str) -> Staff:
             languages=spec.languages,
             specialities=spec.specialities,
             bio=spec.bio,
+            grammatical_gender=(
+                GrammaticalGender.MASCULINE
+                if spec.username in MASCULINE_ADVISORS
+                else GrammaticalGender.FEMININE
+            ),
         )
     admin = user_model(
         username="admin",

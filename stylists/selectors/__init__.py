@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from clients.models import Client
@@ -46,6 +46,15 @@ def current_assignments(client_ids: list[int]) -> dict[int, Stylist]:
 
 
 # --- The concierge's reads: a client's own appointments, requests and messages ----------
+
+
+def advisor_grammar() -> Subquery:
+    """For a Client queryset's annotate(): her advisor's grammatical gender now, or None."""
+    return Subquery(
+        BookAssignment.objects.filter(client=OuterRef("pk"), ended_at__isnull=True)
+        .order_by("pk")
+        .values("stylist__grammatical_gender")[:1]
+    )
 
 
 def advisor_of(client: Client) -> Stylist | None:

@@ -29,6 +29,7 @@ from stylists.models import (
     ClientNote,
     FollowUp,
     FollowUpStatus,
+    GrammaticalGender,
     Role,
     StylingRequest,
     StylingRequestStatus,
@@ -75,6 +76,7 @@ def stylist_create(
     languages: Sequence[str] = (),
     specialities: Sequence[str] = (),
     bio: str = "",
+    grammatical_gender: str = GrammaticalGender.FEMININE,
 ) -> Stylist:
     """Create a staff account with its role's permissions."""
     user_model = get_user_model()
@@ -93,6 +95,7 @@ def stylist_create(
         languages=list(languages),
         specialities=list(specialities),
         bio=bio,
+        grammatical_gender=grammatical_gender,
     )
     stylist.full_clean()
     stylist.save()
