@@ -4,10 +4,15 @@
         [--database-url postgres://postgres@127.0.0.1:5432/atelier_prod]
         [--redis-url redis://127.0.0.1:6379/12] [--port 8201] [--web-workers 2] [--warmup 15]
 
-1. makes sure the database holds the demo house with drafts (seed_demo
-   --if-empty, train_recommender and draft_lookbooks when nothing is in review),
-   then VACUUM ANALYZEs it (the statistics and visibility autovacuum keeps on a house
-   that has run a while, and no autovacuum of the fresh tables during the run);
+1. makes sure a template database (the run's database name + "_house") holds the
+   demo house with drafts (seed_demo --if-empty, train_recommender and draft_lookbooks
+   when fewer than 20 are in review), VACUUM ANALYZEd (the statistics and visibility
+   autovacuum keeps on a house that has run a while, and no autovacuum of the fresh
+   tables during the run), then copies it over the run's database: every run measures
+   the same house. (Until 7 Dec 2026 runs reused one database: each run reviewed and
+   published the first drafts of the queue and wrote to the same threads, so the next
+   run drew fewer review actions and longer conversations.) --keep-database runs on the
+   database as it is;
    empties the benchmark's own Redis database (never database 0): tasks a previous
    run left queued would otherwise run, against rows this database does not hold,
    while this one is timed;
@@ -36,6 +41,10 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -63,13 +72,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--celery-workers", type=int, default=1)
     parser.add_argument("--warmup", type=int, default=15, help="untimed seconds first")
+    parser.add_argument(
+        "--keep-database",
+        action="store_true",
+        help="run on the database as it is, not on a fresh copy of the seeded house",
+    )
     return parser.parse_args(argv)
 
 
-def layout_env(args: argparse.Namespace) -> dict[str, str]:
+def layout_env(args: argparse.Namespace, *, database_url: str = "") -> dict[str, str]:
     env = dict(os.environ)
     env.update(
-        DATABASE_URL=args.database_url,
+        DATABASE_URL=database_url or args.database_url,
         REDIS_URL=args.redis_url,
         DJANGO_SETTINGS_MODULE="clienteling.settings.base",
         DJANGO_DEBUG="0",
@@ -190,10 +204,40 @@ def read_stats(prefix: str) -> dict[str, dict[str, Any]]:
     return rows
 
 
+def fresh_copy(args: argparse.Namespace) -> None:
+    """The run's database, dropped and copied from the seeded house (created once)."""
+    url = urlsplit(args.database_url)
+    name = url.path.lstrip("/")
+    house = f"{name}_house"
+    maintenance = urlunsplit(url._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [house]
+        ).fetchone()
+    if not exists:
+        with psycopg.connect(maintenance, autocommit=True) as connection:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(house)))
+        ensure_house(layout_env(args, database_url=urlunsplit(url._replace(path=f"/{house}"))))
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        connection.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name]
+        )
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        connection.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(house)
+            )
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     env = layout_env(args)
-    ensure_house(env)
+    if args.keep_database:
+        ensure_house(env)
+    else:
+        fresh_copy(args)
+        manage(env, "migrate", "--noinput")  # a house seeded before the newest migrations
     forget_queued_tasks(args.redis_url)
     base = f"http://127.0.0.1:{args.port}"
     work = Path(tempfile.mkdtemp(prefix="atelier-load-"))
