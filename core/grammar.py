@@ -1,8 +1,9 @@
 """Sentences about a client's advisor, in the advisor's grammatical gender.
 
-French, German, Italian, Spanish, Portuguese, Russian and Arabic mark the
-gender of "your advisor" and of what the advisor does ("votre conseillère vous
-répondra", "votre conseiller vous répondra"). The catalogues hold each such
+French, German, Italian, Spanish, Portuguese and Arabic mark the gender of
+"your advisor" and of what the advisor does ("votre conseillère vous répondra",
+"votre conseiller vous répondra"; Russian's catalogue writes the generic "Ваш
+консультант ответил" for either). The catalogues hold each such
 sentence twice: as written (the feminine, the house's default) and under the
 message context ADVISOR_MASCULINE. Inside `advisor_wording("masculine")` every
 translation the page asks for — {% translate %}, {% blocktranslate %}, Jinja2's

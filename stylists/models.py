@@ -51,7 +51,7 @@ class Stylist(models.Model):
         choices=GrammaticalGender.choices,
         default=GrammaticalGender.FEMININE,
         help_text="How her or his clients' pages speak of their advisor in French, German, "
-        "Italian, Spanish, Portuguese, Russian and Arabic.",
+        "Italian, Spanish, Portuguese and Arabic.",
     )
 
     class Meta:

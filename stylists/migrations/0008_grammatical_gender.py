@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='stylist',
             name='grammatical_gender',
-            field=models.CharField(choices=[('feminine', 'Feminine (votre conseillère, Ihre Beraterin)'), ('masculine', 'Masculine (votre conseiller, Ihr Berater)')], default='feminine', help_text="How her or his clients' pages speak of their advisor in French, German, Italian, Spanish, Portuguese, Russian and Arabic.", max_length=10),
+            field=models.CharField(choices=[('feminine', 'Feminine (votre conseillère, Ihre Beraterin)'), ('masculine', 'Masculine (votre conseiller, Ihr Berater)')], default='feminine', help_text="How her or his clients' pages speak of their advisor in French, German, Italian, Spanish, Portuguese and Arabic.", max_length=10),
         ),
     ]
