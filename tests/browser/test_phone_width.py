@@ -1,4 +1,5 @@
-"""On a phone no page is wider than the screen, whatever it holds, in any language.
+"""On a phone no page is wider than the screen, whatever it holds, in any language
+(nor, for the concierge, on a laptop).
 
 A long message, a pasted link, a wide table: each wraps, or scrolls inside its own box,
 never the page. Found by looking at the demo on 7 Dec 2026: the client's messages ran
@@ -56,7 +57,9 @@ def _house() -> dict[str, str]:
         title="For the Opera gala",
         published_at=timezone.now() - dt.timedelta(hours=2),
     )
-    LookbookItemFactory(lookbook=lookbook, position=0, product=ProductFactory(name="Navy gown"))
+    # Three pieces: a laptop draws them in three columns, the narrowest a card gets
+    for position, name in enumerate(("Navy gown", "Gourmette collar", "Rue du Bac bag")):
+        LookbookItemFactory(lookbook=lookbook, position=position, product=ProductFactory(name=name))
     now = timezone.now()
     Message.objects.create(
         client=client,
@@ -170,5 +173,22 @@ def test_the_concierge_reflows_at_320_px_in_every_language(page, language) -> No
         ],
         screen=320,
     )
+
+    assert wide == {}
+
+
+def test_the_concierge_fits_a_laptop_in_every_language(page) -> None:
+    """At 1024 px a label wider than its box ran past the screen: "Ajouter à ma liste
+    d'envies" on each piece of a chapter, "Élise 어드바이저에게 메시지 보내기" in the
+    advisor's card (found by looking at the demo on 7 Dec 2026)."""
+    house = _house()
+    page.set_viewport_size({"width": 1024, "height": 800})
+    log_in(page, "camille", PASSWORD)
+    wide = {}
+    for language, _ in settings.LANGUAGES:
+        Client.objects.filter(user__username="camille").update(preferred_language=language)
+        paths = ["/concierge/", house["lookbook"], "/concierge/messages/"]
+        for path, width in _wider_than_the_screen(page, paths, screen=1024).items():
+            wide[(language, path)] = width
 
     assert wide == {}
