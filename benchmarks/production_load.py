@@ -5,8 +5,9 @@
         [--redis-url redis://127.0.0.1:6379/12] [--port 8201] [--web-workers 2] [--warmup 15]
 
 1. makes sure a template database (the run's database name + "_house") holds the
-   demo house with drafts (seed_demo --if-empty, train_recommender and draft_lookbooks
-   when fewer than 20 are in review), VACUUM ANALYZEd (the statistics and visibility
+   demo house as `make demo` builds it (seed_demo --if-empty, train_recommender and
+   draft_lookbooks when fewer than 20 are in review, score_clients, suggest_merges,
+   demo_publish; --reseed builds it again), VACUUM ANALYZEd (the statistics and visibility
    autovacuum keeps on a house that has run a while, and no autovacuum of the fresh
    tables during the run), then copies it over the run's database: every run measures
    the same house. (Until 7 Dec 2026 runs reused one database: each run reviewed and
@@ -73,6 +74,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--celery-workers", type=int, default=1)
     parser.add_argument("--warmup", type=int, default=15, help="untimed seconds first")
     parser.add_argument(
+        "--reseed",
+        action="store_true",
+        help="seed the house template again (after the demo house or its steps changed)",
+    )
+    parser.add_argument(
         "--keep-database",
         action="store_true",
         help="run on the database as it is, not on a fresh copy of the seeded house",
@@ -125,6 +131,13 @@ def ensure_house(env: dict[str, str]) -> None:
     if int(in_review.strip().splitlines()[-1] or 0) < 20:
         manage(env, "train_recommender")
         manage(env, "draft_lookbooks")
+    # The rest of `make demo`'s house: client scores (Today's "whom to call"), merge
+    # suggestions, and the demo client's published chapter (her lookbook and reactions
+    # pages). Until 7 Dec 2026 the load ran without them: Today was lighter than the demo's,
+    # and the client's lookbook was drawn only when a run happened to publish one of hers.
+    manage(env, "score_clients")
+    manage(env, "suggest_merges")
+    manage(env, "demo_publish")
     # Fresh statistics, as autovacuum would have them on a house that has run a while:
     # right after seeding and drafting the planner guesses 4 drafts for 456 and picks
     # nested loops that cost the review queue ~200 ms a load.
@@ -211,6 +224,8 @@ def fresh_copy(args: argparse.Namespace) -> None:
     house = f"{name}_house"
     maintenance = urlunsplit(url._replace(path="/postgres"))
     with psycopg.connect(maintenance, autocommit=True) as connection:
+        if args.reseed:
+            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(house)))
         exists = connection.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [house]
         ).fetchone()
