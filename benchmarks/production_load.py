@@ -222,23 +222,17 @@ def fresh_copy(args: argparse.Namespace) -> None:
     url = urlsplit(args.database_url)
     name = url.path.lstrip("/")
     house = f"{name}_house"
-    maintenance = urlunsplit(url._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
+    with psycopg.connect(urlunsplit(url._replace(path="/postgres")), autocommit=True) as db:
         if args.reseed:
-            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(house)))
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [house]
-        ).fetchone()
-    if not exists:
-        with psycopg.connect(maintenance, autocommit=True) as connection:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(house)))
-        ensure_house(layout_env(args, database_url=urlunsplit(url._replace(path=f"/{house}"))))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        connection.execute(
+            db.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(house)))
+        if not db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [house]).fetchone():
+            db.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(house)))
+            ensure_house(layout_env(args, database_url=urlunsplit(url._replace(path=f"/{house}"))))
+        db.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name]
         )
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        connection.execute(
+        db.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        db.execute(
             sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
                 sql.Identifier(name), sql.Identifier(house)
             )

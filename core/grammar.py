@@ -60,16 +60,13 @@ def advisor_wording(gender: str | None) -> Iterator[None]:
         yield
         return
     active = trans_real._active  # type: ignore[attr-defined]  # Django keeps it private
-    had = hasattr(active, "value")
     previous = getattr(active, "value", None)
-    current = (
-        previous if previous is not None else trans_real.translation(trans_real.get_language())
-    )
-    active.value = _MasculineAdvisor(current)
+    inner = previous if previous is not None else trans_real.translation(trans_real.get_language())
+    active.value = _MasculineAdvisor(inner)
     try:
         yield
     finally:
-        if had:
+        if previous is not None:
             active.value = previous
         else:
             del active.value

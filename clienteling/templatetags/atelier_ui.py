@@ -14,6 +14,7 @@ call. The markup is the partials' own, character for character
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import template
@@ -39,20 +40,20 @@ _TIER_WORDS = {
     "personal": (_("Personal"), _("Personal: purchases, preferences, sizes and occasions")),
     "essential": (_("Essential"), _("Essential: only what serves the client’s own requests")),
 }
-_tiers_by_language: dict[str, dict[str, SafeString]] = {}
+
+
+@functools.cache
+def _tiers_in(language: str) -> dict[str, SafeString]:
+    return {
+        tier: format_html(
+            '<span class="badge badge--tier badge--{}" title="{}">{}</span>', tier, title, label
+        )
+        for tier, (label, title) in _TIER_WORDS.items()
+    }
 
 
 def _tiers() -> dict[str, SafeString]:
-    language = get_language() or settings.LANGUAGE_CODE
-    drawn = _tiers_by_language.get(language)
-    if drawn is None:
-        drawn = _tiers_by_language[language] = {
-            tier: format_html(
-                '<span class="badge badge--tier badge--{}" title="{}">{}</span>', tier, title, label
-            )
-            for tier, (label, title) in _TIER_WORDS.items()
-        }
-    return drawn
+    return _tiers_in(get_language() or settings.LANGUAGE_CODE)
 
 
 # status -> (badge classes, default label)
@@ -158,10 +159,8 @@ def fragment(context: template.Context, name: str, **values: Any) -> SafeString:
     return mark_safe(jinja.get_template(name).render(values))
 
 
-@register.filter
-def house_word(value: Any) -> Any:
-    """An advisor's title or speciality in the reader's language (clienteling.house_words)."""
-    return _house_word(value)
+# An advisor's title or speciality in the reader's language (clienteling.house_words).
+register.filter("house_word", _house_word)
 
 
 @register.filter
