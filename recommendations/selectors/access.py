@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from clients.models import ClientUserObjectPermission, Occasion
-from clients.selectors import clients_visible_to
+from clients.selectors import client_permission_filter, clients_visible_to
 from recommendations.models import (
     ItemState,
     JSONArrayLength,
@@ -149,9 +149,7 @@ def review_queue_rows(user: Any, *, mine_only: bool = False) -> QuerySet[Lookboo
     )
     if mine_only:
         in_book = ClientUserObjectPermission.objects.filter(
-            user=user,
-            permission__content_type__app_label="clients",
-            permission__codename="change_client",
+            client_permission_filter("change_client"), user=user
         ).values("content_object_id")
         queue = queue.filter(client__in=in_book)
     # A correlated count, not a join + GROUP BY: PostgreSQL then sorts and pages the

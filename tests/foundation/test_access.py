@@ -126,3 +126,44 @@ def test_head_office_moves_across_boutiques(cast):
         clients=[cast.client], to_stylist=cast.stylist_elsewhere, performed_by=cast.head_office.user
     )
     assert cast.client in clients_visible_to(cast.stylist_elsewhere.user)
+
+
+# --- The permission ids the visibility filters name (read once per process) ------------
+
+
+def test_visibility_names_the_permission_by_id_without_a_nested_select(cast):
+    from django.contrib.auth.models import Permission
+
+    sql = str(clients_visible_to(cast.owner.user).query)
+    view = Permission.objects.get(content_type__app_label="clients", codename="view_client")
+    assert "auth_permission" not in sql
+    assert f'"permission_id" = {view.pk}' in sql
+
+
+def test_a_migrate_or_flush_reads_the_permission_ids_again(cast):
+    from django.core.management.sql import emit_post_migrate_signal
+
+    from clients import selectors
+
+    # Given ids the cache holds that no longer name the permissions (as after a flush,
+    # which creates them again under new ids)
+    for key in list(selectors._PERMISSION_IDS):
+        selectors._PERMISSION_IDS[key] = -1
+    assert not clients_visible_to(cast.owner.user).exists()
+    assert not can_change_client(cast.owner.user, cast.client)
+    # When migrate or flush signals that it is done
+    emit_post_migrate_signal(0, False, "default")
+    # Then the ids are read again, and the owner sees and may change her client
+    visible = set(clients_visible_to(cast.owner.user).values_list("pk", flat=True))
+    assert visible == {cast.client.pk, cast.other_client.pk}
+    assert can_change_client(cast.owner.user, cast.client)
+
+
+def test_a_permission_that_does_not_exist_lets_nobody_in(cast):
+    from clients.models import ClientUserObjectPermission
+    from clients.selectors import client_permission_filter, client_permission_id
+
+    assert client_permission_id("no_such_permission") is None
+    rows = ClientUserObjectPermission.objects.filter(client_permission_filter("no_such_permission"))
+    assert not rows.exists()
+    assert ClientUserObjectPermission.objects.filter(client_permission_filter("view_client"))
