@@ -234,38 +234,50 @@ def _newer_policy_asks_reconfirmation(published_at: Any) -> Exists:
     )
 
 
-def _records_with_reconfirmation(queryset: QuerySet[ConsentRecord]) -> QuerySet[ConsentRecord]:
-    return queryset.select_related("policy_version").annotate(
+# What a ConsentState is made of, read as plain values: the columns it needs and no
+# more (not the policy's full text, nor the record's proof and note, on every page that
+# asks what a client allows), and no model instances to build.
+_STATE_COLUMNS = (
+    "client_id",
+    "tier",
+    *(channel.value for channel in CHANNELS),
+    "recorded_at",
+    "policy_version__version",
+    "reconfirmation_due_",
+)
+
+
+def _state_rows(queryset: QuerySet[ConsentRecord]) -> QuerySet[Any]:
+    """The records as rows of _STATE_COLUMNS (see _state_from_row)."""
+    return queryset.annotate(
         reconfirmation_due_=_newer_policy_asks_reconfirmation(
             OuterRef("policy_version__published_at")
         )
-    )
+    ).values_list(*_STATE_COLUMNS)
 
 
-def _state_from_record(client_id: int, record: ConsentRecord | None) -> ConsentState:
-    if record is None:
-        return ConsentState(client_id=client_id)
-    channels = frozenset(c for c in CHANNELS if getattr(record, c.value))
+def _state_from_row(row: tuple[Any, ...]) -> ConsentState:
+    client_id, tier, *flags, recorded_at, version, reconfirmation_due = row
     return ConsentState(
         client_id=client_id,
-        tier=record.tier,
-        channels=channels,
-        policy_version=record.policy_version.version,
-        recorded_at=record.recorded_at,
+        tier=tier,
+        channels=frozenset(channel for channel, on in zip(CHANNELS, flags, strict=True) if on),
+        policy_version=version,
+        recorded_at=recorded_at,
         has_record=True,
-        reconfirmation_due=bool(getattr(record, "reconfirmation_due_", False)),
+        reconfirmation_due=bool(reconfirmation_due),
     )
 
 
 def current_consent(client: Client | int) -> ConsentState:
     """The client's consent now (one query)."""
     client_id = client if isinstance(client, int) else client.pk
-    record = (
-        _records_with_reconfirmation(ConsentRecord.objects.filter(client_id=client_id))
+    row = (
+        _state_rows(ConsentRecord.objects.filter(client_id=client_id))
         .order_by("-recorded_at", "-id")
         .first()
     )
-    return _state_from_record(client_id, record)
+    return ConsentState(client_id=client_id) if row is None else _state_from_row(row)
 
 
 def newest_consent_record_id(client: Client | int) -> int | None:
@@ -290,11 +302,10 @@ def current_consents(client_ids: Iterable[int]) -> dict[int, ConsentState]:
         .order_by("-recorded_at", "-id")
         .values("pk")[:1]
     )
-    records = _records_with_reconfirmation(
-        ConsentRecord.objects.filter(client_id__in=ids, pk=Subquery(newest))
-    )
-    for record in records:
-        states[record.client_id] = _state_from_record(record.client_id, record)
+    rows = _state_rows(ConsentRecord.objects.filter(client_id__in=ids, pk=Subquery(newest)))
+    for row in rows:
+        state = _state_from_row(row)
+        states[state.client_id] = state
     return states
 
 

@@ -70,6 +70,26 @@ def test_bulk_consents_take_one_query(django_assert_num_queries):
     assert {s.tier for s in states.values()} == {"personal"}
 
 
+def test_reading_consent_leaves_the_policy_text_and_the_proof_in_the_database():
+    # Every page that asks what a client allows reads her consent: only the columns the
+    # answer is made of travel, never the policy's full text, the proof or the note.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = ClientFactory()
+    ConsentRecordFactory(client=client, tier="personal", email=True, proof_text="signed")
+    with CaptureQueriesContext(connection) as queries:
+        one = policy.current_consent(client)
+        many = policy.current_consents([client.pk])
+    assert one == many[client.pk]
+    assert one.tier == "personal"
+    assert one.channels == frozenset({Channel.EMAIL})
+    assert one.policy_version
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    for column in ("full_text", "summary", "proof_text", '"note"'):
+        assert column not in sql
+
+
 def test_annotate_and_filter_clients_by_consent():
     essential, personal, bespoke = ClientFactory.create_batch(3)
     ConsentRecordFactory(client=essential, tier="essential")
