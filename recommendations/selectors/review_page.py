@@ -26,6 +26,19 @@ from recommendations.selectors.stock import SIZE_LABELS, Candidate, stock_in_siz
 from recommendations.selectors.wording import DataBasisView, describe_data_basis, price_band_words
 
 ALTERNATES_SHOWN = 8
+# What the page's history (_history.html) reads of each event: who, what, when, why and
+# the piece's name; not the payload, nor every column of the advisor and of the product.
+HISTORY_FIELDS = (
+    "lookbook",
+    "action",
+    "reason",
+    "reason_text",
+    "created_at",
+    "actor__first_name",
+    "actor__last_name",
+    "actor__username",
+    "product__name",
+)
 
 
 @dataclass(frozen=True)
@@ -152,7 +165,9 @@ def lookbook_review_page(
         for pid in shown
     ]
     events = list(
-        lookbook.events.select_related("actor", "product").order_by("-created_at", "-pk")[:history]
+        lookbook.events.select_related("actor", "product")
+        .only(*HISTORY_FIELDS)
+        .order_by("-created_at", "-pk")[:history]
     )
     snapshot, basis, channels = None, None, []
     if not for_update:

@@ -482,6 +482,33 @@ def test_review_page_queries_do_not_grow_with_pieces(cast, pieces, django_assert
     assert body.count('role="listitem" data-id=') == pieces
 
 
+def test_the_history_names_who_and_which_piece_without_a_query_per_decision(
+    cast, django_assert_num_queries
+):
+    from recommendations.services import lookbook_item_remove
+
+    draft = make_draft(cast, pieces=12, alternates=8)
+    owner = cast.http("owner")
+    owner.get(review_url(draft))  # opened
+    lookbook = fresh(draft)
+    for item in draft.items[:3]:
+        lookbook_item_remove(
+            item=item,
+            by=cast.owner.user,
+            reason="other",
+            note="Too formal for her",
+            expected_version=lookbook.version,
+        )
+        lookbook.refresh_from_db()
+    with django_assert_num_queries(QUERIES_REVIEW_PAGE):
+        body = owner.get(review_url(draft)).content.decode()
+    history = body.split('id="review-history"', 1)[1].split("</section>", 1)[0]
+    assert history.count(cast.owner.user.get_full_name()) == 4  # three removals and the opening
+    for item in draft.items[:3]:
+        assert item.product.name in history
+    assert history.count("“Too formal for her”") == 3
+
+
 def test_the_next_candidates_are_rendered_once_and_in_the_dialog_opened_without_javascript(cast):
     draft = make_draft(cast, pieces=12, alternates=8)
     owner = cast.http("owner")
