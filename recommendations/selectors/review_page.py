@@ -39,6 +39,13 @@ HISTORY_FIELDS = (
     "actor__username",
     "product__name",
 )
+# What the client panel (_client_panel.html) reads of a recent purchase line.
+PURCHASE_FIELDS = (
+    "order__placed_at",
+    "product__name",
+    "product__price",
+    "product__currency",
+)
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,7 @@ def client_snapshot(client: Client, state: policy.ConsentState) -> ClientSnapsho
     purchases = (
         OrderLine.objects.filter(order__client=client, order__status="completed")
         .select_related("product", "order")
+        .only(*PURCHASE_FIELDS)
         .order_by("-order__placed_at", "-pk")[:4]
     )
     return ClientSnapshot(
