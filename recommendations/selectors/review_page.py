@@ -39,12 +39,13 @@ HISTORY_FIELDS = (
     "actor__username",
     "product__name",
 )
-# What the client panel (_client_panel.html) reads of a recent purchase line.
+# What the client panel (_client_panel.html) reads of a recent purchase line: when, the
+# piece's name, and what she paid for it (not the catalogue's price today).
 PURCHASE_FIELDS = (
     "order__placed_at",
+    "order__currency",
+    "unit_price",
     "product__name",
-    "product__price",
-    "product__currency",
 )
 
 
