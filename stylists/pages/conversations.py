@@ -72,11 +72,34 @@ def attach_last_messages(rows: list[Client]) -> list[Client]:
     return rows
 
 
+# What the thread (_conversation_body.html) shows of a message, and the advisor's name;
+# not the provider's ids, the template and its context, nor every column of her record.
+THREAD_FIELDS = (
+    "public_id",
+    "client",
+    "direction",
+    "channel",
+    "kind",
+    "subject",
+    "body",
+    "status",
+    "status_detail",
+    "created_at",
+    "read_at",
+    "stylist__user__first_name",
+    "stylist__user__last_name",
+    "stylist__user__username",
+)
+# What the composer offers of a piece to name ({piece}): its id and name.
+PIECE_FIELDS = ("product__public_id", "product__name")
+
+
 def thread_of(client: Client) -> list[Message]:
     """The last messages with the client, oldest first (one query)."""
     rows = list(
         Message.objects.filter(client=client)
-        .select_related("stylist__user", "sent_by")
+        .select_related("stylist__user")
+        .only(*THREAD_FIELDS)
         .order_by("-created_at", "-pk")[:THREAD_SHOWN]
     )
     rows.reverse()
@@ -162,11 +185,14 @@ def pieces_for(client: Client, *, state: policy.ConsentState) -> list[Product]:
         )
         .exclude(state=ItemState.REMOVED)
         .select_related("product")
+        .only(*PIECE_FIELDS)
         .order_by("-lookbook__published_at", "position")[:12]
     )
     products: dict[int, Product] = {item.product_id: item.product for item in items}
     if policy.may_use(state, policy.DataKind.SAVED_ITEMS, policy.Purpose.SERVICE):
-        for saved in client.wishlist.select_related("product").order_by("-added_at")[:12]:
+        # "client" too: the related manager sets each row's client (a query per row if deferred)
+        saved_pieces = client.wishlist.select_related("product").only("client", *PIECE_FIELDS)
+        for saved in saved_pieces.order_by("-added_at")[:12]:
             products.setdefault(saved.product_id, saved.product)
     return list(products.values())
 

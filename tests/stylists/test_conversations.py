@@ -196,6 +196,41 @@ def test_a_thread_costs_the_same_with_more_messages(cast, count_queries):
     assert small == large <= 22
 
 
+def test_a_thread_names_the_advisor_and_offers_her_pieces_at_no_query_per_row(cast, count_queries):
+    """Her own messages carry her name, the composer lists the pieces she may name
+    ({piece}: saved to the wishlist here), and neither costs a query per row."""
+    consent(cast, cast.client, ConsentTier.PERSONAL, email=True, sms=True)
+    http = cast.http("owner")
+    url = reverse("stylists:conversation", args=[cast.client.public_id])
+
+    def exchange(n: int, start: int) -> None:
+        for i in range(start, start + n):
+            inbound(cast.client, f"Question {i}", minutes_ago=2 * i + 1)
+            Message.objects.create(
+                client=cast.client,
+                stylist=cast.owner,
+                direction="out",
+                channel="email",
+                subject=f"Answer {i}",
+                body=f"Answer {i}",
+                status="sent",
+                created_at=timezone.now() - dt.timedelta(minutes=2 * i),
+            )
+            WishlistItemFactory(client=cast.client, product=ProductFactory(name=f"Piece {i}"))
+
+    exchange(2, 0)
+    http.get(url)
+    small = count_queries(lambda: http.get(url))
+    exchange(4, 2)
+    body = http.get(url).content.decode()
+    large = count_queries(lambda: http.get(url))
+    assert small == large
+    advisor = cast.owner.user.first_name
+    assert body.count(f"{advisor} — Answer") == 6
+    for i in range(6):
+        assert f">Piece {i}</option>" in body
+
+
 @time_machine.travel(AFTERNOON, tick=False)
 def test_a_preview_placeholder_never_reaches_the_client(cast):
     response = cast.http("owner").post(
