@@ -23,6 +23,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client as HttpClient
+from django.utils import translation
 
 from accounts.two_factor import two_factor_required_for
 from catalog.models import Boutique
@@ -168,6 +169,20 @@ def _fresh_channel_layer() -> Iterator[None]:
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
+def _language_as_a_fresh_thread_has_it() -> Iterator[None]:
+    """Each test starts in the house's language, whatever the one before it read.
+
+    A concierge page activates its client's language for the rest of the thread (as
+    Django's LocaleMiddleware does: the next request activates its own), so a test
+    after it ran in Arabic or French: a test of English words then passed or failed by
+    the order the tests ran in.
+    """
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
