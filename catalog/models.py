@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from catalog.validators import validate_heritage_image
+from core.choices import fast_choice_displays
 
 
 class Category(models.TextChoices):
@@ -65,6 +66,7 @@ class Collection(models.Model):
         return self.name
 
 
+@fast_choice_displays
 class Product(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     style_code = models.CharField(max_length=32, unique=True)

@@ -17,6 +17,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from catalog.models import Boutique, Product, Variant
 from clients.addressing import form_of_address
+from core.choices import fast_choice_displays
 from core.fields import EncryptedTextField
 
 
@@ -47,6 +48,7 @@ STYLE_FIELDS = (
 )
 
 
+@fast_choice_displays
 class Client(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.OneToOneField(
@@ -234,6 +236,7 @@ def _kind_in_english(kind: str) -> str:
         return str(OccasionKind(kind).label) if kind in OccasionKind.values else kind
 
 
+@fast_choice_displays
 class Occasion(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="occasions")
     kind = models.CharField(max_length=20, choices=OccasionKind.choices)
@@ -295,6 +298,7 @@ class OrderStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+@fast_choice_displays
 class Order(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="orders")

@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from catalog.models import Product, Variant
 from clients.models import Client, Occasion
+from core.choices import fast_choice_displays
 from stylists.models import StylingRequest, Stylist
 
 
@@ -77,6 +78,7 @@ class LookbookOrigin(models.TextChoices):
     STYLIST = "stylist", "Made by hand"
 
 
+@fast_choice_displays
 class Lookbook(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="lookbooks")
@@ -173,6 +175,7 @@ class LookbookItemManager(models.Manager["LookbookItem"]):
         return super().get_queryset()
 
 
+@fast_choice_displays
 class LookbookItem(models.Model):
     # The nightly run writes ~12 rows per drafted client, so every index here is paid for
     # hundreds of thousands of times: the (lookbook, product) unique index serves look-ups
@@ -235,6 +238,7 @@ class ReviewAction(models.TextChoices):
     WITHDRAW = "withdraw", "Withdrawn"
 
 
+@fast_choice_displays
 class ReviewEvent(models.Model):
     """Every stylist decision on a lookbook: who, what, when, why. Training signal."""
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Boutique
 from clients.models import Client, Occasion, Order
+from core.choices import fast_choice_displays
 from core.fields import EncryptedTextField
 
 
@@ -29,6 +30,7 @@ class GrammaticalGender(models.TextChoices):
     MASCULINE = "masculine", "Masculine (votre conseiller, Ihr Berater)"
 
 
+@fast_choice_displays
 class Stylist(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stylist"
@@ -137,6 +139,7 @@ class NoteCategory(models.TextChoices):
     LOGISTICS = "logistics", "Logistics"
 
 
+@fast_choice_displays
 class ClientNote(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(
@@ -191,6 +194,7 @@ class AppointmentStatus(models.TextChoices):
     NO_SHOW = "no_show", _("Did not attend")
 
 
+@fast_choice_displays
 class Appointment(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="appointments")
@@ -286,6 +290,7 @@ class StylingRequestAnswer(models.TextChoices):
     ADVISOR = "advisor", "Marked answered by the advisor"
 
 
+@fast_choice_displays
 class StylingRequest(models.Model):
     """A client's request for styling, to be answered within four hours."""
 
@@ -341,6 +346,7 @@ class MessageStatus(models.TextChoices):
     BLOCKED = "blocked", "Blocked"
 
 
+@fast_choice_displays
 class Message(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="messages")
@@ -400,6 +406,7 @@ class FollowUpStatus(models.TextChoices):
     DISMISSED = "dismissed", "Dismissed"
 
 
+@fast_choice_displays
 class FollowUp(models.Model):
     stylist = models.ForeignKey(Stylist, on_delete=models.CASCADE, related_name="follow_ups")
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="follow_ups")
