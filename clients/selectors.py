@@ -65,7 +65,7 @@ def client_permission_id(codename: str, *, using: str = DEFAULT_DB_ALIAS) -> int
 def permission_ids_forget(*, sender: Any, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
     """post_migrate receiver: the permissions may have been created again, under new ids.
 
-    Read again at once once the clients app's own have been created (auth's receiver runs
+    Read again as soon as the clients app's own have been created (auth's receiver runs
     first), so that no page pays for it, and no count of a page's queries depends on
     whether it was the first.
     """

@@ -10,7 +10,8 @@ lazy, so each answer is in the language active when it is asked), with the same 
 as Django's for every value; a value the table cannot hold (a list) takes Django's path.
 
 Only for fields whose choices are fixed when the class is made (a Choices enum or a
-list); a field with a callable for choices is left to Django.
+list); a field whose choices come from a callable (Django wraps it in a
+CallableChoiceIterator, read on each use) keeps Django's method.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db import models
+from django.utils.choices import BaseChoiceIterator
 from django.utils.encoding import force_str
 
 M = TypeVar("M", bound=type[models.Model])
@@ -28,8 +30,8 @@ _DJANGOS: Callable[..., Any] = models.Model._get_FIELD_display  # type: ignore[a
 def fast_choice_displays(model: M) -> M:
     """Class decorator: the model's get_<field>_display() methods, a look-up each."""
     for field in model._meta.local_fields:  # the registry may not be ready: no relations
-        if field.choices is None or callable(field.choices):
-            continue
+        if field.choices is None or isinstance(field.choices, BaseChoiceIterator):
+            continue  # none, or computed when asked (a callable): Django's own
         name = f"get_{field.name}_display"
         if name in vars(model) and not _is_djangos(vars(model)[name]):
             continue  # a method the model defines itself

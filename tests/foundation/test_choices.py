@@ -78,3 +78,20 @@ def test_a_method_the_model_writes_itself_is_kept():
 
     fast_choice_displays(Shelf)
     assert Shelf(size="s").get_size_display() == "by hand"
+
+
+@isolate_apps("catalog")
+def test_choices_read_from_a_callable_keep_djangos_method():
+    sizes = [("s", "Small")]
+
+    class Rail(models.Model):  # noqa: DJ008
+        size = models.CharField(max_length=2, choices=lambda: sizes)
+
+        class Meta:
+            app_label = "catalog"
+            managed = False
+
+    fast_choice_displays(Rail)
+    assert vars(Rail)["get_size_display"].func is DJANGOS
+    sizes.append(("l", "Large"))  # a choice added later is still read
+    assert Rail(size="l").get_size_display() == "Large"
