@@ -29,7 +29,7 @@ ALTERNATES_SHOWN = 8
 # What the page's history (_history.html) reads of each event: who, what, when, why and
 # the piece's name; not the payload, nor every column of the advisor and of the product.
 HISTORY_FIELDS = (
-    "lookbook",
+    "lookbook",  # the related manager sets each row's lookbook (a query per row if deferred)
     "action",
     "reason",
     "reason_text",

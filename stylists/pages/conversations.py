@@ -90,7 +90,8 @@ THREAD_FIELDS = (
     "stylist__user__last_name",
     "stylist__user__username",
 )
-# What the composer offers of a piece to name ({piece}): its id and name.
+# What the composer offers of a piece to name ({piece}): its id and name. A query through
+# a related manager (client.wishlist) adds the row's own key to it (see pieces_for).
 PIECE_FIELDS = ("product__public_id", "product__name")
 
 
