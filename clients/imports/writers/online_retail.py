@@ -6,6 +6,8 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
+from django.db.models import F
+
 from catalog.models import Category, Product
 from clients.identities import identity_lookup_hash
 from clients.imports.parsers.columns import RETAIL_COLUMNS
@@ -26,6 +28,7 @@ from clients.imports.writers.shared_steps import (
     order_already_imported,
 )
 from clients.models import Client, IdentityKind, Order, OrderChannel, OrderLine, OrderStatus
+from core.lookups import AnyOf
 
 # Home boutique and language of a customer, from the Country of their first line.
 # Codes missing from the database fall back to the default boutique.
@@ -177,8 +180,10 @@ class RetailImporter:
         existing: dict[str, int] = {
             ref: pk
             for ref, pk in Order.objects.filter(
-                external_ref__in=[group.key for group in groups]
-            ).values_list("external_ref", "pk")
+                AnyOf(F("external_ref"), [group.key for group in groups])
+            )
+            .order_by()
+            .values_list("external_ref", "pk")
             if ref
         }
         self._purchases(purchases, clients, products, existing, outcome)
@@ -288,7 +293,9 @@ class RetailImporter:
             item.stock_code for group in cancellations for item in group.items
         }
         resolved = dict(
-            Product.objects.filter(style_code__in=codes).values_list("style_code", "pk")
+            Product.objects.filter(AnyOf(F("style_code"), codes))
+            .order_by()
+            .values_list("style_code", "pk")
         )
         missing = [code for code in first_seen if code not in resolved]
         if missing:

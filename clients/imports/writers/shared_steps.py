@@ -14,6 +14,7 @@ from clients.models import Client, Identity, Order, OrderLine, OrderStatus
 from clients.services import identity_build
 from clients.signals import purchases_recorded
 from core.copy_insert import copy_create
+from core.lookups import AnyOf
 
 IMPORT_SOURCE = "import"
 KIND_WORDS = {"email": "e-mail", "phone": "phone", "loyalty": "loyalty id", "pos": "till id"}
@@ -32,7 +33,9 @@ def clients_by_lookup_hash(hashes: Iterable[str]) -> dict[str, int]:
     if not wanted:
         return {}
     return dict(
-        Identity.objects.filter(lookup_hash__in=wanted).values_list("lookup_hash", "client_id")
+        Identity.objects.filter(AnyOf(F("lookup_hash"), wanted))
+        .order_by()
+        .values_list("lookup_hash", "client_id")
     )
 
 
