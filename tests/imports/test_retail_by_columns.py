@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from clients.imports import services
+from clients.imports.batch_loop import BatchLoop
 from clients.imports.parsers import online_retail_columns
 from clients.imports.reading import MAX_LINE_BYTES, CsvSource
 from clients.imports.reading.whole import read_whole
@@ -255,3 +257,31 @@ def test_a_file_read_whole_reports_its_progress_as_its_rows_are_handed_on(cast):
     assert after_reading == sorted(after_reading)
     assert len(after_reading) >= 2  # a step per chunk of rows, not one jump
     assert after_reading[-1] == len(data)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the fast path is PostgreSQL's")
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({}, "columns"),  # read whole by columns: the larger batches
+        ({"by_columns": False}, "lines"),  # line by line, a reading thread beside the writes
+        ({"batch_rows": 5}, 5),  # asked for: as asked, whichever the reading
+        ({"by_columns": False, "batch_rows": 5}, 5),
+    ],
+)
+def test_the_fast_path_batches_by_how_the_file_is_read(cast, monkeypatch, options, expected):
+    monkeypatch.setattr(services, "COLUMNS_BATCH_ROWS", 11)
+    monkeypatch.setattr(services, "COPY_BATCH_ROWS", 3)
+    sizes: list[int] = []
+    flush = BatchLoop.flush
+
+    def spy(self: BatchLoop) -> None:
+        sizes.append(self.batch_rows)
+        flush(self)
+
+    monkeypatch.setattr(BatchLoop, "flush", spy)
+
+    report = run_import(dirty_file(), kind="orders", fmt="online-retail", **options)
+
+    assert report.ok
+    assert set(sizes) == {{"columns": 11, "lines": 3}.get(expected, expected)}

@@ -23,7 +23,7 @@ from rich.progress import (
 
 from clients.imports.report import Rejection
 from clients.imports.runs import import_run_create, import_run_execute
-from clients.imports.services import COPY_BATCH_ROWS, DEFAULT_BATCH_ROWS
+from clients.imports.services import COLUMNS_BATCH_ROWS, COPY_BATCH_ROWS, DEFAULT_BATCH_ROWS
 from clients.imports.writers.online_retail import DEFAULT_BOUTIQUE
 from clients.models import ImportFormat
 from core.csvsafe import neutralise_row
@@ -90,7 +90,8 @@ class ImportCommand(BaseCommand):
             type=int,
             default=None,
             help=f"Rows per transaction (default {DEFAULT_BATCH_ROWS}; "
-            f"{COPY_BATCH_ROWS:,} for online-retail orders on PostgreSQL).",
+            f"{COLUMNS_BATCH_ROWS:,} for online-retail orders on PostgreSQL, "
+            f"{COPY_BATCH_ROWS:,} when such a file is read line by line).",
         )
         parser.add_argument(
             "--rejections", metavar="PATH", help="Also write every rejected row to this CSV."
