@@ -24,8 +24,13 @@
    again, bounded in users and time, and times that run (each request under its own
    name: a POST's redirect is fetched and timed as its page);
 4. stops the layout and prints {"plain": {...}, "pages": {name: {p50_ms, p95_ms,
-   rps, errors, ratio_p50}}, "users", "duration_s", "layout"}, where ratio_p50 is
-   the page's p50 over the plain view's p50 in the same run.
+   rps, errors, ratio_p50}}, "users", "duration_s", "layout", "server"}, where ratio_p50
+   is the page's p50 over the plain view's p50 in the same run, and "server" holds what
+   the web processes logged of the timed run (core.observability's line per request),
+   per "METHOD view name": requests, the p50 of the time each spent inside Django and of
+   its thread's CPU, and that CPU over the plain view's ("bench_plain"). The CPU is the
+   steadier figure: the latencies follow how busy the two cores are, the CPU follows the
+   code.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ import csv
 import json
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -217,6 +223,38 @@ def read_stats(prefix: str) -> dict[str, dict[str, Any]]:
     return rows
 
 
+def server_times(log_path: Path, start: int) -> dict[str, dict[str, Any]]:
+    """Per "METHOD view", from the web processes' request lines after byte `start`."""
+    times: dict[str, tuple[list[float], list[float]]] = {}
+    with log_path.open("rb") as handle:
+        handle.seek(start)
+        for raw in handle:
+            text = raw.decode("utf-8", "replace")
+            brace = text.find("{")
+            if brace < 0 or '"event": "request"' not in text:
+                continue
+            try:
+                line = json.loads(text[brace:])
+            except ValueError:  # a line cut at the start of the timed run
+                continue
+            if line.get("view") is None or line.get("cpu_ms") is None:
+                continue
+            durations, cpus = times.setdefault(f"{line['method']} {line['view']}", ([], []))
+            durations.append(float(line["duration_ms"]))
+            cpus.append(float(line["cpu_ms"]))
+    plain = times.get("GET bench_plain")
+    plain_cpu = statistics.median(plain[1]) if plain else None
+    return {
+        key: {
+            "requests": len(durations),
+            "duration_p50_ms": round(statistics.median(durations), 1),
+            "cpu_p50_ms": round(statistics.median(cpus), 1),
+            "cpu_ratio_p50": round(statistics.median(cpus) / plain_cpu, 2) if plain_cpu else None,
+        }
+        for key, (durations, cpus) in sorted(times.items())
+    }
+
+
 def fresh_copy(args: argparse.Namespace) -> None:
     """The run's database, dropped and copied from the seeded house (created once)."""
     url = urlsplit(args.database_url)
@@ -264,6 +302,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.warmup > 0:
             run_locust(args, base, str(work / "warmup"), args.warmup)
         prefix = str(work / "locust")
+        timed_from = (work / "layout.log").stat().st_size  # the warm-up's lines are before
         run_locust(args, base, prefix, args.duration)
         stats = read_stats(prefix)
     finally:
@@ -300,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
             "broker": "redis",
             "logs": str(work / "layout.log"),
         },
+        "server": server_times(work / "layout.log", timed_from),
     }
     print(json.dumps(result, indent=1))
     return 0

@@ -25,7 +25,7 @@ app.autodiscover_tasks()
 
 REQUEST_ID_HEADER = "atelier_request_id"
 task_logger = logging.getLogger("atelier.task")
-_started: dict[str, tuple[float, Any, Any]] = {}
+_started: dict[str, tuple[float, float, Any, Any]] = {}
 
 
 @signals.before_task_publish.connect
@@ -44,6 +44,7 @@ def _restore_request_id(task_id: str = "", task: Any = None, **kwargs: Any) -> N
             request_id = current_request_id()  # eager: same thread, same request
     _started[task_id] = (
         time.perf_counter(),
+        time.thread_time(),
         request_id_var.set(request_id),
         task_id_var.set(task_id),
     )
@@ -52,7 +53,10 @@ def _restore_request_id(task_id: str = "", task: Any = None, **kwargs: Any) -> N
 @signals.task_postrun.connect
 def _log_task(task_id: str = "", task: Any = None, state: str | None = None, **kwargs: Any) -> None:
     started = _started.pop(task_id, None)
-    duration = round((time.perf_counter() - started[0]) * 1000, 2) if started else None
+    duration = cpu = None
+    if started:
+        duration = round((time.perf_counter() - started[0]) * 1000, 2)
+        cpu = round((time.thread_time() - started[1]) * 1000, 2)
     task_logger.info(
         "task %s %s",
         getattr(task, "name", "?"),
@@ -62,9 +66,10 @@ def _log_task(task_id: str = "", task: Any = None, state: str | None = None, **k
             "task": getattr(task, "name", None),
             "state": state,
             "duration_ms": duration,
+            "cpu_ms": cpu,
             "retries": getattr(getattr(task, "request", None), "retries", None),
         },
     )
     if started:
-        request_id_var.reset(started[1])
-        task_id_var.reset(started[2])
+        request_id_var.reset(started[2])
+        task_id_var.reset(started[3])

@@ -70,7 +70,11 @@ handler500 = "clienteling.views.server_error"
 
 if settings.BENCH_PLAIN_VIEW:  # benchmarks/production_load.py: the baseline page
     urlpatterns += [
-        path("bench/plain/", TemplateView.as_view(template_name="bench_plain.html")),
+        path(
+            "bench/plain/",
+            TemplateView.as_view(template_name="bench_plain.html"),
+            name="bench_plain",
+        ),
     ]
 
 if settings.DEBUG:

@@ -7,6 +7,12 @@ and carried into the Celery tasks the request queues (clienteling.celery puts
 it in the task headers and restores it in the worker), so one grep follows a
 publish from the click to the notice the worker sent.
 
+Each request's line says how long it took (`duration_ms`) and how much of that
+its thread spent on the CPU (`cpu_ms`; the rest is waiting: for the database,
+for Redis, or for a core on a busy machine), and which view answered (`view`,
+the URL's name, so lines group by page whatever the ids in the path). Tasks
+log the same two times.
+
 `LOG_FORMAT=json` (what `make serve` and the container set) switches the
 root handler to JsonFormatter; the demo and the tests keep plain text.
 """
@@ -83,6 +89,12 @@ def _loaded_user_id(request: HttpRequest) -> int | None:
     return getattr(wrapped, "pk", None)
 
 
+def _view_name(request: HttpRequest) -> str | None:
+    """The answering URL pattern's name ("stylists:today"); None when nothing matched."""
+    match = getattr(request, "resolver_match", None)
+    return match.view_name if match is not None else None
+
+
 class RequestLogMiddleware:
     """Outermost middleware: sets the request id and logs one line when the response leaves."""
 
@@ -93,7 +105,7 @@ class RequestLogMiddleware:
         offered = request.headers.get(REQUEST_ID_HEADER, "")
         request_id = offered if _SANE_ID.match(offered) else new_request_id()
         token = request_id_var.set(request_id)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.thread_time()
         status: int | None = None
         escaped = ""
         try:
@@ -117,6 +129,8 @@ class RequestLogMiddleware:
                     "status": status,
                     **({"error": escaped} if escaped else {}),
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "cpu_ms": round((time.thread_time() - cpu_started) * 1000, 2),
+                    "view": _view_name(request),
                     "user_id": _loaded_user_id(request),
                 },
             )

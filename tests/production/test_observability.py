@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from typing import Any
 
 import pytest
@@ -57,7 +58,41 @@ def test_one_json_line_per_request_with_its_id(cast: Any, captured: Capture) -> 
     assert line["path"] == "/concierge/"
     assert line["status"] == 200
     assert line["user_id"] == cast.client.user.pk
-    assert line["duration_ms"] >= 0
+    assert line["view"] == "concierge:home"
+    assert 0 < line["cpu_ms"] <= line["duration_ms"] + 1  # clocks of different grain
+
+
+def test_a_path_no_view_answers_is_logged_without_one(db: Any, captured: Capture) -> None:
+    assert HttpClient().get("/no-such-page/").status_code == 404
+    (line,) = [line for line in captured.lines if line.get("event") == "request"]
+    assert line["view"] is None
+    assert line["status"] == 404
+
+
+@shared_task(name="tests.production.wait_or_work")
+def wait_or_work(seconds: float, *, busy: bool) -> None:
+    if not busy:
+        time.sleep(seconds)
+        return
+    until = time.thread_time() + seconds
+    while time.thread_time() < until:  # as long on the CPU, however busy the machine
+        pass
+
+
+@pytest.mark.parametrize("busy", [False, True])
+def test_a_task_says_how_much_of_its_time_was_on_the_cpu(
+    db: Any, captured: Capture, busy: bool
+) -> None:
+    wait_or_work.delay(0.05, busy=busy)  # eager here
+
+    (line,) = [
+        line for line in captured.lines if line.get("task") == "tests.production.wait_or_work"
+    ]
+    assert line["duration_ms"] >= 50
+    if busy:
+        assert line["cpu_ms"] >= 50
+    else:
+        assert line["cpu_ms"] < 25
 
 
 def test_a_sane_caller_id_is_kept_and_a_bad_one_replaced(db: Any, captured: Capture) -> None:
