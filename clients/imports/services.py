@@ -98,10 +98,10 @@ def import_stream(
     (None: DEFAULT_BATCH_ROWS; on the fast path COPY_BATCH_ROWS, or COLUMNS_BATCH_ROWS when
     the file is read by columns). `fast_path`: on PostgreSQL, Online Retail orders go
     through COPY and set-based SQL (CopyRetailImporter); False keeps the row-by-row ORM
-    path (the tests compare the two). `by_columns`: an
-    Online Retail file with no limit is read whole and parsed by columns where that gives
-    the same rows (clients.imports.parsers.online_retail_columns); False reads it line
-    by line (the tests compare the two).
+    path (the tests compare the two). `by_columns`: an Online Retail file with no limit
+    is read whole and parsed by columns where that gives the same rows
+    (clients.imports.parsers.online_retail_columns); False reads it line by line (the
+    tests compare the two).
     """
     report = ImportReport(
         kind=kind,
@@ -300,7 +300,7 @@ def _run(
         fast_path=fast_path and fast_path_available(),
     )
     fast = isinstance(importer, CopyRetailImporter)
-    chosen = batch_rows
+    asked = batch_rows
     if batch_rows is None:
         batch_rows = COPY_BATCH_ROWS if fast else DEFAULT_BATCH_ROWS
     normalise = retail_header if fmt == ImportFormat.ONLINE_RETAIL else snake_header
@@ -322,7 +322,7 @@ def _run(
         parsed, source, encoding = _read_by_columns(
             stream, source, importer, loop, max_bytes=max_bytes, normalise=normalise
         )
-        if parsed is not None and fast and chosen is None:
+        if parsed is not None and fast and asked is None:
             loop.batch_rows = COLUMNS_BATCH_ROWS
     # Reading ahead in a thread pays for the line-by-line reading; by columns, the parse is
     # quick and a busy second thread only delays the loop's return from each database
