@@ -244,15 +244,16 @@ def server_times(log_path: Path, start: int) -> dict[str, dict[str, Any]]:
             cpus.append(float(line["cpu_ms"]))
     plain = times.get("GET bench_plain")
     plain_cpu = statistics.median(plain[1]) if plain else None
-    return {
-        key: {
+    result: dict[str, dict[str, Any]] = {}
+    for key, (durations, cpus) in sorted(times.items()):
+        cpu = statistics.median(cpus)
+        result[key] = {
             "requests": len(durations),
             "duration_p50_ms": round(statistics.median(durations), 1),
-            "cpu_p50_ms": round(statistics.median(cpus), 1),
-            "cpu_ratio_p50": round(statistics.median(cpus) / plain_cpu, 2) if plain_cpu else None,
+            "cpu_p50_ms": round(cpu, 1),
+            "cpu_ratio_p50": round(cpu / plain_cpu, 2) if plain_cpu else None,
         }
-        for key, (durations, cpus) in sorted(times.items())
-    }
+    return result
 
 
 def fresh_copy(args: argparse.Namespace) -> None:
