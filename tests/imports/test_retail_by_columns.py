@@ -34,7 +34,9 @@ HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,Custome
 # Rows the rules treat one by one, beyond the fixture's: quantities that are not whole or
 # too large, prices that round to nothing, a lower-case cancellation, padded cells, dates
 # with a zone or none, an invoice too long or with a tab, a duplicate made of padded
-# cells, a long country, customers that are not till ids.
+# cells, a long country, customers that are not till ids; rows with no customer whose
+# other cells decide the rejection first or not (padded, NaN, each sign on a C invoice,
+# a price that is not a number, a zero quantity, a customer of spaces).
 EDGES = [
     "536390,22960,JAM MAKING SET,1.5,2010-12-02 11:00:00,4.25,12583.0,Italy",
     "536390,22961,JAM JAR SET,2000000,2010-12-02 11:00:00,4.25,12583.0,Italy",
@@ -59,6 +61,15 @@ EDGES = [
     "536401,22976,ÉTOILE DORÉE,2,2010-12-03 10:00:00,3.10,18074.0,Japan",
     "536402,22977,SHORT,2,2010-12-03 10:00:00,3.10,,",
     '536403,22978,A "STRAY" QUOTE,2,2010-12-03 10:00:00,3.10,18074.0,Japan',
+    " 536404 ,22979,NO CUSTOMER PADDED,2,2010-12-03 10:00:00,3.10,,France",
+    "536405,22980,NO CUSTOMER NAN,nan,2010-12-03 10:00:00,3.10,,France",
+    "C536406,22981,NO CUSTOMER RETURN,-2,2010-12-03 10:00:00,3.10,,France",
+    "C536407,22982,NO CUSTOMER WRONG SIGN,2,2010-12-03 10:00:00,3.10,,France",
+    "c536407,22982,NO CUSTOMER NO SIGN,0,2010-12-03 10:00:00,3.10,,France",
+    "536408,22983,NO CUSTOMER NO PRICE,2,2010-12-03 10:00:00,free,,France",
+    "536409,22984,NO CUSTOMER NO UNITS,0,2010-12-03 10:00:00,3.10,,France",
+    "536410,22985,NO CUSTOMER FREE,2,2010-12-03 10:00:00,0,,France",
+    "536411,22986,NO CUSTOMER SPACES,2,2010-12-03 10:00:00,3.10,   ,France",
 ]
 
 

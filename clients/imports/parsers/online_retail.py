@@ -53,6 +53,7 @@ _REASON_COLUMN = {
     "non_positive_price": "UnitPrice",
     "non_product_code": "StockCode",
 }
+WITHOUT_CUSTOMER_QUOTES = _REASON_COLUMN["missing_customer"]
 _DATES_CACHED = 50_000
 
 
@@ -116,6 +117,11 @@ class RetailParser:
         else:
             code, words = RETAIL_REASONS[reason]
         return RowRejected(code, words, _quoted_value(values, self.positions, reason))
+
+    def without_customer(self, cell: str) -> RowRejected:
+        """What `_dropped` says of a full-width line the shared rules drop for having no
+        CustomerID, `cell` being its WITHOUT_CUSTOMER_QUOTES cell as read."""
+        return RowRejected(*RETAIL_REASONS["missing_customer"], cell)
 
     def _cancellation(self, values: list[str]) -> bool:
         return values[self.positions["InvoiceNo"]].strip()[:1] in ("C", "c")

@@ -10,6 +10,12 @@ reads, a customer, a product code, a date, an invoice. A clean row becomes its
 RetailLine from those answers with no rule run again; the duplicate check, which
 depends on the rows before, still runs row by row in file order.
 
+A row the shared rules drop for want of a CustomerID (133,744 of the UCI file's rows)
+is told apart the same way: its Quantity and UnitPrice read as numbers, its quantity's
+sign passes against the invoice's C, and its CustomerID is empty once normalised, the
+three checks `online_retail_row` makes before that one, by the same expressions. Its
+rejection is RetailParser's own words for it, one per distinct quoted cell.
+
 Every other row (a blank line's empty cells included) goes through the row path
 itself (`prepare_record`), so rejections keep their exact code, words and quoted
 value, and a row the screen misjudged would still be treated as the row path treats it.
@@ -25,6 +31,7 @@ import numpy as np
 
 from clients.imports.parsers.cells import identity_value, parse_price
 from clients.imports.parsers.online_retail import (
+    WITHOUT_CUSTOMER_QUOTES,
     RetailLine,
     RetailParser,
     retail_invoice,
@@ -88,6 +95,18 @@ def _price(value: str) -> Decimal | None:
     return parse_price(value, column="UnitPrice") if float(value) > 0 else None
 
 
+def _number(value: str) -> float | None:
+    """The cell as online_retail_row reads Quantity and UnitPrice, None if it cannot."""
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def _flags(values: list[str], test: Callable[[str], bool]) -> np.ndarray:
+    return np.array([test(value) for value in values], dtype=bool)
+
+
 def _customer(value: str) -> str | None:
     customer = normalise_customer_id(value)
     if not customer:
@@ -114,6 +133,47 @@ class RetailColumns:
         self.negative = np.array([bool(made and made < 0) for made in self.quantity.made])
         # Each cell stripped, for the duplicate check's key (one list per column).
         self.stripped = [[value.strip() for value in column.values] for column in columns]
+        self._shared_rules(parser, at)
+
+    def _shared_rules(self, parser: RetailParser, at: dict[str, Column]) -> None:
+        """Per distinct value, online_retail_row's checks before its CustomerID one."""
+        quantities = [_number(value) for value in self.quantity.column.values]
+        self.quantity_read = np.array([number is not None for number in quantities])
+        # The sign check, NaN included: `(quantity >= 0) if cancelled else (quantity <= 0)`.
+        self.sign_if_cancelled = np.array(
+            [number is not None and not number >= 0 for number in quantities]
+        )
+        self.sign_if_bought = np.array(
+            [number is not None and not number <= 0 for number in quantities]
+        )
+        self.price_read = _flags(self.price.column.values, lambda v: _number(v) is not None)
+        self.c_invoice = _flags(self.invoice.column.values, lambda v: v.strip()[:1] in ("C", "c"))
+        self.no_customer = _flags(
+            self.customer.column.values, lambda v: not normalise_customer_id(v)
+        )
+        self.quoted = at[WITHOUT_CUSTOMER_QUOTES]
+        self._without_customer: dict[int, RowRejected] = {}
+        self._parser = parser
+
+    def without_customer(self, rows: slice) -> np.ndarray:
+        """Which rows of the slice the shared rules drop for want of a CustomerID."""
+        quantity = self.quantity.codes[rows]
+        c_invoice = self.c_invoice[self.invoice.codes[rows]]
+        sign = np.where(c_invoice, self.sign_if_cancelled[quantity], self.sign_if_bought[quantity])
+        screened = self.quantity_read[quantity] & sign & self.price_read[self.price.codes[rows]]
+        return screened & self.no_customer[self.customer.codes[rows]]
+
+    def _rejections(self, index: np.ndarray) -> list[RowRejected]:
+        """The missing_customer rejection of each row (one object per distinct quoted cell)."""
+        made = self._without_customer
+        values = self.quoted.values
+        out = []
+        for code in self.quoted.codes[index].tolist():
+            found = made.get(code)
+            if found is None:
+                found = made[code] = self._parser.without_customer(values[code])
+            out.append(found)
+        return out
 
     def clean(self, rows: slice) -> np.ndarray:
         """Which rows of the slice pass every rule, by their cells' answers."""
@@ -145,13 +205,20 @@ class RetailColumns:
         check_copy: CheckCopy,
     ) -> Iterator[Parsed]:
         clean = self.clean(rows)
+        screened = self.without_customer(rows)  # never clean: clean rows have a customer
         index = np.flatnonzero(clean) + rows.start
         built = iter(self._lines(index))
         keys = iter(self._cells(index, self.stripped))
-        others = iter(self._cells(np.flatnonzero(~clean) + rows.start))
-        for line, is_clean in enumerate(clean.tolist(), start=rows.start + 2):
+        refused = iter(self._rejections(np.flatnonzero(screened) + rows.start))
+        others = iter(self._cells(np.flatnonzero(~(clean | screened)) + rows.start))
+        # 1: clean, 2: no customer, 0: the row path
+        kinds = (clean.astype(np.int8) + 2 * screened.astype(np.int8)).tolist()
+        for line, kind in enumerate(kinds, start=rows.start + 2):
             # line: the header is line 1, and each record one line (read_whole)
-            if not is_clean:
+            if kind != 1:
+                if kind:
+                    yield Record(line, [], None, line), next(refused)
+                    continue
                 record = Record(line, list(next(others)), None, line)
                 yield record, prepare_record(record)
                 continue
