@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, DecimalField, Max, Min, OuterRef, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, F, Max, Min, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -27,6 +27,7 @@ from clients.models import (
     OrderStatus,
     WishlistItem,
 )
+from core.lookups import AnyOf
 
 
 def identity_build(
@@ -183,7 +184,7 @@ def client_stats_refresh(*, client_ids: Iterable[int] | None = None) -> int:
     zero = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
     queryset = Client.objects.all()
     if client_ids is not None:
-        queryset = queryset.filter(pk__in=list(client_ids))
+        queryset = queryset.filter(AnyOf(F("pk"), list(client_ids)))
     return queryset.update(
         lifetime_spend=Coalesce(
             Subquery(by_client.annotate(s=Sum("total")).values("s")[:1]),

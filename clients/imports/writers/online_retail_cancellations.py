@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple, cast
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 
 from clients.imports.parsers.online_retail import RETAIL_CURRENCY, RetailLine
 from clients.imports.report import RowRejected
 from clients.imports.writers.batch import BatchOutcome, Group
 from clients.imports.writers.shared_steps import orders_total_refresh
 from clients.models import Order, OrderChannel, OrderLine, OrderStatus
+from core.lookups import AnyOf
 
 # An earlier purchase line, as OrderLine.values(): pk, order_id, order__client_id,
 # product_id, quantity, unit_price, variant_id, order__placed_at.
@@ -223,7 +224,7 @@ def _apply(
     originals = _move_units(takes_by_line, outcome, update_lines)
     orders_total_refresh(originals | {order_ids[plan.group.key] for plan in plans})
     lines = OrderLine.objects.filter(order_id=OuterRef("pk"))
-    Order.objects.filter(pk__in=originals, status=OrderStatus.COMPLETED).exclude(
+    Order.objects.filter(AnyOf(F("pk"), originals), status=OrderStatus.COMPLETED).exclude(
         Exists(lines)
     ).update(status=OrderStatus.CANCELLED)
 

@@ -30,6 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
+from django.db.models import Model
 
 from catalog.models import Product
 from clients.imports.parsers.online_retail import RETAIL_CURRENCY, RetailLine
@@ -38,7 +39,7 @@ from clients.imports.writers.batch import BatchOutcome, Group
 from clients.imports.writers.key_checks import rows_checked_as_a_set, set_based_checks_allowed
 from clients.imports.writers.online_retail import RetailImporter
 from clients.imports.writers.shared_steps import order_already_imported, orders_total_refresh
-from clients.models import Order, OrderChannel, OrderLine, OrderStatus
+from clients.models import Client, Order, OrderChannel, OrderLine, OrderStatus
 from clients.signals import purchases_recorded
 
 STAGE_PAIRS = "atelier_import_stage_pairs"
@@ -88,13 +89,17 @@ class CopyRetailImporter(RetailImporter):
     """RetailImporter whose purchases go through COPY, cancellations set-based (PostgreSQL)."""
 
     by_copy = True  # new clients, identities and products too (core.copy_insert)
-    _set_based_keys: bool | None = None
+    _set_based_keys: tuple[bool, bool] | None = None
 
-    def set_based_keys(self) -> bool:
-        """Whether the lines' keys may be checked per batch (key_checks); asked once per run."""
+    def set_based_keys(self) -> tuple[bool, bool]:
+        """Whether the orders' keys and the lines' may be checked per batch (key_checks);
+        asked once per run."""
         if self._set_based_keys is None:
             with connection.cursor() as cursor:
-                self._set_based_keys = set_based_checks_allowed(cursor, OrderLine)
+                self._set_based_keys = (
+                    set_based_checks_allowed(cursor, Order),
+                    set_based_checks_allowed(cursor, OrderLine),
+                )
         return self._set_based_keys
 
     def earlier_purchases(
@@ -149,19 +154,20 @@ def _copy(
     added: list[tuple[int, list[RetailLine]]],
     products: Mapping[str, int],
     *,
-    set_based_keys: bool,
+    set_based_keys: tuple[bool, bool],
 ) -> None:
     """COPY the new orders (ids drawn first), then every line, in the ORM path's order.
 
     The ORM path inserts the lines of orders an earlier batch saved, then the new orders'
     lines, order by order; the new orders' ids are drawn from their sequence in file
-    order, as its INSERT draws them. set_based_keys: the lines' foreign keys are checked
-    once for the batch's set of orders and products instead of by a trigger per line
-    (key_checks).
+    order, as its INSERT draws them. set_based_keys (orders, lines): the new orders' key
+    is checked once for the batch's set of clients, the lines' for its orders and
+    products, instead of by a trigger per row at COMMIT (key_checks).
     """
     with connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg's own cursor: Django's wrapper has no copy()
         ids: list[int] = []
+        orders_keys, lines_keys = set_based_keys
         if orders:
             cursor.execute(_ORDER_IDS, [Order._meta.db_table, len(orders)])
             ids = [row[0] for row in cursor.fetchall()]
@@ -170,7 +176,11 @@ def _copy(
             # The same, with the batch's random bytes drawn in one call (a system call
             # each cost more than the rest of the row).
             randoms = os.urandom(16 * len(orders))
-            with raw.copy(f"COPY {Order._meta.db_table} ({columns}) FROM STDIN") as copy:
+            clients: dict[type[Model], set[int]] = {Client: {order[1] for order in orders}}
+            with (
+                rows_checked_as_a_set(cursor, Order, _ORDER_COLUMNS, clients, allowed=orders_keys),
+                raw.copy(f"COPY {Order._meta.db_table} ({columns}) FROM STDIN") as copy,
+            ):
                 for at, (order_id, (ref, client_id, placed_at, total)) in enumerate(
                     zip(ids, orders, strict=True)
                 ):
@@ -182,7 +192,7 @@ def _copy(
         keys = {Order: {*ids, *(order_id for order_id, _ in added)}, Product: used}
         columns = ", ".join(_LINE_COLUMNS)
         with (
-            rows_checked_as_a_set(cursor, OrderLine, _LINE_COLUMNS, keys, allowed=set_based_keys),
+            rows_checked_as_a_set(cursor, OrderLine, _LINE_COLUMNS, keys, allowed=lines_keys),
             raw.copy(f"COPY {OrderLine._meta.db_table} ({columns}) FROM STDIN") as copy,
         ):
             for chunk in text:

@@ -91,7 +91,7 @@ def orders_total_refresh(order_ids: Iterable[int]) -> None:
         .annotate(s=Sum(F("quantity") * F("unit_price"), output_field=_LINE_TOTAL))
         .values("s")[:1]
     )
-    Order.objects.filter(pk__in=ids).update(
+    Order.objects.filter(AnyOf(F("pk"), ids)).update(
         total=Coalesce(Subquery(per_order), Value(Decimal("0")), output_field=_LINE_TOTAL)
     )
 
