@@ -19,7 +19,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from clients.imports.read_ahead import read_ahead as _read_ahead
 from clients.imports.reading import CsvSource, Record
 from clients.imports.report import ImportReport, Rejection, RowRejected
-from clients.imports.writers.batch import BatchOutcome, Group, Importer, Parsed, Prepared
+from clients.imports.writers.batch import BatchOutcome, Group, Importer, Lined, Parsed, Prepared
 from clients.services import client_stats_refresh
 
 logger = logging.getLogger(__name__)
@@ -64,22 +64,38 @@ class BatchLoop:
         width: int,
         limit: int | None,
         read_ahead: bool = False,
-        parsed: Iterable[Parsed] | None = None,
     ) -> None:
         """Every record of the source (up to `limit` rows), then the last batch.
 
         read_ahead: records are read and parsed in a second thread while batches are
         written (clients.imports.read_ahead); the loop sees the same rows in the same order.
-        parsed: the records and what the importer made of them, read another way (by
-        columns: clients.imports.parsers.online_retail_columns) instead of from `source`.
         """
-        rows = self.parsed_records(source, width, limit) if parsed is None else iter(parsed)
+        rows = self.parsed_records(source, width, limit)
         with _read_ahead(rows) if read_ahead else nullcontext(rows) as parsed:
             for record, result in parsed:
                 if limit is not None and self.report.rows_read >= limit:
                     self.report.notes.append(f"Stopped after {limit} rows, as asked (--limit).")
                     break
                 self._take(record, result)
+        self.flush()
+
+    def read_lined(self, chunks: Iterable[list[Lined]]) -> None:
+        """Every row of a file read another way (whole, by columns:
+        clients.imports.parsers.online_retail_columns), then the last batch.
+
+        Each chunk holds rows in file order, each row a record of one line: its line and
+        what the importer made of it. Taken as `read` takes records (no limit here): a
+        parsed row goes to its group, anything else through `_take`.
+        """
+        report = self.report
+        for chunk in chunks:
+            for line, result in chunk:
+                if type(result) is tuple:  # (group key, item): _take's last case
+                    report.rows_read += 1
+                    self.last_line = line
+                    self._add(line, *result)
+                else:
+                    self._take(Record(line, [], None, line), result)
         self.flush()
 
     def parsed_records(self, source: CsvSource, width: int, limit: int | None) -> Iterator[Parsed]:

@@ -42,7 +42,7 @@ from clients.imports.reading import (
 )
 from clients.imports.reading.whole import read_whole
 from clients.imports.report import ImportReport, Rejection
-from clients.imports.writers.batch import CreatedHook, Importer, Parsed
+from clients.imports.writers.batch import CreatedHook, Importer, Lined
 from clients.imports.writers.clients import ClientsImporter
 from clients.imports.writers.online_retail import DEFAULT_BOUTIQUE, RetailImporter
 from clients.imports.writers.online_retail_copy import CopyRetailImporter, fast_path_available
@@ -237,7 +237,7 @@ def _read_by_columns(
     *,
     max_bytes: int | None,
     normalise: Callable[[str], str],
-) -> tuple[Iterator[Parsed] | None, CsvSource, str]:
+) -> tuple[Iterator[list[Lined]] | None, CsvSource, str]:
     """(rows, source, encoding): the rows parsed by columns where reading the file whole
     gives CsvSource's records exactly (reading.whole); else None and a fresh CsvSource
     to read it line by line, as read_whole has read the stream."""
@@ -330,13 +330,10 @@ def _run(
     read_ahead = fast and parsed is None
     try:
         with collector_paused(fast):
-            loop.read(
-                source,
-                width=len(source.header),
-                limit=limit,
-                read_ahead=read_ahead,
-                parsed=parsed,
-            )
+            if parsed is None:
+                loop.read(source, width=len(source.header), limit=limit, read_ahead=read_ahead)
+            else:
+                loop.read_lined(parsed)
     except FileStopped as exc:
         loop.flush()
         report.fail(exc.code, exc.message, line=exc.line)

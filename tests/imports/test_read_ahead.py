@@ -62,7 +62,9 @@ def test_leaving_early_stops_the_thread_and_closes_the_source():
 @pytest.mark.parametrize("options", [{}, {"batch_rows": 3}, {"limit": 12}])
 def test_the_report_and_rows_are_the_same_with_read_ahead(cast, monkeypatch, options):
     def run() -> tuple[dict[str, Any], list[Any]]:
-        report = run_import("retail_dirty.csv", kind="orders", fmt="online-retail", **options)
+        report = run_import(  # line by line: read ahead is that reading's
+            "retail_dirty.csv", kind="orders", fmt="online-retail", by_columns=False, **options
+        )
         stored = [
             list(Order.objects.order_by("pk").values_list("external_ref", "status", "total")),
             list(OrderLine.objects.order_by("pk").values_list("quantity", "unit_price")),
@@ -77,8 +79,8 @@ def test_the_report_and_rows_are_the_same_with_read_ahead(cast, monkeypatch, opt
     original_read = BatchLoop.read
     original_ahead = batch_loop._read_ahead
 
-    def forced(self, source, *, width, limit, read_ahead=False, parsed=None):
-        return original_read(self, source, width=width, limit=limit, read_ahead=True, parsed=parsed)
+    def forced(self, source, *, width, limit, read_ahead=False):
+        return original_read(self, source, width=width, limit=limit, read_ahead=True)
 
     def counted(rows):
         threads.append(1)

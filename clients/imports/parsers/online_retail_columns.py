@@ -41,7 +41,7 @@ from clients.imports.reading import Record
 from clients.imports.reading.whole import Column
 from clients.imports.report import RowRejected
 from clients.imports.retail_rules import normalise_customer_id, product_code
-from clients.imports.writers.batch import Parsed, Prepared
+from clients.imports.writers.batch import Lined, Prepared
 from clients.models import IdentityKind
 
 CHUNK = 20_000  # rows screened and built at a time (handed on as they are ready)
@@ -190,11 +190,12 @@ class RetailColumns:
         prepare_record: Callable[[Record], Prepared],
         check_copy: CheckCopy,
         on_progress: Callable[[int, int], object] | None = None,
-    ) -> Iterator[Parsed]:
-        """Every row in file order; on_progress(rows handed on, rows) after each chunk."""
+    ) -> Iterator[list[Lined]]:
+        """Every row in file order, a chunk at a time: (line, what the row path would make
+        of it); on_progress(rows handed on, rows) once the loop has taken a chunk."""
         for start in range(0, self.size, CHUNK):
             end = min(start + CHUNK, self.size)
-            yield from self._chunk(slice(start, end), prepare_record, check_copy)
+            yield self._chunk(slice(start, end), prepare_record, check_copy)
             if on_progress is not None:
                 on_progress(end, self.size)
 
@@ -203,7 +204,7 @@ class RetailColumns:
         rows: slice,
         prepare_record: Callable[[Record], Prepared],
         check_copy: CheckCopy,
-    ) -> Iterator[Parsed]:
+    ) -> list[Lined]:
         clean = self.clean(rows)
         screened = self.without_customer(rows)  # never clean: clean rows have a customer
         index = np.flatnonzero(clean) + rows.start
@@ -211,25 +212,26 @@ class RetailColumns:
         keys = iter(self._cells(index, self.stripped))
         refused = iter(self._rejections(np.flatnonzero(screened) + rows.start))
         others = iter(self._cells(np.flatnonzero(~(clean | screened)) + rows.start))
-        # 1: clean, 2: no customer, 0: the row path
+        # 1: clean, 2: no customer, 0: the row path. In file order: the duplicate check
+        # (check_copy, and the row path's own) depends on the rows before.
         kinds = (clean.astype(np.int8) + 2 * screened.astype(np.int8)).tolist()
+        taken: list[Lined] = []
+        take = taken.append
         for line, kind in enumerate(kinds, start=rows.start + 2):
             # line: the header is line 1, and each record one line (read_whole)
-            if kind != 1:
-                if kind:
-                    yield Record(line, [], None, line), next(refused)
+            if kind == 1:
+                item = next(built)
+                try:
+                    check_copy(line, next(keys), item)
+                except RowRejected as exc:
+                    take((line, exc))
                     continue
-                record = Record(line, list(next(others)), None, line)
-                yield record, prepare_record(record)
-                continue
-            record = Record(line, [], None, line)
-            item = next(built)
-            try:
-                check_copy(line, next(keys), item)
-            except RowRejected as exc:
-                yield record, exc
-                continue
-            yield record, (item.invoice, item)
+                take((line, (item.invoice, item)))
+            elif kind:
+                take((line, next(refused)))
+            else:
+                take((line, prepare_record(Record(line, list(next(others)), None, line))))
+        return taken
 
     def _cells(
         self, index: np.ndarray, values: list[list[str]] | None = None

@@ -64,6 +64,7 @@ class Group:
 # or the exception a parser bug raised), or None (a record unreadable, blank or not parsed).
 Prepared = tuple[str, Any] | Exception | None
 Parsed = tuple[Record, Prepared]  # a record, and what the importer made of it
+Lined = tuple[int, Prepared]  # the same for a record of one line (read whole), by its line
 
 
 class Importer(Protocol):
