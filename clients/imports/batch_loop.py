@@ -18,7 +18,7 @@ from django.db import InterfaceError, OperationalError, transaction
 
 from clients.imports.read_ahead import read_ahead as _read_ahead
 from clients.imports.reading import CsvSource, Record
-from clients.imports.report import ImportReport, Rejection, RowRejected
+from clients.imports.report import ImportReport, Rejection, RowRejected, without_frames
 from clients.imports.writers.batch import BatchOutcome, Group, Importer, Lined, Parsed, Prepared
 from clients.services import client_stats_refresh
 
@@ -114,7 +114,7 @@ class BatchLoop:
             try:  # the common row: _parse's checks passed at a glance
                 return self.importer.prepare(record.line, values)
             except Exception as exc:  # RowRejected, or a parser bug: rejected by _take
-                return exc
+                return without_frames(exc)  # kept with the row until its batch is written
         return self._parse(record, width)
 
     def _parse(self, record: Record, width: int) -> Prepared:
@@ -130,7 +130,7 @@ class BatchLoop:
         try:
             return self.importer.prepare(record.line, values)
         except Exception as exc:  # RowRejected, or a parser bug: rejected by _take
-            return exc
+            return without_frames(exc)
 
     def _take(self, record: Record, result: Prepared) -> None:
         """Count one record; reject it, skip it, or add it to its group."""

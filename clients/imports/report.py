@@ -12,7 +12,7 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from core.csvsafe import neutralise_row
 
@@ -61,6 +61,23 @@ class RowRejected(Exception):
         self.code = code
         self.reason = reason
         self.value = shown_value(value)
+
+
+E = TypeVar("E", bound=BaseException)
+
+
+def without_frames(exc: E) -> E:
+    """`exc`, holding no frame: its traceback and the exceptions it was raised from dropped.
+
+    A rejection is kept beside its row until the batch is written. A traceback (its own,
+    or that of an exception it was raised while handling) holds the frames it passed
+    through, and so whatever they hold, the rejection included: a cycle that only the
+    cyclic collector frees, and the fast path pauses it for the whole import.
+    """
+    exc.__traceback__ = None
+    exc.__context__ = None
+    exc.__cause__ = None
+    return exc
 
 
 @dataclass

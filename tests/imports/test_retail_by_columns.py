@@ -10,6 +10,7 @@ that the file is then read line by line with the same result.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import io
 from typing import Any
@@ -20,6 +21,7 @@ from django.db import connection
 from clients.imports import services
 from clients.imports.batch_loop import BatchLoop
 from clients.imports.parsers import online_retail_columns
+from clients.imports.parsers.online_retail import RetailLine
 from clients.imports.reading import MAX_LINE_BYTES, CsvSource
 from clients.imports.reading.whole import read_whole
 from clients.imports.services import import_stream
@@ -118,6 +120,25 @@ def test_the_dirty_file_is_stored_and_reported_the_same_read_either_way(
     assert {"bad_quantity", "zero_price", "bad_date", "too_long", "duplicate_row"} <= set(
         columns["rejected_by_reason"]
     )
+
+
+@pytest.mark.parametrize("by_columns", [True, False])
+def test_no_row_outlives_its_batch_while_the_collector_is_paused(cast, by_columns):
+    """The fast path pauses the cyclic collector (services.collector_paused): anything a
+    reference cycle holds lives until the import ends. A rejection kept with its traceback
+    was such a cycle (the traceback holds the frame that holds the rejection), keeping
+    the whole chunk of rows around it: 130 MB more at the peak of the UCI file."""
+    gc.collect()
+    gc.disable()  # as the fast path does (here, on any database)
+    try:
+        report = run_import(dirty_file(), kind="orders", fmt="online-retail", by_columns=by_columns)
+        alive = sum(type(thing) is RetailLine for thing in gc.get_objects())
+    finally:
+        gc.enable()
+
+    assert report.rows_rejected
+    assert report.rows_accepted
+    assert alive == 0
 
 
 def test_gzip_a_byte_order_mark_blank_lines_and_no_last_line_break_are_read_by_columns(

@@ -39,7 +39,7 @@ from clients.imports.parsers.online_retail import (
 )
 from clients.imports.reading import Record
 from clients.imports.reading.whole import Column
-from clients.imports.report import RowRejected
+from clients.imports.report import RowRejected, without_frames
 from clients.imports.retail_rules import normalise_customer_id, product_code
 from clients.imports.writers.batch import Lined, Prepared
 from clients.models import IdentityKind
@@ -224,7 +224,7 @@ class RetailColumns:
                 try:
                     check_copy(line, next(keys), item)
                 except RowRejected as exc:
-                    take((line, exc))
+                    take((line, without_frames(exc)))  # its traceback holds this frame
                     continue
                 take((line, (item.invoice, item)))
             elif kind:
