@@ -11,10 +11,11 @@ RetailLine from those answers with no rule run again; the duplicate check, which
 depends on the rows before, still runs row by row in file order.
 
 A row the shared rules drop for want of a CustomerID (133,744 of the UCI file's rows)
-is told apart the same way: its Quantity and UnitPrice read as numbers, its quantity's
-sign passes against the invoice's C, and its CustomerID is empty once normalised, the
-three checks `online_retail_row` makes before that one, by the same expressions. Its
-rejection is RetailParser's own words for it, one per distinct quoted cell.
+is told apart the same way: it passes the checks `online_retail_row` makes before that
+one, by the same expressions (its Quantity and UnitPrice read as numbers, its quantity's
+sign against the invoice's C; every line read whole has the header's width), and its
+CustomerID is empty once normalised. Its rejection is RetailParser's own words for it,
+one object per distinct quoted cell (a rejection is only read).
 
 Every other row (a blank line's empty cells included) goes through the row path
 itself (`prepare_record`), so rejections keep their exact code, words and quoted
