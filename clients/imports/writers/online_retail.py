@@ -197,6 +197,7 @@ class RetailImporter:
                 outcome=outcome,
                 find_earlier=self.earlier_purchases,
                 update_lines=self.update_lines,
+                by_copy=self.by_copy,
             )
         return outcome
 

@@ -21,7 +21,7 @@ from django.db.models import Exists, F, OuterRef
 from clients.imports.parsers.online_retail import RETAIL_CURRENCY, RetailLine
 from clients.imports.report import RowRejected
 from clients.imports.writers.batch import BatchOutcome, Group
-from clients.imports.writers.shared_steps import orders_total_refresh
+from clients.imports.writers.shared_steps import insert_rows, orders_total_refresh
 from clients.models import Order, OrderChannel, OrderLine, OrderStatus
 from core.lookups import AnyOf
 
@@ -74,13 +74,15 @@ def cancel_invoices(
     outcome: BatchOutcome,
     find_earlier: FindEarlier | None = None,
     update_lines: UpdateLines | None = None,
+    by_copy: bool = False,
 ) -> None:
     """Record a batch's C invoices: match their units to purchases, then move the lines.
 
     find_earlier: how the purchases they may take from are read (earlier_purchases,
     or the PostgreSQL fast path's query by exact pairs; both return the same lines);
     update_lines: how moved and reduced purchase lines are saved (lines_bulk_update, or
-    the fast path's set-based UPDATE).
+    the fast path's set-based UPDATE); by_copy: the cancellation orders and the lines
+    split off are inserted by COPY (shared_steps.insert_rows), not bulk_create.
     """
     todo = _not_yet_recorded(groups, existing, created_refs, outcome)
     if not todo:
@@ -88,7 +90,7 @@ def cancel_invoices(
     candidates = (find_earlier or earlier_purchases)(todo, clients, products)
     plans = _match_units(todo, clients, products, candidates, outcome)
     if plans:
-        _apply(plans, existing, outcome, update_lines or lines_bulk_update)
+        _apply(plans, existing, outcome, update_lines or lines_bulk_update, by_copy=by_copy)
 
 
 def _not_yet_recorded(
@@ -213,15 +215,17 @@ def _apply(
     existing: Mapping[str, int],
     outcome: BatchOutcome,
     update_lines: UpdateLines,
+    *,
+    by_copy: bool,
 ) -> None:
     """Create the cancellation orders, move the units onto them, fix totals and statuses."""
-    order_ids = _cancellation_orders(plans, existing, outcome)
+    order_ids = _cancellation_orders(plans, existing, outcome, by_copy=by_copy)
     takes_by_line: dict[int, list[Take]] = defaultdict(list)  # purchase line id -> takes
     for plan in plans:
         outcome.touched_clients.add(plan.client_id)
         for purchase, units in plan.moves:
             takes_by_line[purchase["pk"]].append(Take(purchase, units, order_ids[plan.group.key]))
-    originals = _move_units(takes_by_line, outcome, update_lines)
+    originals = _move_units(takes_by_line, outcome, update_lines, by_copy=by_copy)
     orders_total_refresh(originals | {order_ids[plan.group.key] for plan in plans})
     lines = OrderLine.objects.filter(order_id=OuterRef("pk"))
     Order.objects.filter(AnyOf(F("pk"), originals), status=OrderStatus.COMPLETED).exclude(
@@ -230,7 +234,11 @@ def _apply(
 
 
 def _cancellation_orders(
-    plans: list[CancellationPlan], existing: Mapping[str, int], outcome: BatchOutcome
+    plans: list[CancellationPlan],
+    existing: Mapping[str, int],
+    outcome: BatchOutcome,
+    *,
+    by_copy: bool,
 ) -> dict[str, int]:
     """C invoice -> its (cancelled) order id, creating those not saved by an earlier batch."""
     new_orders = [
@@ -246,7 +254,7 @@ def _cancellation_orders(
         for plan in plans
         if plan.group.key not in existing
     ]
-    Order.objects.bulk_create(new_orders)
+    insert_rows(new_orders, by_copy=by_copy)
     order_ids: dict[str, int] = dict(existing)
     order_ids.update({order.external_ref: order.pk for order in new_orders if order.external_ref})
     outcome.count("cancellations", "created", len(new_orders))
@@ -255,7 +263,11 @@ def _cancellation_orders(
 
 
 def _move_units(
-    takes_by_line: dict[int, list[Take]], outcome: BatchOutcome, update_lines: UpdateLines
+    takes_by_line: dict[int, list[Take]],
+    outcome: BatchOutcome,
+    update_lines: UpdateLines,
+    *,
+    by_copy: bool,
 ) -> set[int]:
     """Move cancelled units onto the cancellation orders; the ids of the purchase orders hit.
 
@@ -291,8 +303,7 @@ def _move_units(
             for take in rest
         )
     update_lines(moved_whole, reduced)
-    if split_off:
-        OrderLine.objects.bulk_create(split_off, batch_size=1000)
+    insert_rows(split_off, by_copy=by_copy)
     outcome.count("order_lines", "updated", len(moved_whole) + len(reduced))
     outcome.count("orders", "updated", len(originals))
     return originals
