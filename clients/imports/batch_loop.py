@@ -76,26 +76,21 @@ class BatchLoop:
                 if limit is not None and self.report.rows_read >= limit:
                     self.report.notes.append(f"Stopped after {limit} rows, as asked (--limit).")
                     break
-                self._take(record, result)
+                self._take(record.line, record.problem, result)
         self.flush()
 
     def read_lined(self, chunks: Iterable[list[Lined]]) -> None:
         """Every row of a file read another way (whole, by columns:
         clients.imports.parsers.online_retail_columns), then the last batch.
 
-        Each chunk holds rows in file order, each row a record of one line: its line and
-        what the importer made of it. Taken as `read` takes records (no limit here): a
-        parsed row goes to its group, anything else through `_take`.
+        Each chunk holds rows in file order, each row a record of one line (none that
+        could not be read): its line and what the importer made of it. Taken as `read`
+        takes records, with no limit.
         """
-        report = self.report
+        take = self._take
         for chunk in chunks:
             for line, result in chunk:
-                if type(result) is tuple:  # (group key, item): _take's last case
-                    report.rows_read += 1
-                    self.last_line = line
-                    self._add(line, *result)
-                else:
-                    self._take(Record(line, [], None, line), result)
+                take(line, None, result)
         self.flush()
 
     def parsed_records(self, source: CsvSource, width: int, limit: int | None) -> Iterator[Parsed]:
@@ -132,12 +127,15 @@ class BatchLoop:
         except Exception as exc:  # RowRejected, or a parser bug: rejected by _take
             return without_frames(exc)
 
-    def _take(self, record: Record, result: Prepared) -> None:
-        """Count one record; reject it, skip it, or add it to its group."""
+    def _take(self, line: int, problem: RowRejected | None, result: Prepared) -> None:
+        """Count one record (its line, why it could not be read); reject it, skip it, or add
+        it to its group."""
         self.report.rows_read += 1
-        self.last_line = line = record.line
-        if record.problem is not None:
-            self.reject(line, record.problem)
+        self.last_line = line
+        if problem is not None:
+            self.reject(line, problem)
+        elif type(result) is tuple:  # (group key, item): the common row, asked first
+            self._add(line, *result)
         elif result is None:  # _parse leaves only blank records unparsed
             self.report.rows_skipped += 1
         elif isinstance(result, RowRejected):
@@ -155,8 +153,6 @@ class BatchLoop:
                     f"The row could not be read ({type(result).__name__}); it was not imported.",
                 ),
             )
-        else:
-            self._add(line, *result)
 
     def _add(self, line: int, key: str, item: Any) -> None:
         """Add a parsed row to its group, flushing the batch when it is full."""

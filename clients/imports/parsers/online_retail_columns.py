@@ -41,7 +41,7 @@ from clients.imports.parsers.online_retail import (
 from clients.imports.reading import Record
 from clients.imports.reading.whole import Column
 from clients.imports.report import RowRejected, without_frames
-from clients.imports.retail_rules import normalise_customer_id, product_code
+from clients.imports.retail_rules import is_cancellation, normalise_customer_id, product_code
 from clients.imports.writers.batch import Lined, Prepared
 from clients.models import IdentityKind
 
@@ -148,7 +148,7 @@ class RetailColumns:
             [number is not None and not number <= 0 for number in quantities]
         )
         self.price_read = _flags(self.price.column.values, lambda v: _number(v) is not None)
-        self.c_invoice = _flags(self.invoice.column.values, lambda v: v.strip()[:1] in ("C", "c"))
+        self.c_invoice = _flags(self.invoice.column.values, is_cancellation)
         self.no_customer = _flags(
             self.customer.column.values, lambda v: not normalise_customer_id(v)
         )
