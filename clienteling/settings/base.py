@@ -21,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from clienteling.settings import templating
 from clienteling.settings.database import database
+from clienteling.settings.layers import channel_layers
 
 # Lets typed generics such as admin.ModelAdmin[Product] work at run time.
 django_stubs_ext.monkeypatch()
@@ -224,13 +225,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     },
 }
 
+CHANNEL_LAYERS = channel_layers(REDIS_URL)
 if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
-        }
-    }
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -241,7 +237,6 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Auth ---------------------------------------------------------------------
