@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-# channels_redis waits for a consumer's next message with a BZPOPMIN of 5 seconds
-# (RedisChannelLayer.brpop_timeout). redis-py 8 gives every socket read a 5-second
-# timeout by default, so on a busy machine the read gave up before Redis answered
-# "nothing yet", and the consumer died with its WebSocket (redis/redis-py#4091).
-# The socket waits longer than any BZPOPMIN; a Redis that went away is still
-# noticed, within this bound.
-SOCKET_TIMEOUT = 15
-CONNECT_TIMEOUT = 2
+# Socket reads without a timeout, as channels_redis expects: it waits for each
+# message with a 5-second BZPOPMIN, and redis-py 8's default 5-second read timeout
+# (a) gave up before Redis answered "nothing yet", killing the consumer and its
+# WebSocket (redis/redis-py#4091), and (b) on Python 3.11 swallowed the
+# cancellation of a consumer that had closed, leaving it polling Redis forever
+# (both reproduced in tests/production/test_channel_layer.py). A Redis that
+# restarts or goes away closes the socket, which fails the read at once;
+# TCP keepalive finds a peer that vanished without a word.
 
 
 def channel_layers(redis_url: str) -> dict[str, Any]:
@@ -19,8 +19,9 @@ def channel_layers(redis_url: str) -> dict[str, Any]:
         return {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     host = {
         "address": redis_url,
-        "socket_connect_timeout": CONNECT_TIMEOUT,
-        "socket_timeout": SOCKET_TIMEOUT,
+        "socket_connect_timeout": 2,
+        "socket_timeout": None,
+        "socket_keepalive": True,
     }
     return {
         "default": {
