@@ -32,9 +32,10 @@ LINKS = """() => {
 }"""
 
 
-def _links(page: Any, width: int) -> list[dict[str, Any]]:
+def _links(page: Any, width: int, *, load: bool = True) -> list[dict[str, Any]]:
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto("/concierge/messages/")
+    if load:
+        page.goto("/concierge/messages/")
     return page.evaluate(LINKS)
 
 
@@ -43,8 +44,8 @@ def test_every_section_is_in_view_from_a_tablet_up_in_every_language(page: Any) 
     log_in(page, "camille", PASSWORD)
     for language, _ in settings.LANGUAGES:
         Client.objects.filter(user__username="camille").update(preferred_language=language)
-        for width in (1440, 1280, 1024, 768):
-            links = _links(page, width)
+        for width in (1440, 1280, 1024, 768):  # one page per language, narrowed in place
+            links = _links(page, width, load=width == 1440)
             assert len(links) >= 7
             for link in links:
                 where = (language, width, link)

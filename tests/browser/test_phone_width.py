@@ -93,8 +93,11 @@ def _wider_than_the_screen(page, paths: list[str], *, screen: int = PHONE["width
         response = page.goto(path)
         assert response is not None, path
         assert response.status == 200, path
-        page.wait_for_load_state("networkidle")
-        width = page.evaluate("document.documentElement.scrollWidth")
+        # goto waits for the load event (styles, images); the width is read once the
+        # fonts are in. No page fetches anything after load, so no wait for the network.
+        width = page.evaluate(
+            "document.fonts.ready.then(() => document.documentElement.scrollWidth)"
+        )
         if width > screen:
             wide[path] = width
     return wide
