@@ -13,13 +13,10 @@ their open WebSockets through their per-user channel-layer group.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -30,6 +27,7 @@ from rest_framework.authtoken.models import Token
 
 from catalog.models import Boutique
 from clients.models import ClientUserObjectPermission
+from core import live
 from stylists.models import (
     BookAssignment,
     Role,
@@ -43,8 +41,6 @@ from stylists.services.books import (
     head_office_group,
     stylist_grant_role_permissions,
 )
-
-logger = logging.getLogger(__name__)
 
 # The event a user's sockets get when their access ends (handled by the consumers).
 ACCESS_ENDED_EVENT = "access.ended"
@@ -81,17 +77,9 @@ def staff_session_forget(*, session_key: str | None) -> None:
 def live_sockets_close(*, user_id: int, session_key: str | None = None) -> None:
     """On commit, close the user's open WebSockets (only this session's, if one is named)."""
 
-    def send() -> None:
-        layer = get_channel_layer()
-        if layer is None:
-            return
-        event = {"type": ACCESS_ENDED_EVENT, "session_key": session_key or ""}
-        try:
-            async_to_sync(layer.group_send)(user_group(user_id), event)
-        except Exception:  # the layer (Redis) is down: the consumers re-check on reconnect
-            logger.warning("Could not close the sockets of user %s", user_id, exc_info=True)
-
-    transaction.on_commit(send)
+    # If the layer (Redis) is down, the consumers check access again on reconnect.
+    event = {"type": ACCESS_ENDED_EVENT, "session_key": session_key or ""}
+    transaction.on_commit(lambda: live.push(user_group(user_id), event))
 
 
 def staff_sessions_end(*, user_id: int) -> int:

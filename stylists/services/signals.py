@@ -10,11 +10,8 @@ that is down costs a log line, never the client's request.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -22,10 +19,9 @@ from django.utils import timezone
 from catalog.models import Product
 from clients.models import Client, ClientStatus
 from consent import policy
+from core import live
 from stylists.models import Message, Stylist
 from stylists.services.books import current_stylist_of
-
-logger = logging.getLogger(__name__)
 
 # Interaction kind → (the data kind consent must allow, the words on Today).
 LIVE_KINDS: dict[str, tuple[policy.DataKind, str]] = {
@@ -53,16 +49,6 @@ def live_signal_text(client_name: str, kind: str, product_name: str) -> str:
     return f"{client_name} {verb} the {product_name}"
 
 
-def _send(stylist_id: int, event: dict[str, Any]) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(stylist_group(stylist_id), event)
-    except Exception:  # the layer (Redis) is down: the page still works
-        logger.warning("Could not push a live event to advisor %s", stylist_id, exc_info=True)
-
-
 def _client_ref(client: Client, url_name: str) -> dict[str, str]:
     """The client as a live event names her: id, name and the advisor's page for her."""
     return {
@@ -70,6 +56,10 @@ def _client_ref(client: Client, url_name: str) -> dict[str, str]:
         "name": client.full_name,
         "url": reverse(url_name, args=[client.public_id]),
     }
+
+
+def _send(stylist_id: int, event: dict[str, Any]) -> None:
+    live.push(stylist_group(stylist_id), event)
 
 
 def _send_on_commit(stylist_id: int, event_type: str, payload: dict[str, Any]) -> None:
@@ -120,16 +110,6 @@ def thread_group(client_id: int) -> str:
     return f"thread-{client_id}"
 
 
-def _send_group(group: str, event: dict[str, Any]) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(group, event)
-    except Exception:  # the layer (Redis) is down: the pages still work on reload
-        logger.warning("Could not push a live event to %s", group, exc_info=True)
-
-
 def live_thread_publish(*, message: Message) -> None:
     """On commit, every open page of the conversation loads the new message (by id only).
 
@@ -139,7 +119,7 @@ def live_thread_publish(*, message: Message) -> None:
     """
     group, message_id = thread_group(message.client_id), str(message.public_id)
     transaction.on_commit(
-        lambda: _send_group(group, {"type": "thread.message", "message": message_id})
+        lambda: live.push(group, {"type": "thread.message", "message": message_id})
     )
 
 
@@ -147,7 +127,7 @@ def live_thread_read_publish(*, client_id: int, by: str, at: Any) -> None:
     """On commit: one side ("client" or "advisor") has read what the other wrote."""
     event = {"type": "thread.read", "by": by, "at": at.isoformat()}
     group = thread_group(client_id)
-    transaction.on_commit(lambda: _send_group(group, event))
+    transaction.on_commit(lambda: live.push(group, event))
 
 
 # --- Lookbook reactions reach the advisor --------------------------------------------
