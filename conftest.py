@@ -197,6 +197,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     """A test that prints fails: stray output hides real problems (as in Zulip)."""
     outcome = yield
     report = outcome.get_result()
+    if call.when == "setup":
+        item.stash[_SET_UP] = report.passed
     if (
         call.when == "call"
         and report.passed
@@ -205,3 +207,44 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     ):
         report.outcome = "failed"
         report.longrepr = f"Test printed to stdout:\n{report.capstdout[:2000]}"
+
+
+# --- What the migrations wrote, back after a test that flushed it --------------------
+# A transactional test (django_db(transaction=True), live_server) ends with a flush:
+# every table emptied, the rows the data migrations wrote included (the starter
+# outreach templates, stylists/migrations/0003). Django's TransactionTestCase leaves
+# them gone; pytest-django runs such tests after the others, but pytest-xdist's work
+# stealing can still hand a worker an ordinary test after one (CI, 8 Dec 2026: the
+# schemathesis world found no "Thank you" template). So they are written again.
+
+_STARTER_TEMPLATES = "stylists.migrations.0003_starter_outreach_templates"
+_SET_UP = pytest.StashKey[bool]()  # the test's set-up passed (its test database exists)
+
+
+def _flushes_the_database(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    ):
+        return True
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(fixtures & {"transactional_db", "live_server", "django_db_reset_sequences"})
+
+
+def restore_migration_data() -> None:
+    """Write again the rows the data migrations write (idempotent: get_or_create)."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module(_STARTER_TEMPLATES).add_templates(apps, None)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    yield  # the test's fixtures, the flush among them, are torn down
+    if item.stash.get(_SET_UP, False) and _flushes_the_database(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            restore_migration_data()

@@ -73,7 +73,6 @@ def test_a_consumer_waits_through_a_quiet_spell_on_real_redis() -> None:
     assert async_to_sync(quiet_then_a_message)() == {"type": "still.here"}
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_refused_consumer_ends_when_its_loop_cancels_it() -> None:
     _real_redis()
     anonymous = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
