@@ -154,7 +154,10 @@ class Layout:
         log = DRILL / f"{name}.log"
         self.logs[name] = log
         self.procs[name] = subprocess.Popen(
-            ["sh", "-c", f"exec {self.commands[name]}"],
+            # `env` takes the line's leading VAR=value words (web: DATABASE_POOL=...),
+            # which `exec` alone would read as the command; the process is still the
+            # one killed, not a shell around it.
+            ["sh", "-c", f"exec env {self.commands[name]}"],
             cwd=ROOT,
             env=env(),
             stdout=log.open("a"),
