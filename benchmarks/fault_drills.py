@@ -130,6 +130,9 @@ def env() -> dict[str, str]:
         CELERY_CONCURRENCY="1",
         CELERY_LONG_CONCURRENCY="1",
         CELERY_VISIBILITY_TIMEOUT="20",  # a killed worker's task is handed on after 20 s
+        # The drills send notices at any hour: at night quiet hours held every draft's
+        # notice back, and redis_blink found no draft to publish (8 Dec 2026, 02:27).
+        QUIET_HOURS="off",
         HOST="127.0.0.1",
         PORT=str(WEB_PORT),
         BEAT_SCHEDULE_FILE=str(DRILL / "beat-schedule"),
@@ -364,6 +367,21 @@ AGE_LAST_CONTACT = (
     "Message.objects.filter(client__user__isnull=False, direction='out')"
     ".update(created_at=F('created_at') - dt.timedelta(days=8))"
 )
+# The demo house gives Style Story logins to two clients only, and `make demo` publishes
+# the one's lookbook: on the drill's own copy, the clients of the first drafts in review
+# in the drill's advisor's book get a login, so that she has a draft to publish whose
+# notice goes to the concierge.
+GIVE_LOGINS = (
+    "from django.contrib.auth import get_user_model; from recommendations.models import Lookbook; "
+    "from clients.models import Client; "
+    "ids = list(Lookbook.objects.filter(status__in=['draft', 'in_review'], "
+    "client__user__isnull=True, client__status='active', "
+    "client__book_assignments__ended_at__isnull=True, "
+    "client__book_assignments__stylist__user__username='stylist').order_by('pk')"
+    ".values_list('client_id', flat=True)[:10]); "
+    "[Client.objects.filter(pk=i).update(user=get_user_model().objects.create_user("
+    "username=f'drill-client-{i}')) for i in ids]; print(len(ids))"
+)
 DRAFTS_WITH_ACCOUNT = (
     "from recommendations.models import Lookbook; print(' '.join(str(p) for p in "
     "Lookbook.objects.filter(status__in=['draft', 'in_review'], client__user__isnull=False)"
@@ -382,6 +400,7 @@ def drill_redis_blink(layout: Layout) -> dict[str, Any]:
     # A draft whose notice really goes out now: its client reads a Style Story (the
     # concierge channel is offered and chosen) and C1's weekly guard does not hold it.
     drafts = []
+    manage_shell(GIVE_LOGINS)
     manage_shell(AGE_LAST_CONTACT)  # the drill's own copy: last week's notices, a week older
     for draft in manage_shell(DRAFTS_WITH_ACCOUNT).split():
         page = advisor.get(f"{base}/stylist/lookbooks/{draft}/", timeout=20)
